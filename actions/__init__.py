@@ -1,0 +1,1 @@
+"""rasa-sdk actions: thin adapters from the dialogue to knowledge/ and lifecycle/."""

@@ -1,0 +1,1 @@
+"""Runs inside the Rasa server: the WhatsApp Cloud API channel and NLU components."""

@@ -1,0 +1,45 @@
+"""Channel settings, read once from the environment (see .env.example)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    verify_token: str
+    app_secret: str
+    access_token: str
+    phone_number_id: str
+    graph_base_url: str
+    graph_version: str
+    state_url: str
+    hooks_url: str
+    internal_secret: str
+    rate_per_second: float
+
+    @classmethod
+    def from_env(cls) -> "ChannelSettings":
+        data_dir = os.environ.get("SAUDA_DATA_DIR", ".sauda")
+        return cls(
+            verify_token=os.environ.get("WHATSAPP_VERIFY_TOKEN", ""),
+            app_secret=os.environ.get("WHATSAPP_APP_SECRET", ""),
+            access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", ""),
+            phone_number_id=os.environ.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+            graph_base_url=os.environ.get("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com"),
+            graph_version=os.environ.get("WHATSAPP_GRAPH_VERSION", "v21.0"),
+            state_url=os.environ.get("WHATSAPP_STATE_URL", f"sqlite:///{data_dir}/channel.db"),
+            hooks_url=os.environ.get("SAUDA_HOOKS_URL", ""),
+            internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
+            rate_per_second=float(os.environ.get("WHATSAPP_SEND_RATE", "80")),
+        )
+
+    def missing(self) -> list[str]:
+        """Names of required variables that are empty."""
+        required = {
+            "WHATSAPP_VERIFY_TOKEN": self.verify_token,
+            "WHATSAPP_APP_SECRET": self.app_secret,
+            "WHATSAPP_ACCESS_TOKEN": self.access_token,
+            "WHATSAPP_PHONE_NUMBER_ID": self.phone_number_id,
+        }
+        return [name for name, value in required.items() if not value]
