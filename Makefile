@@ -1,0 +1,57 @@
+# Sauda: `make run` starts the assistant with a demo store; `make test` runs the suite.
+# Both set up whatever is missing first (two pinned Python environments, Debian packages,
+# a trained model), so they work on a fresh clone.
+
+PYTHON ?= python3.11
+RASA_VENV := .venv/rasa
+APP_VENV := .venv/app
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test setup model validate test-unit test-stories bench clean help
+
+help:
+	@echo "make run    - set up what is missing, then start Rasa, the app server and the WhatsApp simulator"
+	@echo "make test   - set up what is missing, then run the whole suite (pytest, data validation, test stories)"
+	@echo "make bench  - benchmarks; prints tables and writes bench/out/"
+
+setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed
+
+# rasa 3.6.21 declares Requires-Python <3.11; it runs on 3.11 with the pins in the lock
+# file, installed without dependency resolution (see DESIGN.md, "Two Python environments").
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q pip==24.3.1
+	$(RASA_VENV)/bin/pip install -q --no-deps --ignore-requires-python -r requirements/rasa.lock
+	@touch $@
+
+$(APP_VENV)/.installed: requirements/app.lock
+	@test -x $(APP_VENV)/bin/python || $(PYTHON) -m venv $(APP_VENV)
+	$(APP_VENV)/bin/pip install -q pip==24.3.1
+	$(APP_VENV)/bin/pip install -q -r requirements/app.lock
+	@touch $@
+
+# Debian's chromium drives the browser tests (never `playwright install`: no downloads).
+/usr/bin/chromium:
+	apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+
+model: setup
+	@scripts/model.sh
+
+run: setup
+	@scripts/run.sh
+
+validate: setup
+	$(APP_VENV)/bin/python scripts/validate_data.py
+
+test: setup /usr/bin/chromium
+	@scripts/model.sh >/dev/null
+	$(APP_VENV)/bin/python scripts/validate_data.py
+	$(APP_VENV)/bin/python -m pytest -q tests
+
+bench: setup
+	@scripts/model.sh >/dev/null
+	$(APP_VENV)/bin/python -m bench
+
+clean:
+	rm -rf .venv models .sauda results

@@ -1,0 +1,18 @@
+"""``python -m appserver``: serve actions and the Sauda API on SAUDA_APP_PORT."""
+from __future__ import annotations
+
+import logging
+
+from appserver.app import build_app
+from appserver.settings import AppSettings
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = AppSettings.from_env()
+    app = build_app(settings)
+    app.run(host=settings.host, port=settings.port, single_process=True, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

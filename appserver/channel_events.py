@@ -1,0 +1,48 @@
+"""Receives what the WhatsApp channel hands over (statuses, opt-outs, inbound activity)."""
+from __future__ import annotations
+
+import json
+import logging
+from collections import deque
+from typing import Any, Callable
+
+from sanic import Blueprint, Request, response
+
+from bot.hooks import HOOK_SIGNATURE_HEADER
+from bot.signing import signature_is_valid
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("status", "marketing_preference", "inbound")
+
+
+def channel_events_blueprint(secret: str, handle: Callable[[str, dict], Any]) -> Blueprint:
+    """``POST /internal/channel-events``: signed by the channel with SAUDA_INTERNAL_SECRET."""
+    bp = Blueprint("channel_events", url_prefix="/internal")
+    recent: deque = deque(maxlen=500)
+
+    @bp.post("/channel-events")
+    async def receive(request: Request):
+        if not signature_is_valid(request.body, request.headers.get(HOOK_SIGNATURE_HEADER), secret):
+            return response.json({"error": "invalid signature"}, status=401)
+        try:
+            event = json.loads(request.body)
+            kind, data = event["kind"], event["data"]
+        except (ValueError, KeyError, TypeError) as exc:
+            return response.json({"error": f"expected {{kind, data}}: {exc}"}, status=400)
+        if kind not in KINDS:
+            return response.json({"error": f"kind: expected one of {KINDS}, got {kind!r}"}, status=400)
+        recent.append(event)
+        result = handle(kind, data)
+        if hasattr(result, "__await__"):
+            await result
+        return response.json({"status": "ok"})
+
+    @bp.get("/channel-events")
+    async def recent_events(request: Request):
+        """The last events received (for operators and tests); same secret as a bearer token."""
+        if request.headers.get("Authorization") != f"Bearer {secret}" or not secret:
+            return response.json({"error": "unauthorized"}, status=401)
+        return response.json({"events": list(recent)})
+
+    return bp

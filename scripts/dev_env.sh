@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Prints `export` lines for local development: ports, URLs and secrets. Secrets are
+# random, generated once into $SAUDA_DATA_DIR/dev-secrets.env (never committed).
+# Usage: eval "$(scripts/dev_env.sh)"
+set -euo pipefail
+data_dir=${SAUDA_DATA_DIR:-.sauda}
+mkdir -p "$data_dir"
+secrets_file="$data_dir/dev-secrets.env"
+if [ ! -s "$secrets_file" ]; then
+  umask 077
+  {
+    echo "WHATSAPP_VERIFY_TOKEN=$(python3 -c 'import secrets;print(secrets.token_urlsafe(24))')"
+    echo "WHATSAPP_APP_SECRET=$(python3 -c 'import secrets;print(secrets.token_hex(32))')"
+    echo "WHATSAPP_ACCESS_TOKEN=$(python3 -c 'import secrets;print(secrets.token_urlsafe(48))')"
+    echo "SAUDA_INTERNAL_SECRET=$(python3 -c 'import secrets;print(secrets.token_hex(32))')"
+    echo "RASA_AUTH_TOKEN=$(python3 -c 'import secrets;print(secrets.token_urlsafe(32))')"
+  } > "$secrets_file"
+fi
+while IFS= read -r line; do
+  name=${line%%=*}
+  # a value already in the environment wins over the generated one
+  if [ -z "${!name:-}" ]; then echo "export $line"; fi
+done < "$secrets_file"
+abs_data=$(cd "$data_dir" && pwd)
+rasa_port=${SAUDA_RASA_PORT:-5005}
+app_port=${SAUDA_APP_PORT:-5055}
+sim_port=${SIM_PORT:-5077}
+cat <<VARS
+export SAUDA_DATA_DIR=$abs_data
+export SAUDA_RASA_PORT=$rasa_port SAUDA_APP_PORT=$app_port SIM_PORT=$sim_port
+export WHATSAPP_PHONE_NUMBER_ID=\${WHATSAPP_PHONE_NUMBER_ID:-100200300400500}
+export WHATSAPP_GRAPH_BASE_URL=\${WHATSAPP_GRAPH_BASE_URL:-http://127.0.0.1:$sim_port}
+export SIM_WEBHOOK_URL=http://127.0.0.1:$rasa_port/webhooks/whatsapp/webhook
+export SAUDA_ACTION_URL=http://127.0.0.1:$app_port/webhook
+export SAUDA_HOOKS_URL=http://127.0.0.1:$app_port/internal/channel-events
+export SAUDA_TRACKER_DB=$abs_data/trackers.db
+export RASA_TELEMETRY_ENABLED=false
+VARS

@@ -1,0 +1,174 @@
+"""Starts the real processes (WhatsApp simulator, app server, Rasa server) on free ports.
+
+Used by the integration fixtures in conftest.py and by the benchmarks.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
+APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def trained_model() -> str:
+    """Path of the model for the current training data (trains only if it changed)."""
+    out = subprocess.run([str(ROOT / "scripts" / "model.sh")], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return str(ROOT / out.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Stack:
+    """Three running processes and what a test needs to talk to them."""
+
+    data_dir: Path
+    env: dict[str, str]
+    rasa_url: str
+    app_url: str
+    sim_url: str
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/whatsapp/webhook"
+
+    def say(self, phone: str, text: Optional[str] = None, **spec) -> dict:
+        """Send as a customer through the simulator; returns the simulator's answer."""
+        if text is not None:
+            spec["text"] = text
+        response = httpx.post(f"{self.sim_url}/sim/customers/{phone}/send", json=spec, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def reply_texts(self, phone: str, text: Optional[str] = None, **spec) -> list[str]:
+        """The bodies of the bot's replies (text, or interactive body text)."""
+        return [message_text(r) for r in self.say(phone, text, **spec)["replies"]]
+
+    def tracker(self, sender_id: str) -> dict:
+        response = httpx.get(
+            f"{self.rasa_url}/conversations/{sender_id}/tracker",
+            params={"token": self.env["RASA_AUTH_TOKEN"]}, timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def log(self, name: str) -> str:
+        path = self.data_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        for proc in self.processes.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.processes.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def message_text(record: dict) -> str:
+    """The readable text of a recorded outbound message."""
+    message = record.get("message") or {}
+    if record.get("type") == "text":
+        return message.get("body", "")
+    if record.get("type") == "interactive":
+        return (message.get("body") or {}).get("text", "")
+    if record.get("type") == "image":
+        return message.get("caption", "")
+    return ""
+
+
+def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] = None,
+                endpoints: str = "endpoints.yml") -> Stack:
+    """Start simulator, app server and Rasa; wait for their health checks."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    rasa_port, app_port, sim_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+        "SAUDA_DATA_DIR": str(data_dir),
+        "SAUDA_APP_PORT": str(app_port),
+        "SIM_PORT": str(sim_port),
+        "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(16),
+        "WHATSAPP_APP_SECRET": secrets.token_hex(32),
+        "WHATSAPP_ACCESS_TOKEN": secrets.token_urlsafe(32),
+        "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
+        "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}",
+        "SIM_WEBHOOK_URL": f"http://127.0.0.1:{rasa_port}/webhooks/whatsapp/webhook",
+        "SAUDA_ACTION_URL": f"http://127.0.0.1:{app_port}/webhook",
+        "SAUDA_HOOKS_URL": f"http://127.0.0.1:{app_port}/internal/channel-events",
+        "SAUDA_INTERNAL_SECRET": secrets.token_hex(32),
+        "SAUDA_TRACKER_DB": str(data_dir / "trackers.db"),
+        "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+        **(extra_env or {}),
+    }
+    stack = Stack(
+        data_dir=data_dir,
+        env=env,
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        app_url=f"http://127.0.0.1:{app_port}",
+        sim_url=f"http://127.0.0.1:{sim_port}",
+    )
+    commands = {
+        "simulator": [str(APP_PYTHON), "-m", "simulator"],
+        "app": [str(APP_PYTHON), "-m", "appserver"],
+        "rasa": [str(RASA_BIN), "run", "--model", model, "--endpoints", endpoints,
+                 "--credentials", "credentials.dev.yml", "-i", "127.0.0.1", "--port", str(rasa_port),
+                 "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"]],
+    }
+    for name, command in commands.items():
+        log = open(data_dir / f"{name}.log", "wb")
+        stack.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    checks = {
+        "simulator": f"{stack.sim_url}/health",
+        "app": f"{stack.app_url}/health",
+        "rasa": f"{stack.rasa_url}/webhooks/whatsapp/",
+    }
+    deadline = time.monotonic() + 240
+    try:
+        for name, url in checks.items():
+            while True:
+                if stack.processes[name].poll() is not None:
+                    raise RuntimeError(f"{name} exited:\n{stack.log(name)[-3000:]}")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not answer {url}:\n{stack.log(name)[-3000:]}")
+                time.sleep(0.5)
+    except Exception:
+        stack.stop()
+        raise
+    return stack
+
+
+if __name__ == "__main__":  # manual use: python tests/stack.py DIR
+    s = start_stack(Path(sys.argv[1]), trained_model())
+    print(s)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        s.stop()
