@@ -7,9 +7,11 @@ inputs=$(find config.yml domain.yml data bot/nlu.py knowledge/roman_urdu.py -typ
 fingerprint=$(cat $inputs | sha256sum | cut -c1-12)
 name="sauda-$fingerprint"
 model="models/$name.tar.gz"
+mkdir -p models
+exec 9>models/.train.lock
+flock 9  # one training at a time; a second caller reuses the first one's model
 if [ ! -f "$model" ]; then
   echo "training $model (training data changed)" >&2
-  mkdir -p models
   RASA_TELEMETRY_ENABLED=false PYTHONPATH=$PWD .venv/rasa/bin/rasa train \
     --fixed-model-name "$name" --out models >&2
   # keep the three newest models
