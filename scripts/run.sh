@@ -17,7 +17,8 @@ stop() {
   wait 2>/dev/null || true
   echo "stopped."
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 .venv/app/bin/python -m simulator >"$logs/simulator.log" 2>&1 & pids+=($!)
 .venv/app/bin/python -m appserver >"$logs/app.log" 2>&1 & pids+=($!)
@@ -27,7 +28,7 @@ trap stop INT TERM EXIT
 
 wait_for() {  # name url timeout
   for _ in $(seq 1 "$3"); do
-    if curl -fsS -o /dev/null "$2"; then echo "  $1 is up: $2"; return 0; fi
+    if curl -fs -o /dev/null "$2" 2>/dev/null; then echo "  $1 is up: $2"; return 0; fi
     sleep 1
   done
   echo "$1 did not come up in $3 s; see $logs" >&2; exit 1
