@@ -98,3 +98,141 @@ def detect_language(text: str) -> str | None:
     if english > urdu:
         return ENGLISH
     return None
+
+
+# --- shop vocabulary: colours, sizes, piece counts, cities -------------------------------
+
+# canonical (English, as catalogs name them) -> words customers type
+_COLOURS: dict[str, tuple[str, ...]] = {
+    "white": ("white", "safaid", "safed", "sufaid", "safeed", "sufed"),
+    "off-white": ("off-white", "offwhite"),
+    "black": ("black", "kala", "kaala", "kaali", "kali", "siyah"),
+    "red": ("red", "laal", "lal", "surkh"),
+    "green": ("green", "hara", "hari", "haraa", "sabz"),
+    "blue": ("blue", "neela", "nila", "neeli", "nili", "neelay"),
+    "yellow": ("yellow", "peela", "pila", "peeli", "pili"),
+    "pink": ("pink", "gulabi", "gulaabi"),
+    "grey": ("grey", "gray", "surmai", "surmaee", "surmayi", "slaiti"),
+    "maroon": ("maroon", "mehroon", "maroonish"),
+    "brown": ("brown", "bhoora", "bhura", "bhoori"),
+    "orange": ("orange", "narangi", "naranji"),
+    "purple": ("purple", "jamni", "baingani"),
+    "golden": ("golden", "gold", "sunehri", "sunehra"),
+    "silver": ("silver", "chandi", "rupehla", "rupehli"),
+    "beige": ("beige", "fawn"),
+    "cream": ("cream",),
+    "peach": ("peach",),
+    "mustard": ("mustard",),
+    "navy": ("navy",),
+    "mint": ("mint",),
+    "tan": ("tan",),
+}
+_COLOUR_OF = {word: colour for colour, words in _COLOURS.items() for word in words}
+
+# sizes: clothing letters and the Urdu words for them; shoe sizes are bare numbers
+_SIZES: dict[str, tuple[str, ...]] = {
+    "XS": ("xs", "extra-small"),
+    "S": ("s", "small", "chota", "chhota", "choti", "chhoti", "chotay"),
+    "M": ("m", "medium", "darmiyana", "darmiyani", "med"),
+    "L": ("l", "large", "bara", "bada", "bari", "badi", "baray"),
+    "XL": ("xl", "extra-large"),
+    "XXL": ("xxl", "2xl"),
+}
+_SIZE_OF = {word: size for size, words in _SIZES.items() for word in words}
+_LETTER_SIZES = frozenset("sml")  # one-letter sizes: only when written alone or beside "size"
+
+_NUMBERS = {"ek": 1, "aik": 1, "one": 1, "do": 2, "two": 2, "teen": 3, "three": 3, "char": 4,
+            "chaar": 4, "four": 4, "panch": 5, "paanch": 5, "five": 5}
+
+_CITIES: dict[str, tuple[str, ...]] = {
+    "Karachi": ("karachi", "khi", "krachi", "karachee"),
+    "Lahore": ("lahore", "lhr", "lahor", "lahour"),
+    "Islamabad": ("islamabad", "isb", "isl", "islamabaad", "isloo"),
+    "Rawalpindi": ("rawalpindi", "pindi", "rwp", "rawalpindee"),
+    "Faisalabad": ("faisalabad", "fsd", "faislabad", "lyallpur"),
+    "Multan": ("multan", "mux"),
+    "Peshawar": ("peshawar", "pesh", "psh", "pishawar"),
+    "Quetta": ("quetta", "qta", "koita"),
+    "Hyderabad": ("hyderabad", "hyd", "hydrabad", "haiderabad"),
+    "Sialkot": ("sialkot", "skt"),
+    "Gujranwala": ("gujranwala", "grw"),
+    "Sukkur": ("sukkur", "sukhar"),
+    "Abbottabad": ("abbottabad", "abbotabad", "atd"),
+    "Bahawalpur": ("bahawalpur", "bwp"),
+    "Sargodha": ("sargodha",),
+    "Gujrat": ("gujrat",),
+    "Mardan": ("mardan",),
+    "Larkana": ("larkana",),
+}
+_CITY_OF = {word: city for city, words in _CITIES.items() for word in words}
+
+# "9 number", "size 9", "9 no" -> shoe size 9; "teen piece", "3pc", "3-piece" -> 3-piece
+_SHOE_SIZE = re.compile(r"\b(?:size|saiz|number|no\.?|num)\s*#?(\d{1,2})\b|\b(\d{1,2})\s*(?:number|no\b|num\b)")
+_PIECES = re.compile(r"\b(\d|" + "|".join(_NUMBERS) + r")\s*-?\s*(?:piece|pieces|pc|pcs|peace|pis)\b")
+_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def colour_of(word: str) -> str | None:
+    """The catalog colour a customer's word names ("safaid" -> "white"), or None."""
+    return _COLOUR_OF.get(fold(word))
+
+
+def city_of(word: str) -> str | None:
+    """The city a spelling or abbreviation names ("Khi" -> "Karachi"), or None."""
+    return _CITY_OF.get(fold(word).strip())
+
+
+def size_of(word: str) -> str | None:
+    """The size a word names ("chota" -> "S", "9" -> "9"), or None."""
+    word = fold(word).strip()
+    return word if word.isdigit() and 1 <= len(word) <= 2 else _SIZE_OF.get(word)
+
+
+def canonical_tokens(text: str) -> list[str]:
+    """The message as canonical tokens: spellings fixed, colours in English, sizes in
+    capitals ("S", "9"), piece counts as "3-piece", cities by their name in lower case.
+
+    Retrieval matches these against catalog text put through the same function.
+    """
+    text = re.sub(r"'s\b", "", normalize(text))
+    text = _PIECES.sub(lambda m: f" {_NUMBERS.get(m.group(1), m.group(1))}-piece ", text)
+    text = _SHOE_SIZE.sub(lambda m: f" size {m.group(1) or m.group(2)} ", text)
+    text = re.sub(r"\bextra\s+(small|large)\b", r"extra-\1", text)
+    text = re.sub(r"\boff\s+white\b", "off-white", text)
+    tokens = []
+    for token in _TOKEN.findall(text):
+        if token in _COLOUR_OF:
+            token = _COLOUR_OF[token]
+        elif token in _CITY_OF:
+            token = _CITY_OF[token].lower()
+        elif token in _SIZE_OF and token not in _LETTER_SIZES:
+            token = _SIZE_OF[token]
+        tokens.append(token)
+    return tokens
+
+
+def extract_attributes(text: str) -> dict[str, list[str]]:
+    """Sizes, colours and cities a message names, in order, without repeats.
+
+    One-letter sizes (S, M, L) count only when standing as a word ("M mein hai?",
+    "S size"), and a bare number only beside "size"/"number" ("9 number").
+    """
+    tokens = canonical_tokens(text)
+    found: dict[str, list[str]] = {"sizes": [], "colours": [], "cities": []}
+
+    def add(kind: str, value: str) -> None:
+        if value not in found[kind]:
+            found[kind].append(value)
+
+    for i, token in enumerate(tokens):
+        if token in _COLOURS:
+            add("colours", token)
+        elif token.capitalize() in _CITIES:
+            add("cities", token.capitalize())
+        elif token in _SIZES:
+            add("sizes", token)
+        elif token in _LETTER_SIZES:
+            add("sizes", token.upper())
+        elif token.isdigit() and i > 0 and tokens[i - 1] == "size":
+            add("sizes", token)
+    return found

@@ -1,0 +1,135 @@
+"""The catalog: products, their variants, and the facts answers are built from."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from knowledge.roman_urdu import colour_of, size_of
+
+SIZE_OPTION_NAMES = frozenset({"size", "sizes", "shoe size", "saiz", "naap"})
+COLOUR_OPTION_NAMES = frozenset({"color", "colour", "colors", "colours", "rang"})
+
+
+@dataclass(frozen=True)
+class Variant:
+    sku: str
+    options: dict[str, str]
+    price: float
+    compare_at_price: float | None = None
+    stock: int | None = None  # None: the store does not track stock for it
+    image: str = ""
+
+    def option(self, names: frozenset[str]) -> str | None:
+        return next((v for k, v in self.options.items() if k.lower() in names), None)
+
+    @property
+    def size(self) -> str | None:
+        """The size as customers say it ("M", "9"), or None when sizes do not apply."""
+        value = self.option(SIZE_OPTION_NAMES)
+        return None if value is None else (size_of(value) or value)
+
+    @property
+    def colour(self) -> str | None:
+        """The colour as written in the catalog ("Off-White")."""
+        return self.option(COLOUR_OPTION_NAMES)
+
+    @property
+    def colour_key(self) -> str | None:
+        """The colour in canonical form for matching ("off-white", "black")."""
+        colour = self.colour
+        if colour is None:
+            return None
+        return colour_of(colour) or colour_of(colour.replace(" ", "-")) or colour.lower()
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock is None or self.stock > 0
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str  # the store's handle, used in links and list-reply payloads
+    title: str
+    description: str = ""
+    product_type: str = ""
+    vendor: str = ""
+    tags: tuple[str, ...] = ()
+    option_names: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    images: tuple[str, ...] = ()
+
+    def search_text(self) -> str:
+        """What retrieval indexes: names, type, tags and option values; no prices."""
+        values = sorted({v for variant in self.variants for v in variant.options.values()})
+        return " ".join([self.title, self.product_type, " ".join(self.tags), " ".join(values),
+                         self.description[:200]])
+
+    @property
+    def sizes(self) -> list[str]:
+        return _unique(v.size for v in self.variants if v.size)
+
+    @property
+    def colours(self) -> list[str]:
+        return _unique(v.colour for v in self.variants if v.colour)
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+@dataclass
+class Catalog:
+    products: dict[str, Product] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    def to_json(self) -> str:
+        return json.dumps({"products": [asdict(p) for p in self.products.values()]},
+                          ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Catalog":
+        products = {}
+        for raw in json.loads(text)["products"]:
+            variants = tuple(Variant(**v) for v in raw.pop("variants"))
+            product = Product(**{**raw, "tags": tuple(raw["tags"]), "option_names": tuple(raw["option_names"]),
+                                 "images": tuple(raw["images"]), "variants": variants})
+            products[product.id] = product
+        return cls(products)
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class CatalogDiff:
+    added: list[str]
+    removed: list[str]
+    changed: dict[str, list[str]]  # product id -> what changed
+
+    def summary(self) -> str:
+        return f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+
+
+def diff(old: Catalog | None, new: Catalog) -> CatalogDiff:
+    """What a re-import adds, removes and changes, product by product."""
+    before = old.products if old else {}
+    changed: dict[str, list[str]] = {}
+    for pid in sorted(before.keys() & new.products.keys()):
+        a, b = before[pid], new.products[pid]
+        notes = [f"{name}: {getattr(a, name)!r} -> {getattr(b, name)!r}"
+                 for name in ("title", "description", "product_type", "tags") if getattr(a, name) != getattr(b, name)]
+        old_variants = {v.sku: v for v in a.variants}
+        new_variants = {v.sku: v for v in b.variants}
+        notes += [f"variant {sku} added" for sku in new_variants.keys() - old_variants.keys()]
+        notes += [f"variant {sku} removed" for sku in old_variants.keys() - new_variants.keys()]
+        for sku in sorted(old_variants.keys() & new_variants.keys()):
+            va, vb = old_variants[sku], new_variants[sku]
+            notes += [f"{sku} {name}: {getattr(va, name)} -> {getattr(vb, name)}"
+                      for name in ("price", "compare_at_price", "stock", "options") if getattr(va, name) != getattr(vb, name)]
+        if notes:
+            changed[pid] = sorted(notes)
+    return CatalogDiff(added=sorted(new.products.keys() - before.keys()),
+                       removed=sorted(before.keys() - new.products.keys()), changed=changed)
