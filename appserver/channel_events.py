@@ -13,7 +13,7 @@ from bot.signing import signature_is_valid
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("status", "marketing_preference", "inbound")
+KINDS = ("status", "marketing_preference", "inbound", "template_update")
 
 
 def channel_events_blueprint(secret: str, handle: Callable[[str, dict], Any]) -> Blueprint:

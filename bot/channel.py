@@ -18,17 +18,20 @@ from sanic.request import Request
 
 from bot import outgoing
 from bot.graph_client import GraphClient, SendResult
-from bot.hooks import LifecycleHooks
+from bot.hooks import TEMPLATE_FIELDS, LifecycleHooks
 from bot.settings import ChannelSettings
 from bot.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from bot.state import open_state
-from bot.updates import InboundMessage, MarketingPreference, StatusUpdate, parse_webhook
+from bot.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate, parse_webhook
 
 logger = logging.getLogger(__name__)
 
 LIST_LABEL = "Options dekhein"
 NUMBERED_FOOTER = "Jawab mein number bhejein (maslan 1) / Reply with a number."
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+# Media a person may need later (a payment screenshot, a voice note): acknowledged as
+# kept. Stickers, contacts and unknown types get the "what I can read" reply.
+KEPT_MEDIA = ("image", "video", "audio", "voice", "document")
 
 
 def sender_id_for(wa_id: str) -> str:
@@ -65,11 +68,11 @@ class WhatsAppOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: list, **kwargs: Any
     ) -> None:
         to = wa_id_for(recipient_id)
+        if len(buttons) > outgoing.MAX_LIST_ROWS:  # saved first: the answer may come fast
+            await self.state.save_menu(recipient_id, [b.get("payload") or b.get("title") for b in buttons])
         label = kwargs.get("list_label") or LIST_LABEL
         for payload in outgoing.payloads_for_buttons(to, text, buttons, label, NUMBERED_FOOTER):
             await self._send(payload)
-        if len(buttons) > outgoing.MAX_LIST_ROWS:
-            await self.state.save_menu(recipient_id, [b.get("payload") or b.get("title") for b in buttons])
 
     async def send_quick_replies(self, recipient_id: str, text: str, quick_replies: list, **kwargs) -> None:
         await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
@@ -77,8 +80,18 @@ class WhatsAppOutput(OutputChannel):
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._send(outgoing.image_payload(wa_id_for(recipient_id), image))
 
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        """A URL (or ``{"url", "type", "caption", "filename"}``) sent as a WhatsApp media message."""
+        spec = attachment if isinstance(attachment, dict) else {"url": str(attachment)}
+        await self._send(outgoing.media_payload(
+            wa_id_for(recipient_id), spec.get("type", "document"), spec["url"],
+            spec.get("caption"), spec.get("filename"),
+        ))
+
     async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
-        """``json_message`` is a Graph API message body without ``to`` (template, image, …)."""
+        """``json_message`` is a Graph API message body without ``to`` (template, image, …),
+        or the template shorthand ``{"type": "template", "name", "language", "body_params",
+        "quick_replies"}`` (quick replies are button payloads such as ``/confirm_order{…}``)."""
         message = dict(json_message)
         if message.get("type") == "template" and "template" not in message:
             message = outgoing.template_payload(
@@ -147,42 +160,53 @@ class WhatsAppInput(InputChannel):
             try:
                 body = json.loads(raw)
             except ValueError as exc:
+                # Meta only ever posts JSON, so a signed non-JSON body is a broken proxy or
+                # client of ours: 400 makes it visible instead of pretending success.
+                logger.error("whatsapp webhook: signed body is not JSON (%s), %d bytes", exc, len(raw))
                 return response.json({"error": f"body is not JSON: {exc}"}, status=400)
             parsed = parse_webhook(body)
             for problem in parsed.problems:
-                # Signed by Meta but unreadable: answering non-200 would make Meta retry the
-                # same body for days, so it is logged and acknowledged.
+                # JSON signed by Meta that we cannot read (wrong object, missing fields):
+                # any non-2xx answer makes Meta redeliver the same body for days, and it
+                # will never become readable, so it is logged and acknowledged unprocessed.
                 logger.error("whatsapp webhook: skipped unreadable update: %s", problem)
-            accepted = 0
-            for update in parsed.updates:
-                accepted += await self._accept(update, on_new_message)
-            return response.json({"status": "ok", "accepted": accepted, "problems": parsed.problems})
+            queued = self._enqueue(
+                [u for u in parsed.updates if isinstance(u, InboundMessage)], on_new_message
+            )
+            handed_over = await self._hand_over(parsed.updates)
+            if not handed_over:
+                # The lifecycle did not take a status/opt-out: let Meta redeliver the body
+                # (messages in it are deduplicated by wamid, so they are not answered twice).
+                return response.json({"error": "lifecycle hook unavailable, retry"}, status=503)
+            return response.json({"status": "ok", "accepted": queued, "problems": parsed.problems})
 
         return bp
 
-    async def _accept(self, update, on_new_message) -> int:
-        if isinstance(update, StatusUpdate):
-            self._spawn(self.hooks.on_status(update))
-            return 1
-        if isinstance(update, MarketingPreference):
-            self._spawn(self.hooks.on_marketing_preference(update))
-            return 1
-        if not isinstance(update, InboundMessage):
-            logger.info("whatsapp webhook: %s update logged only", getattr(update, "field", "?"))
-            return 0
-        if not await self.state.first_sighting(update.wamid):
-            logger.info("whatsapp webhook: duplicate delivery of %s ignored", update.wamid)
-            return 0
-        self._spawn(self.hooks.on_inbound(update))
-        if update.is_silent:
-            return 1
-        sender = sender_id_for(update.sender)
-        queue = self._queues.get(sender)
-        if queue is None:
-            queue = self._queues[sender] = asyncio.Queue()
-            self._spawn(self._drain(sender, queue, on_new_message))
-        queue.put_nowait(update)
-        return 1
+    def _enqueue(self, messages: list[InboundMessage], on_new_message) -> int:
+        """Queue messages per customer without awaiting, so arrival order is kept."""
+        for message in messages:
+            sender = sender_id_for(message.sender)
+            queue = self._queues.get(sender)
+            if queue is None:
+                queue = self._queues[sender] = asyncio.Queue()
+                self._spawn(self._drain(sender, queue, on_new_message))
+            queue.put_nowait(message)
+        return len(messages)
+
+    async def _hand_over(self, updates: list) -> bool:
+        """Statuses, preference changes and template updates go to the lifecycle before
+        the webhook is acknowledged; False when one of them could not be handed over."""
+        ok = True
+        for update in updates:
+            if isinstance(update, StatusUpdate):
+                ok &= await self.hooks.on_status(update)
+            elif isinstance(update, MarketingPreference):
+                ok &= await self.hooks.on_marketing_preference(update)
+            elif isinstance(update, OtherUpdate) and update.field in TEMPLATE_FIELDS:
+                ok &= await self.hooks.on_template_update(update)
+            elif isinstance(update, OtherUpdate):
+                logger.info("whatsapp webhook: %s update logged only", update.field)
+        return ok
 
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -195,47 +219,67 @@ class WhatsAppInput(InputChannel):
             while not queue.empty():
                 message = queue.get_nowait()
                 try:
-                    text, metadata = await self.to_rasa(message, sender)
-                    await on_new_message(
-                        UserMessage(
-                            text,
-                            self.get_output_channel(),
-                            sender,
-                            input_channel=self.name(),
-                            message_id=message.wamid,
-                            metadata=metadata,
-                        )
-                    )
+                    await self._process(message, sender, on_new_message)
                 except Exception:  # one bad message must not stop the customer's queue
                     logger.exception("whatsapp: failed to handle %s from %s", message.wamid, sender)
         finally:
             self._queues.pop(sender, None)
 
+    async def _process(self, message: InboundMessage, sender: str, on_new_message) -> None:
+        if not await self.state.first_sighting(message.wamid):
+            logger.info("whatsapp webhook: duplicate delivery of %s ignored", message.wamid)
+            return
+        self._spawn(self.hooks.on_inbound(message))
+        if message.is_silent:
+            return
+        text, metadata = await self.to_rasa(message, sender)
+        await on_new_message(
+            UserMessage(
+                text,
+                self.get_output_channel(),
+                sender,
+                input_channel=self.name(),
+                message_id=message.wamid,
+                metadata=metadata,
+            )
+        )
+
     async def to_rasa(self, message: InboundMessage, sender: str) -> tuple[str, dict]:
         """The text Rasa sees for a message, and what it carries as metadata."""
         metadata: dict[str, Any] = {"wamid": message.wamid, "type": message.type}
-        for key in ("profile_name", "referral", "location", "media", "order", "context"):
+        for key in ("profile_name", "referral", "location", "media", "order", "contacts", "context"):
             value = getattr(message, key)
             if value:
                 metadata[key] = value
         if message.payload:
+            # Our button ids are "/intent{...}" payloads, so a tap works hours later
+            # without any dialogue context; anything else is read as its title.
             metadata["button_title"] = message.title
             if message.payload.startswith("/"):
                 return message.payload, metadata
             return message.title or message.payload, metadata
         if message.type == "text":
-            text = (message.text or "").strip()
-            number = _BARE_NUMBER.match(text)
-            if number:
-                choice = await self.state.menu_choice(sender, int(number.group(1)))
-                if choice:
-                    return choice, metadata
-            # Customers may not trigger intents directly by typing "/intent".
-            return text.lstrip("/") or " ", metadata
+            return await self._text_for_rasa(message.text or "", sender, metadata), metadata
         if message.type == "location":
             return "/share_location", metadata
         if message.type == "order":
             return "/catalog_order", metadata
-        if message.media:
+        if message.media and message.media["type"] in KEPT_MEDIA:
+            if message.text:
+                metadata["caption"] = message.text
             return "/send_media", metadata
         return "/unsupported_message", metadata
+
+    async def _text_for_rasa(self, text: str, sender: str, metadata: dict) -> str:
+        """A bare number answers the last numbered menu; other text makes that menu stale."""
+        text = text.strip()
+        number = _BARE_NUMBER.match(text)
+        if number:
+            choice = await self.state.menu_choice(sender, int(number.group(1)))
+            if choice:
+                metadata["menu_choice"] = int(number.group(1))
+                return choice
+        else:
+            await self.state.clear_menu(sender)
+        # Customers may not trigger intents directly by typing "/intent".
+        return text.lstrip("/") or " "

@@ -15,22 +15,13 @@ from typing import Any, Optional
 
 import httpx
 
+from bot.errors import outcome_for
+
 logger = logging.getLogger(__name__)
-
-# Meta error code -> the outcome callers branch on.
-ERROR_OUTCOMES = {
-    131047: "outside_window",  # more than 24 h since the customer's last message
-    131026: "undeliverable",
-    131050: "marketing_opted_out",
-    131049: "marketing_limited",
-    130429: "rate_limited",
-    131056: "too_many_to_user",
-}
-
 
 @dataclass(frozen=True)
 class SendResult:
-    """What happened to one send: ``outcome`` is "sent" or a name from ERROR_OUTCOMES/"error"."""
+    """What happened to one send: ``outcome`` is "sent" or a name from bot.errors/"error"."""
 
     outcome: str
     wamid: Optional[str] = None
@@ -106,16 +97,20 @@ class GraphClient:
         last: SendResult = SendResult(outcome="error", error_message="not attempted")
         for attempt in range(1, self.max_attempts + 1):
             await self._pacer.wait()
+            retry_after = 0.0
             try:
                 response = await client.post(self.messages_url, json=body)
-            except httpx.HTTPError as exc:
+            except httpx.TransportError as exc:
+                # A timeout after Meta accepted the request can duplicate a message; a
+                # duplicate reply costs less than a lost one, so network errors are retried.
                 last = SendResult(outcome="error", error_message=f"network: {exc!r}", attempts=attempt)
             else:
                 last = _result_from_response(response, attempt)
                 if not _is_transient(response.status_code):
                     break
+                retry_after = _retry_after(response)
             if attempt < self.max_attempts:
-                await asyncio.sleep(self._backoff(attempt))
+                await asyncio.sleep(min(self.backoff_cap, max(retry_after, self._backoff(attempt))))
         if not last.ok:
             logger.warning(
                 "whatsapp send to %s failed: %s (code %s, http %s, %d attempts) %s",
@@ -133,6 +128,14 @@ def _is_transient(status_code: int) -> bool:
     return status_code == 429 or status_code >= 500
 
 
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds from a numeric ``Retry-After`` header (0 when absent or a date)."""
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", 0)))
+    except ValueError:
+        return 0.0
+
+
 def _result_from_response(response: httpx.Response, attempt: int) -> SendResult:
     try:
         data = response.json()
@@ -142,9 +145,8 @@ def _result_from_response(response: httpx.Response, attempt: int) -> SendResult:
         return SendResult("sent", wamid=data["messages"][0].get("id"), status_code=200, attempts=attempt)
     error = data.get("error") or {}
     code = error.get("code")
-    outcome = ERROR_OUTCOMES.get(code, "rate_limited" if response.status_code == 429 else "error")
     return SendResult(
-        outcome,
+        outcome_for(code, response.status_code),
         status_code=response.status_code,
         error_code=code,
         error_message=str(error.get("message") or response.text[:200]),

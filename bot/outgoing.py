@@ -65,11 +65,20 @@ def text_payload(to: str, body: str, preview_url: bool = False) -> dict[str, Any
     return {"to": to, "type": "text", "text": {"body": body, "preview_url": preview_url}}
 
 
+def media_payload(
+    to: str, kind: str, link: str, caption: Optional[str] = None, filename: Optional[str] = None
+) -> dict[str, Any]:
+    """An image / video / document / audio sent by URL (audio takes no caption)."""
+    media: dict[str, Any] = {"link": link}
+    if caption and kind != "audio":
+        media["caption"] = caption[:BODY_LIMIT]
+    if filename and kind == "document":
+        media["filename"] = filename
+    return {"to": to, "type": kind, kind: media}
+
+
 def image_payload(to: str, link: str, caption: Optional[str] = None) -> dict[str, Any]:
-    image: dict[str, Any] = {"link": link}
-    if caption:
-        image["caption"] = caption[:BODY_LIMIT]
-    return {"to": to, "type": "image", "image": image}
+    return media_payload(to, "image", link, caption)
 
 
 def _button_id(button: dict) -> str:

@@ -16,6 +16,8 @@ MENU_TTL_SECONDS = 24 * 3600
 
 
 class SqliteChannelState:
+    """One SQLite file; its statements take microseconds, so they run on the event loop."""
+
     def __init__(self, path: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -39,6 +41,9 @@ class SqliteChannelState:
             (recipient, json.dumps(payloads), time.time()),
         )
 
+    async def clear_menu(self, recipient: str) -> None:
+        self._db.execute("DELETE FROM menu WHERE recipient = ?", (recipient,))
+
     async def menu_choice(self, recipient: str, number: int) -> Optional[str]:
         row = self._db.execute(
             "SELECT payloads, saved_at FROM menu WHERE recipient = ?", (recipient,)
@@ -50,6 +55,8 @@ class SqliteChannelState:
 
 
 class RedisChannelState:
+    """Keys ``sauda:wamid:<id>`` (SET NX, 7-day TTL) and ``sauda:menu:<recipient>``."""
+
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis  # only needed for scale-out
 
@@ -60,6 +67,9 @@ class RedisChannelState:
 
     async def save_menu(self, recipient: str, payloads: list[str]) -> None:
         await self._redis.set(f"sauda:menu:{recipient}", json.dumps(payloads), ex=MENU_TTL_SECONDS)
+
+    async def clear_menu(self, recipient: str) -> None:
+        await self._redis.delete(f"sauda:menu:{recipient}")
 
     async def menu_choice(self, recipient: str, number: int) -> Optional[str]:
         raw = await self._redis.get(f"sauda:menu:{recipient}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Union
 
+from bot.errors import outcome_for
+
 # Message types we cannot read; the customer is told what we can read instead.
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 UNREADABLE_TYPES = MEDIA_TYPES + ("contacts", "unsupported")
@@ -39,6 +41,7 @@ class InboundMessage:
     context: Optional[dict] = None  # reply-to / forwarded flags
     contacts: Optional[list] = None
     reaction: Optional[dict] = None
+    system: Optional[dict] = None  # number or identity change notice
     errors: tuple = ()
 
     @property
@@ -66,6 +69,13 @@ class StatusUpdate:
     @property
     def error_codes(self) -> tuple:
         return tuple(int(e.get("code", 0)) for e in self.errors)
+
+    @property
+    def outcome(self) -> str:
+        """The status itself, or for a failure what it means (``outside_window``, ...)."""
+        if self.status != "failed":
+            return self.status
+        return outcome_for(self.error_codes[0]) if self.error_codes else "error"
 
 
 @dataclass(frozen=True)
@@ -167,10 +177,10 @@ def _parse_change(field_name: str, value: dict, where: str) -> Iterator:
 def _parse_preference(pref: Any, where: str) -> MarketingPreference:
     _require(pref, ("wa_id", "value"), where)
     return MarketingPreference(
-                wa_id=str(pref["wa_id"]),
-                value=str(pref["value"]),
-                detail=str(pref.get("detail", "")),
-                timestamp=int(pref.get("timestamp", 0)),
+        wa_id=str(pref["wa_id"]),
+        value=str(pref["value"]),
+        detail=str(pref.get("detail", "")),
+        timestamp=int(pref.get("timestamp", 0)),
         category=str(pref.get("category", "marketing_messages")),
     )
 
@@ -230,6 +240,8 @@ def _parse_message(msg: Any, phone_number_id: str, names: dict, where: str) -> I
         fields["contacts"] = list(msg.get("contacts") or [])
     elif mtype == "reaction":
         fields["reaction"] = dict(msg.get("reaction") or {})
+    elif mtype == "system":
+        fields["system"] = dict(msg.get("system") or {})
     return InboundMessage(
         wamid=str(msg["id"]),
         sender=sender,

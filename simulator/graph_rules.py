@@ -54,12 +54,16 @@ def _text(obj: Any) -> Optional[str]:
     return None
 
 
-def _image(obj: Any) -> Optional[str]:
-    if not isinstance(obj, dict) or not (obj.get("link") or obj.get("id")):
-        return "image.link or image.id is required"
-    if len(obj.get("caption", "")) > LIMITS["body"]:
-        return "image.caption is too long"
-    return None
+def _media(kind: str):
+    def check(obj: Any) -> Optional[str]:
+        if not isinstance(obj, dict) or not (obj.get("link") or obj.get("id")):
+            return f"{kind}.link or {kind}.id is required"
+        if "caption" in obj and kind in ("audio", "sticker"):
+            return f"{kind} does not take a caption"
+        if len(obj.get("caption", "")) > LIMITS["body"]:
+            return f"{kind}.caption is longer than {LIMITS['body']} characters"
+        return None
+    return check
 
 
 def _unique_nonempty(values: list, limit: int, what: str) -> Optional[str]:
@@ -117,4 +121,9 @@ def _template(obj: Any) -> Optional[str]:
     return None
 
 
-_CHECKS = {"text": _text, "image": _image, "interactive": _interactive, "template": _template}
+_CHECKS = {
+    "text": _text,
+    "interactive": _interactive,
+    "template": _template,
+    **{kind: _media(kind) for kind in ("image", "video", "audio", "document", "sticker")},
+}

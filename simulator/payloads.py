@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 WABA_ID = "1234567890987654321"
 _counter = itertools.count(1)
@@ -35,12 +35,13 @@ def message_webhook(
     profile_name: str = "Customer",
     wamid: Optional[str] = None,
     context: Optional[dict] = None,
+    timestamp: Optional[float] = None,
 ) -> dict[str, Any]:
     """One inbound message; ``message`` holds ``type`` and its type-specific object."""
     body: dict[str, Any] = {
         "from": wa_id,
         "id": wamid or new_wamid(),
-        "timestamp": str(int(time.time())),
+        "timestamp": str(int(timestamp or time.time())),
         **message,
     }
     if context:
@@ -103,11 +104,12 @@ def status_webhook(
     phone_number_id: str,
     display_phone_number: str,
     errors: Optional[list[dict]] = None,
+    timestamp: Optional[float] = None,
 ) -> dict[str, Any]:
     st: dict[str, Any] = {
         "id": wamid,
         "status": status,
-        "timestamp": str(int(time.time())),
+        "timestamp": str(int(timestamp or time.time())),
         "recipient_id": recipient,
     }
     if errors:
@@ -147,3 +149,22 @@ def marketing_preference_webhook(wa_id: str, value: str) -> dict[str, Any]:
             ],
         },
     )
+
+
+def inbound_messages(body: Any) -> Iterator[tuple[str, str, str, dict, Optional[str]]]:
+    """(wa_id, wamid, type, type-specific object, profile name) of each customer message
+    in a webhook body, skipping whatever is not shaped like one."""
+    if not isinstance(body, dict):
+        return
+    for entry in body.get("entry") or []:
+        for change in (entry.get("changes") or []) if isinstance(entry, dict) else []:
+            value = change.get("value") if isinstance(change, dict) else None
+            if not isinstance(value, dict):
+                continue
+            names = {c.get("wa_id"): (c.get("profile") or {}).get("name")
+                     for c in value.get("contacts") or [] if isinstance(c, dict)}
+            for msg in value.get("messages") or []:
+                if isinstance(msg, dict) and {"from", "id", "type"} <= msg.keys():
+                    part = msg.get(msg["type"])
+                    yield (str(msg["from"]), str(msg["id"]), str(msg["type"]),
+                           part if isinstance(part, dict) else {}, names.get(msg["from"]))

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,7 @@ class SimulatorSettings:
     display_phone_number: str
     status_delay: float
     quiet_period: float
+    templates_path: Optional[Path]  # approved templates (lifecycle/templates.yml); "" for none
 
     @classmethod
     def from_env(cls) -> "SimulatorSettings":
@@ -29,4 +34,11 @@ class SimulatorSettings:
             display_phone_number=os.environ.get("SIM_DISPLAY_PHONE_NUMBER", "923000000000"),
             status_delay=float(os.environ.get("SIM_STATUS_DELAY", "0.05")),
             quiet_period=float(os.environ.get("SIM_QUIET_PERIOD", "0.4")),
+            templates_path=_templates_path(os.environ.get("SIM_TEMPLATES")),
         )
+
+
+def _templates_path(value: Optional[str]) -> Optional[Path]:
+    if value is None:
+        return ROOT / "lifecycle" / "templates.yml"
+    return Path(value) if value else None
