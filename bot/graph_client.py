@@ -97,7 +97,6 @@ class GraphClient:
         last: SendResult = SendResult(outcome="error", error_message="not attempted")
         for attempt in range(1, self.max_attempts + 1):
             await self._pacer.wait()
-            retry_after = 0.0
             try:
                 response = await client.post(self.messages_url, json=body)
             except httpx.TransportError as exc:
@@ -108,9 +107,8 @@ class GraphClient:
                 last = _result_from_response(response, attempt)
                 if not _is_transient(response.status_code):
                     break
-                retry_after = _retry_after(response)
             if attempt < self.max_attempts:
-                await asyncio.sleep(min(self.backoff_cap, max(retry_after, self._backoff(attempt))))
+                await asyncio.sleep(self._backoff(attempt))
         if not last.ok:
             logger.warning(
                 "whatsapp send to %s failed: %s (code %s, http %s, %d attempts) %s",
@@ -128,12 +126,11 @@ def _is_transient(status_code: int) -> bool:
     return status_code == 429 or status_code >= 500
 
 
-def _retry_after(response: httpx.Response) -> float:
-    """Seconds from a numeric ``Retry-After`` header (0 when absent or a date)."""
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", 0)))
-    except ValueError:
-        return 0.0
+def _describe(error: dict) -> str:
+    """Meta's message plus the specifics it puts in ``error_data.details``."""
+    details = (error.get("error_data") or {}).get("details")
+    message = str(error.get("message") or "")
+    return f"{message}: {details}" if details and details != message else message
 
 
 def _result_from_response(response: httpx.Response, attempt: int) -> SendResult:
@@ -149,6 +146,6 @@ def _result_from_response(response: httpx.Response, attempt: int) -> SendResult:
         outcome_for(code, response.status_code),
         status_code=response.status_code,
         error_code=code,
-        error_message=str(error.get("message") or response.text[:200]),
+        error_message=_describe(error) or response.text[:200],
         attempts=attempt,
     )
