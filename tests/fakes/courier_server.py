@@ -13,7 +13,6 @@ prove those never travel further.
 """
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,8 +36,6 @@ class FakeScan:
 class FakeCouriers:
     """Scripted tracking state for every courier; ``app()`` serves it."""
 
-    _names = itertools.count()
-
     def __init__(self, leopards_key: str = "lk", leopards_password: str = "lp", postex_token: str = "pt",
                  tcs_token: str = "tt", generic_key: str = "gk") -> None:
         self.leopards_key, self.leopards_password = leopards_key, leopards_password
@@ -60,7 +57,7 @@ class FakeCouriers:
         self.faults[courier].extend([http_status] * times)
 
     def app(self) -> Sanic:
-        app = new_app(f"fake_couriers_{next(self._names)}")
+        app = new_app("fake_couriers")
         app.add_route(self._leopards, "/api/trackBookedPacket/format/json/", methods=["GET", "POST"])
         app.add_route(self._postex, "/services/integration/api/order/v1/track-order/<cn>")
         app.add_route(self._tcs, "/tracking/api/Tracking/GetDynamicTrackDetail")

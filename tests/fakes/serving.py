@@ -1,6 +1,7 @@
 """Serve a Sanic app on a free local port inside the test's event loop (real HTTP, no subprocess)."""
 from __future__ import annotations
 
+import itertools
 import socket
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -8,9 +9,12 @@ from typing import AsyncIterator
 from sanic import Sanic
 
 
+_serial = itertools.count()
+
+
 def new_app(name: str) -> Sanic:
-    """A Sanic app that can share a process with others (Sanic's touchup rewrites code only once)."""
-    app = Sanic(name, configure_logging=False)
+    """A Sanic app that can share a process with others: a unique name, and no touchup (it runs once)."""
+    app = Sanic(f"{name}_{next(_serial)}", configure_logging=False)
     app.config.TOUCHUP = False
     return app
 
