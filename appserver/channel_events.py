@@ -13,13 +13,16 @@ from bot.signing import signature_is_valid
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("status", "marketing_preference", "inbound", "template_update")
+LIFECYCLE_KINDS = ("status", "marketing_preference", "inbound")
+# Template approval/category changes are kept in the recent-events feed and logged; the
+# lifecycle can subscribe by moving the kind into LIFECYCLE_KINDS.
+KINDS = LIFECYCLE_KINDS + ("template_update",)
 
 
 def channel_events_blueprint(secret: str, handle: Callable[[str, dict], Any]) -> Blueprint:
     """``POST /internal/channel-events``: signed by the channel with SAUDA_INTERNAL_SECRET."""
     bp = Blueprint("channel_events", url_prefix="/internal")
-    recent: deque = deque(maxlen=500)
+    recent: deque = deque(maxlen=2000)
 
     @bp.post("/channel-events")
     async def receive(request: Request):
@@ -33,6 +36,9 @@ def channel_events_blueprint(secret: str, handle: Callable[[str, dict], Any]) ->
         if kind not in KINDS:
             return response.json({"error": f"kind: expected one of {KINDS}, got {kind!r}"}, status=400)
         recent.append(event)
+        if kind not in LIFECYCLE_KINDS:
+            logger.warning("template update: %s", data)
+            return response.json({"status": "ok"})
         result = handle(kind, data)
         if hasattr(result, "__await__"):
             await result
