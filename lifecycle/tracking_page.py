@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -89,15 +89,15 @@ HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Pol
            "X-Content-Type-Options": "nosniff"}
 
 
-def tracking_blueprint(database: Callable[[], Database], store_name: str) -> Blueprint:
-    """Mount ``GET /track/<token>``; ``database`` is called on first use (migrations run then)."""
+def tracking_blueprint(db: Database, store_name: str) -> Blueprint:
+    """``GET /track/<token>``, reading shipments from ``db``."""
     bp = Blueprint("tracking_page")
 
     @bp.get("/track/<token>")
     async def track(request: Request, token: str):
         view = None
         if TOKEN.fullmatch(token):
-            view = await asyncio.to_thread(tracking_view, database(), token, store_name)
+            view = await asyncio.to_thread(tracking_view, db, token, store_name)
         if view is None:
             html = _pages.get_template("track_not_found.html").render(store_name=store_name)
             return response.html(html, status=404, headers=HEADERS)

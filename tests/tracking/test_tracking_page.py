@@ -23,7 +23,7 @@ CN = "LE7512345678"
 async def site(tmp_path):
     lifecycle = Lifecycle(tmp_path)
     app = new_app("tracking_page_test")
-    app.blueprint(tracking_blueprint(lambda: lifecycle.db, STORE))
+    app.blueprint(tracking_blueprint(lifecycle.db, STORE))
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
         yield lifecycle, http
 
