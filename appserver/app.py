@@ -8,13 +8,10 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
 from appserver.channel_events import channel_events_blueprint
+from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
 
 logger = logging.getLogger(__name__)
-
-
-def log_channel_event(kind: str, data: dict) -> None:
-    logger.info("channel event %s: %s", kind, data.get("wamid") or data.get("wa_id"))
 
 
 def build_app(settings: AppSettings) -> Sanic:
@@ -23,5 +20,6 @@ def build_app(settings: AppSettings) -> Sanic:
     executor = ActionExecutor()
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])
-    app.blueprint(channel_events_blueprint(settings.internal_secret, log_channel_event))
+    lifecycle = mount_lifecycle(app)
+    app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     return app

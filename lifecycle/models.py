@@ -49,7 +49,7 @@ class Base(DeclarativeBase):
 PAYMENT_METHODS = ("cod", "jazzcash", "easypaisa")
 ORDER_STATUSES = ("pending_confirmation", "payment_pending", "confirmed", "dispatched", "out_for_delivery",
                   "delivered", "returned", "cancelled")
-PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "csat")
+PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat")
 CANCEL_REASONS = ("changed_mind", "found_cheaper", "wrong_item", "delivery_slow", "other")
 SHIPMENT_STATES = ("booked", "picked", "in_transit", "out_for_delivery", "delivered", "attempted", "returning",
                    "returned", "cancelled")
@@ -183,7 +183,7 @@ class Shipment(Base):
     tracking_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_tracking_token)
     state: Mapped[str] = mapped_column(String(30), default="booked")  # SHIPMENT_STATES
     state_at: Mapped[datetime]  # time of the scan that set ``state``
-    estimated_days: Mapped[Optional[int]]
+    estimated_days: Mapped[Optional[str]] = mapped_column(String(10))  # "3" or "2-3"
     booked_at: Mapped[datetime]
     last_polled_at: Mapped[Optional[datetime]]
 
@@ -276,6 +276,7 @@ class PendingQuestion(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))  # PENDING_KINDS
     order_id: Mapped[Optional[int]] = mapped_column(ForeignKey("orders.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. the cancel reason given so far
     asked_at: Mapped[datetime]
 
 

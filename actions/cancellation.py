@@ -1,0 +1,38 @@
+"""Cancellation: ask why, offer a change instead, cancel; and changing the order instead."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.lifecycle_turn import LifecycleAction, entity
+from lifecycle import replies
+from lifecycle.replies import Reply, Turn
+
+
+class ActionCancelOrder(LifecycleAction):
+    def name(self) -> str:
+        return "action_cancel_order"
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        return replies.cancel_order(turn)
+
+
+class ActionRecordCancelReason(LifecycleAction):
+    def name(self) -> str:
+        return "action_record_cancel_reason"
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        reason = entity(tracker, "cancel_reason") or tracker.get_slot("cancel_reason")
+        detail = tracker.get_slot("cancel_reason_detail")
+        if detail:  # the form collected the words; the latest text is the form's last turn
+            turn.text = detail
+        reply = replies.record_cancel_reason(turn, reason, detail)
+        reply.slots.update({"cancel_reason": None, "cancel_reason_detail": None})
+        return reply
+
+
+class ActionModifyOrder(LifecycleAction):
+    def name(self) -> str:
+        return "action_modify_order"
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        return replies.modify_order(turn, entity(tracker, "modification"))

@@ -1,0 +1,46 @@
+"""Shared adapter for the order-lifecycle actions: one database transaction per turn, and the
+``Say`` items from lifecycle/replies.py passed to the dispatcher."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from lifecycle.replies import Reply, Turn
+from lifecycle.service import runtime
+
+
+def entity(tracker: Tracker, name: str) -> Optional[str]:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value is not None else None
+
+
+class LifecycleAction(Action):
+    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/replies.py."""
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        raise NotImplementedError
+
+    def _run(self, tracker: Tracker) -> Reply:
+        lifecycle = runtime()
+        with lifecycle.db.session.begin() as session:
+            turn = Turn(session=session, phone=tracker.sender_id, language=tracker.get_slot("language") or "roman_urdu",
+                        now=lifecycle.now(), settings=lifecycle.settings, templates=lifecycle.templates,
+                        text=tracker.latest_message.get("text") or "",
+                        order_ref=entity(tracker, "order_id"))
+            return self.reply(turn, tracker)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        reply = await asyncio.to_thread(self._run, tracker)  # database work off the event loop
+        responses = domain.get("responses") or {}
+        for say in reply.says:
+            if say.response and (say.response in responses or not say.text):
+                dispatcher.utter_message(response=say.response, **say.variables)
+            else:
+                dispatcher.utter_message(text=say.text, buttons=say.buttons or None)
+        slots = domain.get("slots") or {}
+        return [SlotSet(name, value) for name, value in reply.slots.items() if name in slots]

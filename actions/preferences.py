@@ -1,0 +1,24 @@
+"""STOP / START typed in the chat: marketing opt-out and opt-in."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.lifecycle_turn import LifecycleAction
+from lifecycle import replies
+from lifecycle.replies import Reply, Turn
+
+
+class ActionOptOut(LifecycleAction):
+    def name(self) -> str:
+        return "action_opt_out"
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        return replies.set_marketing(turn, opted_out=True)
+
+
+class ActionOptIn(LifecycleAction):
+    def name(self) -> str:
+        return "action_opt_in"
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        return replies.set_marketing(turn, opted_out=False)

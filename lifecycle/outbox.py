@@ -1,0 +1,106 @@
+"""Outbox rows: every WhatsApp message the lifecycle sends, its send result and its delivery status.
+
+Status webhooks arrive at least once and in any order: a status only moves forward
+(accepted → sent → delivered → read), ``failed`` is final unless the message was
+already delivered or read, and duplicates change nothing.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Optional, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.graph_client import SendResult
+from lifecycle import customers
+from lifecycle.models import Customer, OutboxMessage, Touchpoint
+from lifecycle.templates import Rendered
+
+logger = logging.getLogger(__name__)
+
+STATUS_RANK = {"queued": 0, "accepted": 1, "sent": 2, "delivered": 3, "read": 4}
+# Send outcomes (bot.graph_client.ERROR_OUTCOMES) that end a touchpoint for good.
+FINAL_OUTCOMES = {"undeliverable", "marketing_opted_out", "marketing_limited", "error"}
+TRANSIENT_OUTCOMES = {"rate_limited", "too_many_to_user"}
+MAX_SEND_ATTEMPTS = 8
+
+
+class Sender(Protocol):
+    async def send(self, payload: dict) -> SendResult: ...
+
+
+def queue(session: Session, touchpoint: Optional[Touchpoint], customer: Customer, rendered: Rendered,
+          now: datetime) -> OutboxMessage:
+    """The outbox row for this touchpoint: an unsent one left by a crashed worker is reused."""
+    if touchpoint is not None:
+        existing = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued",
+            OutboxMessage.mode == rendered.mode))
+        if existing is not None:
+            return existing
+    message = OutboxMessage(touchpoint_id=touchpoint.id if touchpoint else None, customer_id=customer.id,
+                            template=rendered.name, category=rendered.category, mode=rendered.mode,
+                            payload=rendered.payload, text=rendered.text, created_at=now)
+    session.add(message)
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff between worker-level retries of a message the client gave up on: 30 s … 1 h."""
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> str:
+    """Store a send result; returns "sent", "retry", "resend_template" or "failed"."""
+    message.attempts += 1
+    message.status_at = now
+    if result.ok:
+        message.wamid, message.status = result.wamid, "accepted"
+        message.error_code = message.error_message = None
+        return "sent"
+    message.error_code, message.error_message = result.error_code, f"{result.outcome}: {result.error_message}"
+    if result.outcome == "outside_window" and message.mode == "session":
+        message.status = "failed"
+        return "resend_template"
+    if (result.outcome in TRANSIENT_OUTCOMES or (result.status_code or 500) >= 500 or result.status_code == 429
+            or result.status_code is None) and message.attempts < MAX_SEND_ATTEMPTS:
+        return "retry"
+    message.status = "failed"
+    return "failed"
+
+
+def apply_status(session: Session, wamid: str, status: str, errors: list[dict], at: datetime,
+                 now: datetime) -> Optional[str]:
+    """A status webhook; returns what follows from it ("resend_template", "opted_out", …) or None."""
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.wamid == wamid))
+    if message is None:
+        return None  # a conversation reply sent by the channel, not by the outbox
+    if status == "failed":
+        if message.status in ("failed", "delivered", "read"):
+            return None
+        code = int(errors[0].get("code", 0)) if errors else None
+        message.status, message.error_code, message.status_at = "failed", code, at
+        message.error_message = (errors[0].get("title") or errors[0].get("message")) if errors else "failed"
+        return _after_failure(session, message, code, now)
+    if status not in STATUS_RANK or message.status == "failed":
+        return None
+    if STATUS_RANK[status] > STATUS_RANK.get(message.status, 0):
+        message.status, message.status_at = status, at
+    return None
+
+
+def _after_failure(session: Session, message: OutboxMessage, code: Optional[int], now: datetime) -> Optional[str]:
+    touchpoint = session.get(Touchpoint, message.touchpoint_id) if message.touchpoint_id else None
+    if code == 131047 and message.mode == "session" and touchpoint is not None:
+        # Outside the 24 h window after all: send the approved template instead.
+        touchpoint.state, touchpoint.due_at, touchpoint.done_at = "scheduled", now, None
+        touchpoint.params = {**touchpoint.params, "force_template": True}
+        touchpoint.result = "131047: resending as a template"
+        return "resend_template"
+    if code == 131050:  # the customer stopped marketing messages inside WhatsApp
+        customers.set_opt_out(session, session.get(Customer, message.customer_id), True, "whatsapp_131050", now)
+    if touchpoint is not None:
+        touchpoint.state, touchpoint.result = "failed", f"{code}: {message.error_message}"
+    return "opted_out" if code == 131050 else "failed"

@@ -1,0 +1,113 @@
+"""The lifecycle as one running thing: database, settings, clock and scheduler worker.
+
+The app server builds it once (``Lifecycle.from_env``); actions in the same process
+reach it through ``runtime()``. Channel events (statuses, opt-outs, inbound activity)
+are applied here.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.graph_client import GraphClient
+from lifecycle import customers, outbox, payments
+from lifecycle.clock import Clock
+from lifecycle.db import Database, database_url
+from lifecycle.models import ReceivedMedia
+from lifecycle.scheduler import Worker
+from lifecycle.settings import LifecycleSettings
+from lifecycle.templates import Templates, default as default_templates
+
+logger = logging.getLogger(__name__)
+
+
+class Lifecycle:
+    def __init__(self, db: Database, settings: LifecycleSettings, clock: Optional[Clock] = None,
+                 templates: Optional[Templates] = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.templates = templates or default_templates()
+        self._stop: Optional[asyncio.Event] = None
+        self._task: Optional[asyncio.Task] = None
+        self.worker: Optional[Worker] = None
+
+    @classmethod
+    def from_env(cls) -> "Lifecycle":
+        return cls(Database(database_url()).migrate(), LifecycleSettings.from_env())
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def graph_client(self) -> GraphClient:
+        s = self.settings
+        return GraphClient(base_url=s.graph_base_url, version=s.graph_version, phone_number_id=s.phone_number_id,
+                           access_token=s.access_token, rate_per_second=s.send_rate)
+
+    # -- worker in this process ---------------------------------------------------------
+    def start_worker(self) -> None:
+        self.worker = Worker(self.db, self.settings, self.graph_client(), clock=self.clock, templates=self.templates)
+        self._stop = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self.worker.run(self._stop))
+
+    async def stop_worker(self) -> None:
+        if self._task is not None:
+            self._stop.set()
+            await self._task
+            await self.worker.close()
+            await self.worker.sender.close()
+
+    # -- channel events -----------------------------------------------------------------
+    def handle_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:
+        """Status → outbox row by wamid; marketing preference → opt-out/in; inbound → 24 h window, media."""
+        now = self.now()
+        with self.db.session.begin() as session:
+            if kind == "status":
+                at = datetime.fromtimestamp(int(data.get("timestamp") or 0), timezone.utc) if data.get(
+                    "timestamp") else now
+                return outbox.apply_status(session, data["wamid"], data["status"], list(data.get("errors") or []),
+                                           at, now)
+            customer = customers.get_or_create(session, data["wa_id"], now, name=data.get("profile_name"))
+            if kind == "marketing_preference":
+                stop = data.get("value") == "stop"
+                changed = customers.set_opt_out(session, customer, stop, "whatsapp_preference", now)
+                return ("opted_out" if stop else "opted_in") if changed else None
+            customers.record_inbound(session, customer, now)
+            if data.get("media"):
+                return keep_media(session, customer, data["wamid"], data["media"], now)
+        return None
+
+
+def keep_media(session: Session, customer, wamid: str, media: dict[str, Any], now: datetime) -> str:
+    """Keep a media message by id; with a payment awaited, it is that payment's receipt."""
+    if session.scalar(select(ReceivedMedia.id).where(ReceivedMedia.wamid == wamid)) is not None:
+        return "duplicate"
+    payment = payments.awaited(session, customer)
+    session.add(ReceivedMedia(customer_id=customer.id, wamid=wamid, media_id=str(media.get("id", "")),
+                              mime_type=media.get("mime_type"), caption=media.get("caption"),
+                              payment_id=payment.id if payment else None, at=now))
+    if payment is not None and payment.media_id is None:
+        payment.media_id = str(media.get("id", ""))
+        return "receipt"
+    return "kept"
+
+
+_runtime: Optional[Lifecycle] = None
+
+
+def runtime() -> Lifecycle:
+    """The process's lifecycle (built from the environment on first use)."""
+    global _runtime
+    if _runtime is None:
+        _runtime = Lifecycle.from_env()
+    return _runtime
+
+
+def set_runtime(lifecycle: Lifecycle) -> None:
+    global _runtime
+    _runtime = lifecycle
