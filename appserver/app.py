@@ -10,6 +10,8 @@ from sanic import Sanic
 from appserver.channel_events import channel_events_blueprint
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
+from lifecycle.couriers.background import poll_couriers_with_server
+from lifecycle.tracking_page import tracking_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -21,5 +23,7 @@ def build_app(settings: AppSettings) -> Sanic:
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])
     lifecycle = mount_lifecycle(app)
+    app.blueprint(tracking_blueprint(lifecycle.db, lifecycle.settings.store_name))
+    poll_couriers_with_server(app, lifecycle.db, lifecycle.settings, lifecycle.clock)
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     return app
