@@ -83,7 +83,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
         simulator = "not told"
         try:
             async with httpx.AsyncClient(timeout=3) as client:
-                r = await client.post(f"{settings.graph_base_url.rstrip('/')}/sim/clock", json={"seconds": seconds})
+                r = await client.post(f"{settings.graph_base_url.rstrip('/')}/sim/clock", json={"advance_seconds": seconds})
             simulator = "moved" if r.status_code < 300 else f"answered {r.status_code}"
         except httpx.HTTPError:
             pass

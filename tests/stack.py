@@ -120,6 +120,14 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
         "SAUDA_INTERNAL_SECRET": secrets.token_hex(32),
         "SAUDA_TRACKER_DB": str(data_dir / "trackers.db"),
         "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+        "SAUDA_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "SAUDA_EVENTS_SECRET": secrets.token_hex(32),
+        "SAUDA_ADMIN_PASSWORD": secrets.token_urlsafe(12),
+        "SAUDA_DEV_MODE": "1",
+        "SAUDA_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
+        "SAUDA_JAZZCASH_ACCOUNT": "03001112222",
+        "SAUDA_EASYPAISA_ACCOUNT": "03453334444",
+        "SAUDA_WORKER_POLL_S": "0.2",
         **(extra_env or {}),
     }
     stack = Stack(
