@@ -20,6 +20,7 @@ from sanic import Blueprint, Request, response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lifecycle.couriers.names import courier_key, display_name
 from lifecycle.db import Database
 from lifecycle.models import Order, Shipment
 from lifecycle.orders import format_items
@@ -38,8 +39,6 @@ STATE_LABELS = {  # (English, Roman Urdu)
     "returned": ("Returned", "Parcel store ko wapas mil gaya"),
     "cancelled": ("Cancelled", "Shipment cancel ho gayi"),
 }
-COURIER_NAMES = {"leopards": "Leopards Courier", "postex": "PostEx", "tcs": "TCS", "mnp": "M&P", "trax": "Trax",
-                 "callcourier": "Call Courier"}
 
 _pages = Environment(loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates_html")),
                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -76,7 +75,7 @@ def tracking_view(db: Database, token: str, store_name: str, zone: str = "Asia/K
         return TrackingView(
             store_name=store_name, order_ref=shipment.order.ref,
             items=[format_items([item]) for item in shipment.order.items],
-            courier=COURIER_NAMES.get(shipment.courier, shipment.courier.title()), cn=shipment.cn,
+            courier=display_name(courier_key(shipment.courier)), cn=shipment.cn,
             current=_step(shipment.state, "", shipment.state_at, tz), timeline=timeline)
 
 

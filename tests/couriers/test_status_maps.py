@@ -7,6 +7,7 @@ import pytest
 
 from lifecycle.couriers.base import State, StatusMap, normalise
 from lifecycle.couriers.leopards import STATUSES as LEOPARDS
+from lifecycle.couriers.names import courier_key, state_for
 from lifecycle.couriers.postex import STATUSES as POSTEX
 from lifecycle.couriers.tcs import STATUSES as TCS
 
@@ -137,3 +138,20 @@ def test_a_prefix_match_needs_the_whole_prefix():
     statuses = StatusMap({}, prefixes={"Attempt Made": S.ATTEMPTED})
     assert statuses.state_of("Attempt") is None
     assert statuses.state_of("attempt made - no answer") is S.ATTEMPTED
+
+
+@pytest.mark.parametrize("written,key", [
+    ("Leopards", "leopards"), ("Leopards Courier", "leopards"), ("LCS", "leopards"), ("PostEx", "postex"),
+    ("POSTEX", "postex"), ("TCS", "tcs"), ("TCS Express", "tcs"), ("M&P", "mnp"), ("M & P", "mnp"), ("MnP", "mnp"),
+    ("M&P Express", "mnp"), ("Trax", "trax"), ("Call Courier", "callcourier"), ("BlueEx", "blueex"),
+])
+def test_courier_names_as_shops_write_them(written, key):
+    assert courier_key(written) == key
+
+
+def test_a_forwarded_raw_status_reads_by_courier_name():
+    assert state_for("Leopards Courier", "Assign to Courier") is S.OUT_FOR_DELIVERY
+    assert state_for("PostEx", "0013") is S.ATTEMPTED
+    assert state_for("TCS", "Recipient Refused") is S.ATTEMPTED
+    assert state_for("Trax", "Delivered") is None  # no built-in map: the shop must say the state
+    assert state_for("PostEx", "Teleported") is None
