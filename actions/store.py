@@ -1,8 +1,9 @@
-"""The store this action server answers for."""
+"""The store this action server answers for, from the store profile."""
 from __future__ import annotations
 
-import os
+from knowledge.live import knowledge_base
 
 
 def store_name() -> str:
-    return os.environ.get("SAUDA_STORE_NAME", "Sauda Demo Store")
+    """The store's name as its profile gives it (demo/profile.yml until the merchant sets one)."""
+    return knowledge_base().profile().store_name

@@ -12,6 +12,7 @@ class AppSettings:
     port: int
     data_dir: Path
     internal_secret: str
+    merchant_token: str = ""  # bearer token of the merchant API (catalog upload)
 
     @classmethod
     def from_env(cls) -> "AppSettings":
@@ -20,4 +21,5 @@ class AppSettings:
             port=int(os.environ.get("SAUDA_APP_PORT", "5055")),
             data_dir=Path(os.environ.get("SAUDA_DATA_DIR", ".sauda")),
             internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
+            merchant_token=os.environ.get("SAUDA_MERCHANT_TOKEN", ""),
         )

@@ -40,6 +40,16 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "peela": ("pila", "peeli", "pili"),
     "gulabi": ("gulaabi",),
     "surmai": ("surmaee", "surmayi"),
+    # product words
+    "kameez": ("qameez", "qamees", "kamees", "kamiz", "qamiz"),
+    "shalwar": ("salwar", "shalwaar"),
+    "dupatta": ("dupata", "duppata", "dopatta", "dupatay", "dupattay"),
+    "khussa": ("khusa", "kusa", "khosa", "khussay", "khusay"),
+    "chappal": ("chapal", "chappel", "chapel", "chappals"),
+    "jhumka": ("jhumkay", "jhumke", "jhumkey", "jhumkas"),
+    "choorian": ("churiyan", "choriyan", "chooriyan", "churian"),
+    "footwear": ("joota", "jota", "jooti", "joote", "jootay", "shoes", "shoe"),
+    "kurta": ("kurtaa", "kurtay", "kurte"),
 }
 _CANONICAL = {variant: canon for canon, variants in _SPELLINGS.items() for variant in variants}
 
@@ -236,3 +246,9 @@ def extract_attributes(text: str) -> dict[str, list[str]]:
         elif token.isdigit() and i > 0 and tokens[i - 1] == "size":
             add("sizes", token)
     return found
+
+
+def attribute_tokens() -> frozenset[str]:
+    """The canonical tokens that name a colour, size or city (as ``canonical_tokens`` emits them)."""
+    return (frozenset(_COLOURS) | frozenset(_SIZES) | _LETTER_SIZES
+            | frozenset(city.lower() for city in _CITIES))

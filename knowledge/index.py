@@ -1,0 +1,110 @@
+"""Search structures over product texts: a FAISS vector index and a lexical index of
+canonical Roman Urdu / English tokens with a vowel-free "skeleton" for spelling slips."""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import faiss
+import numpy as np
+from scipy import sparse
+
+# Below this many products an exact inner-product scan is fast enough (measured in
+# bench/bench_knowledge.py: see bench/out/knowledge.md); above it, HNSW.
+EXACT_SEARCH_MAX = 20_000
+HNSW_NEIGHBOURS = 32
+HNSW_EF_CONSTRUCTION = 64
+HNSW_EF_SEARCH = 96
+
+
+def build_vector_index(vectors: np.ndarray, exact_max: int = EXACT_SEARCH_MAX) -> faiss.Index:
+    """Exact (IndexFlatIP) up to ``exact_max`` vectors, HNSW on inner product above."""
+    dim = vectors.shape[1]
+    if len(vectors) <= exact_max:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.add(vectors)
+    _tune(index)
+    return index
+
+
+def _tune(index: faiss.Index) -> None:
+    if isinstance(index, faiss.IndexHNSWFlat):
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+
+
+def save_vector_index(index: faiss.Index, path: Path) -> None:
+    faiss.write_index(index, str(path))
+
+
+def load_vector_index(path: Path) -> faiss.Index:
+    index = faiss.read_index(str(path))
+    _tune(index)
+    return index
+
+
+def index_kind(index: faiss.Index) -> str:
+    return "hnsw" if isinstance(index, faiss.IndexHNSWFlat) else "exact"
+
+
+_VOWELS = re.compile(r"[aeiouyh]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def skeleton(token: str) -> str | None:
+    """Consonant outline of a word: Roman Urdu spellings of one word mostly share it
+    ("khussa", "khusa", "khosa" -> "ks"; "dupatta", "duppata" -> "dpt"). None for words
+    too short to have a telling outline ("hoti" and "tote" would both be "t")."""
+    outline = _REPEATS.sub(r"\1", _VOWELS.sub("", token))
+    return "~" + outline if len(token) > 3 and len(outline) >= 2 else None
+
+
+def term(token: str) -> str:
+    """A token as the lexical index keys it: English plurals folded ("earrings" -> "earring")."""
+    return token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token
+
+
+SKELETON_WEIGHT = 0.6  # a skeleton match counts less than the word itself
+
+
+class LexicalIndex:
+    """IDF-weighted share of the query's words found in each product's text."""
+
+    def __init__(self, documents: list[list[str]]):
+        vocabulary: dict[str, int] = {}
+        rows, cols = [], []
+        for row, tokens in enumerate(documents):
+            words = {term(t) for t in tokens}
+            for key in words | {skeleton(w) for w in words} - {None}:
+                rows.append(row)
+                cols.append(vocabulary.setdefault(key, len(vocabulary)))
+        self.vocabulary = vocabulary
+        self.matrix = sparse.csc_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                        shape=(len(documents), len(vocabulary)))
+        df = np.asarray(self.matrix.sum(axis=0)).ravel()
+        self.idf = np.log1p(len(documents) / np.maximum(df, 1)).astype(np.float32)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """Per product, the IDF-weighted fraction of the known query words it contains."""
+        weights: dict[int, float] = {}
+        total = 0.0
+        for word in dict.fromkeys(term(t) for t in tokens):
+            column = self.vocabulary.get(word)
+            outline = self.vocabulary.get(skeleton(word))
+            if column is None and outline is None:
+                continue
+            idf = float(self.idf[column if column is not None else outline])
+            total += idf
+            if column is not None:  # a product with the word also has its outline
+                share = 1 - SKELETON_WEIGHT if outline is not None else 1.0
+                weights[column] = weights.get(column, 0.0) + idf * share
+            if outline is not None:
+                weights[outline] = weights.get(outline, 0.0) + idf * SKELETON_WEIGHT
+        if not weights:
+            return np.zeros(self.matrix.shape[0], dtype=np.float32)
+        columns = list(weights)
+        scores = self.matrix[:, columns] @ np.fromiter(weights.values(), dtype=np.float32, count=len(columns))
+        return scores / max(total, math.ulp(1.0))

@@ -1,0 +1,58 @@
+"""Which product a question is about: a list reply's id, a product the text names, the
+product just discussed (a follow-up), or several close candidates to choose from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from knowledge.catalog import Product
+from knowledge.search import ProductSearch, product_terms
+
+# A candidate counts when the question shares a word with it or, failing that, when the
+# embedding is close; candidates within MARGIN of the best are too close to tell apart.
+LEXICAL_MIN = 0.5
+DENSE_MIN = 0.55
+MARGIN = 0.12
+MAX_CHOICES = 10
+
+
+@dataclass(frozen=True)
+class Resolution:
+    product: Product | None = None
+    choices: list[Product] = field(default_factory=list)  # ambiguous: ask which one
+    terms: list[str] = field(default_factory=list)  # the words that named a product
+    follow_up: bool = False  # no product named; the one just discussed was used
+
+    @property
+    def unknown(self) -> bool:
+        """A product was named but the catalog has nothing like it."""
+        return bool(self.terms) and self.product is None and not self.choices
+
+
+def resolve(search: ProductSearch, text: str, *, product_id: str | None = None, product_entity: str | None = None,
+            current_product: str | None = None, sizes: list[str] = (), colours: list[str] = (),
+            mode: str = "hybrid") -> Resolution:
+    products = search.catalog.products
+    if product_id in products:
+        return Resolution(product=products[product_id])
+    terms = list(dict.fromkeys(product_terms(text) + product_terms(product_entity or "")))
+    if not terms:
+        current = products.get(current_product or "")
+        return Resolution(product=current, follow_up=current is not None)
+    matches = [m for m in search.search(terms, k=MAX_CHOICES * 2, mode=mode)
+               if m.lexical >= LEXICAL_MIN or m.dense >= DENSE_MIN]
+    if not matches:
+        return Resolution(terms=terms)
+    close = [m.product_id for m in matches if m.score >= matches[0].score - MARGIN]
+    if current_product in close:
+        return Resolution(product=products[current_product], terms=terms)
+    if len(close) > 1 and (sizes or colours):
+        fitting = [pid for pid in close if _offers(products[pid], sizes, colours)]
+        close = fitting or close
+    if len(close) == 1:
+        return Resolution(product=products[close[0]], terms=terms)
+    return Resolution(choices=[products[pid] for pid in close[:MAX_CHOICES]], terms=terms)
+
+
+def _offers(product: Product, sizes: list[str], colours: list[str]) -> bool:
+    return (not sizes or any(v.size in sizes for v in product.variants)) and \
+        (not colours or any(v.colour_key in colours for v in product.variants))

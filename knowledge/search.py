@@ -1,0 +1,103 @@
+"""Finding the product a question names: canonical query words, then dense (FAISS) and
+lexical scores combined."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faiss
+import numpy as np
+
+from knowledge.catalog import Catalog, Product
+from knowledge.embeddings import embed
+from knowledge.index import LexicalIndex, build_vector_index
+from knowledge.roman_urdu import attribute_tokens, canonical_tokens
+
+# Words that never name a product: Roman Urdu and English function words, question words
+# and the shop-talk of the question itself (price, size, delivery...).
+STOPWORDS = frozenset("""
+hai hain kya nahi chahiye kitne kitna kitni mein bahut acha theek shukriya aap kab kahan dein karo kar
+haan ka ki ke ko se mera meri mere tha thi yeh ye woh wo aur bhi abhi kal aaj hum mujhe kaise kyun kaun
+ji jee bhai behen baji wala wali wale dena lena milega milegi milay mil sakta sakti sakte raha rahi rahe
+gaya gayi hoga hogi tak liye kuch sab koi iska iski iske uska uski uske is us in un jo par pe koi
+bata batao batayen batain dikhao dikha bhejo bhej sirf wala hay hy plz pls please sir madam maam
+price prices qeemat keemat kimat rate cost rs rupay rupees discount sale kam zyada
+size sizes saiz number no num colour colours color colors rang rangon available availability
+stock dastiyab mojood mojud hai khatam left bacha bache
+delivery deliver deliveries charges charge shipping din days day time lagenge lagay lagta
+cod cash return returns exchange wapas wapsi policy
+picture pictures pic pics photo photos tasveer tasveerein image images dekhna dekhni
+detail details fabric material quality kapra kapray kapda
+the a an is are do does you your have has what which where when how my me i it in of for
+with and or to this that these those any there can could would will get show tell about
+want need much many some please hi hello dear also only still more than
+""".split())
+_ATTRIBUTE_WORDS = attribute_tokens()
+
+LEXICAL_WEIGHT = 0.6  # tuned on the evaluation set (python -m knowledge eval)
+DENSE_CANDIDATES = 30
+
+
+def product_terms(text: str) -> list[str]:
+    """The words of a message that can name a product: canonical, without function,
+    question, size, colour, city and number words."""
+    return [t for t in canonical_tokens(text)
+            if t not in STOPWORDS and t not in _ATTRIBUTE_WORDS and not t.isdigit()]
+
+
+def document_terms(product: Product) -> list[str]:
+    """The words a product is found by lexically: title, type, tags (not the description,
+    whose "chiffon dupatta" would make every suit a dupatta)."""
+    return [t for t in canonical_tokens(" ".join([product.title, product.product_type, " ".join(product.tags)]))
+            if t not in STOPWORDS and not t.isdigit()]
+
+
+@dataclass(frozen=True)
+class Match:
+    product_id: str
+    score: float
+    dense: float
+    lexical: float
+
+
+class ProductSearch:
+    """Hybrid search over one catalog version; ``mode`` is "hybrid", "dense" or "lexical"."""
+
+    def __init__(self, catalog: Catalog, vectors: faiss.Index):
+        self.catalog = catalog
+        self.ids = list(catalog.products)
+        self.vectors = vectors
+        self.lexical = LexicalIndex([document_terms(catalog.products[pid]) for pid in self.ids])
+
+    @classmethod
+    def build(cls, catalog: Catalog, exact_max: int | None = None) -> "ProductSearch":
+        vectors = embed([p.search_text() for p in catalog.products.values()])
+        index = build_vector_index(vectors) if exact_max is None else build_vector_index(vectors, exact_max)
+        return cls(catalog, index)
+
+    def search(self, terms: list[str], k: int = 10, mode: str = "hybrid") -> list[Match]:
+        """The best ``k`` products for the query words, best first."""
+        if not terms or not self.ids:
+            return []
+        lexical = self.lexical.scores(terms) if mode != "dense" else np.zeros(len(self.ids), np.float32)
+        dense: dict[int, float] = {}
+        if mode != "lexical":
+            query = embed([" ".join(terms)])
+            sims, rows = self.vectors.search(query, min(DENSE_CANDIDATES, len(self.ids)))
+            dense = {int(r): float(s) for r, s in zip(rows[0], sims[0]) if r >= 0}
+            for row in _top(lexical, DENSE_CANDIDATES):
+                if row not in dense:
+                    dense[row] = float(self.vectors.reconstruct(row) @ query[0])
+            candidates = dense
+        else:
+            candidates = {row: 0.0 for row in _top(lexical, DENSE_CANDIDATES)}
+        weight = LEXICAL_WEIGHT if mode == "hybrid" else 1.0
+        matches = [Match(self.ids[row], sim + weight * float(lexical[row]), sim, float(lexical[row]))
+                   for row, sim in candidates.items()]
+        return sorted(matches, key=lambda m: -m.score)[:k]
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        positive = positive[np.argpartition(-scores[positive], k)[:k]]
+    return [int(i) for i in positive]
