@@ -11,6 +11,7 @@ from lifecycle.couriers.postex import PostExClient
 from lifecycle.couriers.tcs import TcsClient
 from tests.fakes.courier_server import FakeCouriers
 from tests.fakes.lifecycle_db import Lifecycle
+from tests.lifecycle.conftest import postgres_db, sqlite_db  # noqa: F401  (fixtures, shared with the lifecycle tests)
 from tests.fakes.serving import serve
 
 MNP = {"name": "mnp", "track_path": "/generic/mnp/track/{cn}", "events": "data.history",
@@ -48,6 +49,7 @@ async def couriers():
         yield Couriers(fake, url, http)
 
 
-@pytest.fixture
-def lifecycle(tmp_path):
-    return Lifecycle(tmp_path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def lifecycle(request):
+    """Orders and shipments in a migrated database: SQLite, and the real PostgreSQL (skipped, visibly, without one)."""
+    return Lifecycle(request.getfixturevalue(f"{request.param}_db"))

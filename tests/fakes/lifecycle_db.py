@@ -1,9 +1,8 @@
-"""A migrated SQLite lifecycle database with a manual clock, where tests place orders and book shipments."""
+"""A migrated lifecycle database with a manual clock, where tests place orders and book shipments."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,8 +21,8 @@ ITEMS = [{"name": "Lawn 3-piece", "quantity": 2, "price": 2500, "size": "M", "co
 
 
 class Lifecycle:
-    def __init__(self, tmp_path: Path) -> None:
-        self.db = Database(f"sqlite:///{tmp_path / 'lifecycle.db'}").migrate()
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self.settings = LifecycleSettings()
         self.clock = Clock(datetime(2026, 11, 19, 5, 0, tzinfo=timezone.utc))
 

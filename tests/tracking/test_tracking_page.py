@@ -12,6 +12,7 @@ from lifecycle.models import new_tracking_token
 from lifecycle.tracking_page import TOKEN, tracking_blueprint
 from tests.fakes.lifecycle_db import ADDRESS, CITY, Lifecycle
 from tests.fakes.serving import new_app, serve
+from tests.lifecycle.conftest import sqlite_db  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.asyncio
 
@@ -20,8 +21,8 @@ CN = "LE7512345678"
 
 
 @pytest_asyncio.fixture
-async def site(tmp_path):
-    lifecycle = Lifecycle(tmp_path)
+async def site(sqlite_db):
+    lifecycle = Lifecycle(sqlite_db)
     app = new_app("tracking_page_test")
     app.blueprint(tracking_blueprint(lifecycle.db, STORE))
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
