@@ -31,6 +31,15 @@ class State(StrEnum):
     RETURNED = "returned"
     CANCELLED = "cancelled"
 
+    @property
+    def progress(self) -> int:
+        """How far along a parcel is; a re-attempt (out for delivery after attempted) is no step back."""
+        return PROGRESS[self]
+
+
+PROGRESS = {State.BOOKED: 0, State.PICKED: 1, State.IN_TRANSIT: 2, State.OUT_FOR_DELIVERY: 3, State.ATTEMPTED: 3,
+            State.DELIVERED: 4, State.RETURNING: 4, State.RETURNED: 5, State.CANCELLED: 5}
+
 
 class CourierError(Exception):
     """A courier's tracking API failed or answered in a shape we do not understand."""
@@ -134,14 +143,17 @@ class CourierClient(ABC):
         """Add the courier's headline status as an undated scan when the history lags behind it.
 
         Some couriers update the headline (e.g. PostEx "Out For Delivery") before, or
-        instead of, a history entry; without this that state would never be seen.
+        instead of, a history entry; without this that state would never be seen. A
+        headline behind the history adds nothing: it is recorded as seen now, so it would
+        otherwise look like the newest news.
         """
         if not current:
             return scans
         headline = self.scan(cn, current, None)
-        dated = [s for s in scans if s.at is not None]
+        dated = [s for s in scans if s.at is not None and s.state is not None]
         latest = max(dated, key=lambda s: s.at).state if dated else None
-        if headline.state is not None and headline.state == latest:
+        if latest is not None and headline.state is not None and (
+                headline.state == latest or headline.state.progress < latest.progress):
             return scans
         return [*scans, headline]
 

@@ -155,3 +155,8 @@ def test_a_forwarded_raw_status_reads_by_courier_name():
     assert state_for("TCS", "Recipient Refused") is S.ATTEMPTED
     assert state_for("Trax", "Delivered") is None  # no built-in map: the shop must say the state
     assert state_for("PostEx", "Teleported") is None
+
+
+def test_every_state_has_a_place_in_the_progression():
+    assert [s.progress for s in State] == [0, 1, 2, 3, 4, 3, 4, 5, 5]
+    assert S.ATTEMPTED.progress == S.OUT_FOR_DELIVERY.progress  # a re-attempt is not a step back

@@ -142,3 +142,19 @@ async def test_scans_never_carry_the_customers_phone_or_address(couriers):
     text = repr(scans)
     assert CUSTOMER_PHONE not in text and "Gulberg" not in text and CUSTOMER_ADDRESS not in text
     assert "Ayesha" not in text  # Leopards' receiver name stays out too
+
+
+async def test_a_headline_behind_the_history_adds_nothing(couriers):
+    fake, cn = couriers.fake, "22301234567892"
+    fake.add("postex", cn, "0003", datetime(2026, 11, 20, 11, 0), "At PostEx Warehouse")
+    fake.set_headline("postex", cn, "Booked")  # not yet updated
+    assert [s.raw_status for s in await couriers.postex().track(cn)] == ["0003"]
+
+
+async def test_out_for_delivery_again_after_an_attempt_is_news(couriers):
+    fake = couriers.fake
+    fake.add("leopards", CN, "Assign to Courier", datetime(2026, 11, 21, 9, 0))
+    fake.add("leopards", CN, "Pending", datetime(2026, 11, 21, 17, 0), "Consignee not available")
+    fake.set_headline("leopards", CN, "Assign to Courier")  # second attempt, history not yet written
+    scans = await couriers.leopards().track(CN)
+    assert [(s.state, s.at) for s in scans][-1] == (State.OUT_FOR_DELIVERY, None)
