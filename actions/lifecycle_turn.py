@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
@@ -18,11 +19,13 @@ def entity(tracker: Tracker, name: str) -> Optional[str]:
     return str(value) if value is not None else None
 
 
-class LifecycleAction(Action):
-    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/replies.py."""
+class LifecycleAction(Action, ABC):
+    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/replies.py
+    (abstract, so rasa-sdk does not register this base class as an action)."""
 
+    @abstractmethod
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        raise NotImplementedError
+        """What to answer, from a lifecycle/replies.py function."""
 
     def _run(self, tracker: Tracker) -> Reply:
         lifecycle = runtime()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lifecycle import customers, touchpoints
@@ -183,7 +183,7 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
                 location: Optional[str] = None) -> Optional[ShipmentScan]:
     """Record one courier scan (None if already recorded) and move shipment and order forward.
 
-    The shipment follows its newest scan; a scan older than the current state, or any
+    The shipment follows its newest scan; a scan older than one already recorded, or any
     scan after delivered / returned / cancelled, is kept in the timeline only.
     """
     if state not in SHIPMENT_STATES:
@@ -198,7 +198,9 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
                         recorded_at=now)
     session.add(scan)
     session.flush()
-    if shipment.state in FINAL_SHIPMENT_STATES or at < shipment.state_at:
+    newest_before = session.scalar(select(func.max(ShipmentScan.at)).where(
+        ShipmentScan.shipment_id == shipment.id, ShipmentScan.id != scan.id, ShipmentScan.state.in_(SHIPMENT_STATES)))
+    if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
         return scan
     shipment.state, shipment.state_at = state, at
     _follow_shipment(session, shipment.order, shipment, state, at, now, settings)
