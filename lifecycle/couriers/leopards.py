@@ -38,7 +38,8 @@ class LeopardsClient(CourierClient):
         self.api_key, self.api_password = api_key, api_password
 
     async def request(self, cn: str) -> httpx.Response:
-        return await self.http.get(f"{self.base_url}/trackBookedPacket/format/json/", params={
+        # POSTed, not in the query string, so the credentials stay out of proxy and access logs.
+        return await self.http.post(f"{self.base_url}/trackBookedPacket/format/json/", json={
             "api_key": self.api_key, "api_password": self.api_password, "track_numbers": cn})
 
     def parse(self, cn: str, payload: Any) -> list[Scan]:

@@ -3,7 +3,7 @@
 A test adds scans per consignment (in any order, with faults), serves ``app()`` with
 ``tests.fakes.serving.serve`` and points the real clients at it:
 
-    Leopards  GET {url}/api/trackBookedPacket/format/json/?api_key&api_password&track_numbers
+    Leopards  GET or POST (JSON) {url}/api/trackBookedPacket/format/json/ with api_key, api_password, track_numbers
     PostEx    GET {url}/services/integration/api/order/v1/track-order/{cn}   header token
     TCS       GET {url}/tracking/api/Tracking/GetDynamicTrackDetail?consignee   bearer token
     generic   GET {url}/generic/{name}/track/{cn}   header X-Api-Key   -> {"data": {"history": [...]}}
@@ -71,7 +71,7 @@ class FakeCouriers:
         return None
 
     async def _leopards(self, request: Request):
-        args = request.args if request.method == "GET" else request.form
+        args = {k: v[0] for k, v in request.args.items()} if request.method == "GET" else request.json
         cn = args.get("track_numbers", "")
         if fault := self._fault("leopards", cn):
             return fault
