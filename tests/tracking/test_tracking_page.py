@@ -134,3 +134,10 @@ async def test_tokens_carry_at_least_128_random_bits():
         assert len(token) * 6 >= 128  # base64url: 6 bits a character
     alphabet = set("".join(tokens))
     assert len(alphabet) == 64  # the whole URL-safe alphabet in use: not hex, not a counter
+
+
+async def test_every_internal_state_has_an_english_and_roman_urdu_label():
+    from lifecycle.tracking_page import STATE_LABELS
+
+    assert set(STATE_LABELS) == {s.value for s in State}
+    assert all(english and roman_urdu for english, roman_urdu in STATE_LABELS.values())
