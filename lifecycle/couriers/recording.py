@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lifecycle import orders
@@ -33,10 +33,11 @@ class ScanRecorder:
         self.db, self.settings, self.clock = db, settings, clock
 
     def shipments(self) -> list[Tracked]:
-        """Consignments still worth asking about (not delivered, returned or cancelled)."""
-        with self.db.session() as session:
-            rows = session.execute(select(Shipment.courier, Shipment.cn).where(
-                Shipment.state.not_in(orders.FINAL_SHIPMENT_STATES)).order_by(Shipment.id))
+        """Consignments still worth asking about (not delivered, returned or cancelled), marked as polled now."""
+        active = Shipment.state.not_in(orders.FINAL_SHIPMENT_STATES)
+        with self.db.session() as session, session.begin():
+            rows = session.execute(select(Shipment.courier, Shipment.cn).where(active).order_by(Shipment.id)).all()
+            session.execute(update(Shipment).where(active).values(last_polled_at=self.clock.now()))
             return [Tracked(courier, cn) for courier, cn in rows]
 
     def record(self, scan: Scan) -> bool:

@@ -43,6 +43,7 @@ async def test_each_scan_is_recorded_once_across_rounds_and_restarts(couriers, l
         ("Dispatched", "in_transit", utc(2026, 11, 20, 3, 0)),
     ]
     assert couriers.fake.requests.count(("leopards", LE)) == 4
+    assert lifecycle.shipment("leopards", LE).last_polled_at == lifecycle.clock.now()
 
 
 async def test_late_and_reordered_scans_join_the_timeline_without_undoing_progress(couriers, lifecycle):
