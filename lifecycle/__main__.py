@@ -1,0 +1,44 @@
+"""``python -m lifecycle worker | migrate | check-templates``.
+
+``worker`` runs the scheduler outside the app server (set SAUDA_WORKER=off there); run as
+many as you like on PostgreSQL, one on SQLite. It stops cleanly on SIGTERM / SIGINT.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from lifecycle import templates
+from lifecycle.service import Lifecycle
+
+
+async def _work(lifecycle: Lifecycle) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    lifecycle.start_worker()
+    await stop.wait()
+    await lifecycle.stop_worker()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lifecycle")
+    parser.add_argument("command", choices=("worker", "migrate", "check-templates"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "check-templates":
+        loaded = templates.load()
+        print(f"{templates.TEMPLATES_FILE}: {len(loaded.messages)} messages, all consistent")
+        return 0
+    lifecycle = Lifecycle.from_env()  # migrates
+    if args.command == "worker":
+        asyncio.run(_work(lifecycle))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
