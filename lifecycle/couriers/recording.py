@@ -11,6 +11,8 @@ and moves the shipment and order on. Two cases it cannot take are handled here:
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -49,13 +51,14 @@ class ScanRecorder:
                 logger.warning("scan for unknown shipment %s %s ignored", scan.courier, scan.cn)
                 return False
             now = self.clock.now()
-            if scan.at is None and _undated_seen(session, shipment, scan.raw_status):
+            raw_status = scan.raw_status[:200]  # the column's width; couriers' texts are shorter
+            if scan.at is None and _undated_seen(session, shipment, raw_status):
                 return False
             at = scan.at or now
             location = scan.detail[:200] or None
             if scan.state is None:
-                return _keep_unknown(session, shipment, scan, at, now, location)
-            return orders.record_scan(session, shipment, scan.raw_status, scan.state.value, at, now,
+                return _keep_unknown(session, shipment, raw_status, at, now, location)
+            return orders.record_scan(session, shipment, raw_status, scan.state.value, at, now,
                                       self.settings, location=location) is not None
 
 
@@ -65,11 +68,12 @@ def _undated_seen(session: Session, shipment: Shipment, raw_status: str) -> bool
         ShipmentScan.at == ShipmentScan.recorded_at).limit(1)) is not None
 
 
-def _keep_unknown(session: Session, shipment: Shipment, scan: Scan, at, now, location) -> bool:
+def _keep_unknown(session: Session, shipment: Shipment, raw_status: str, at: datetime, now: datetime,
+                  location: Optional[str]) -> bool:
     exists = session.scalar(select(ShipmentScan.id).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == scan.raw_status, ShipmentScan.at == at))
+        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at))
     if exists is not None:
         return False
-    session.add(ShipmentScan(shipment_id=shipment.id, raw_status=scan.raw_status, state=UNKNOWN, location=location,
+    session.add(ShipmentScan(shipment_id=shipment.id, raw_status=raw_status, state=UNKNOWN, location=location,
                              at=at, recorded_at=now))
     return True
