@@ -57,9 +57,9 @@ _REPEATS = re.compile(r"(.)\1+")
 def skeleton(token: str) -> str | None:
     """Consonant outline of a word: Roman Urdu spellings of one word mostly share it
     ("khussa", "khusa", "khosa" -> "ks"; "dupatta", "duppata" -> "dpt"). None for words
-    too short to have a telling outline ("hoti" and "tote" would both be "t")."""
+    too short to have a telling outline ("ideal" and "dulha" would both be "dl")."""
     outline = _REPEATS.sub(r"\1", _VOWELS.sub("", token))
-    return "~" + outline if len(token) > 3 and len(outline) >= 2 else None
+    return "~" + outline if len(token) > 3 and len(outline) >= 3 else None
 
 
 def term(token: str) -> str:
@@ -71,20 +71,27 @@ SKELETON_WEIGHT = 0.6  # a skeleton match counts less than the word itself
 
 
 class LexicalIndex:
-    """IDF-weighted share of the query's words found in each product's text."""
+    """IDF-weighted share of the query's words found in each product's text; each
+    document maps its words to how much they count (a name word 1, a description word less)."""
 
-    def __init__(self, documents: list[list[str]]):
+    def __init__(self, documents: list[dict[str, float]]):
         vocabulary: dict[str, int] = {}
-        rows, cols = [], []
-        for row, tokens in enumerate(documents):
-            words = {term(t) for t in tokens}
-            for key in words | {skeleton(w) for w in words} - {None}:
+        rows, cols, values = [], [], []
+        for row, words in enumerate(documents):
+            keyed: dict[str, float] = {}
+            for word, weight in words.items():
+                # outlines of name words only: description words are too many to guess at
+                for key in (term(word), skeleton(term(word)) if weight == 1.0 else None):
+                    if key is not None:
+                        keyed[key] = max(keyed.get(key, 0.0), weight)
+            for key, weight in keyed.items():
                 rows.append(row)
                 cols.append(vocabulary.setdefault(key, len(vocabulary)))
+                values.append(weight)
         self.vocabulary = vocabulary
-        self.matrix = sparse.csc_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        self.matrix = sparse.csc_matrix((np.array(values, dtype=np.float32), (rows, cols)),
                                         shape=(len(documents), len(vocabulary)))
-        df = np.asarray(self.matrix.sum(axis=0)).ravel()
+        df = np.diff(self.matrix.indptr)
         self.idf = np.log1p(len(documents) / np.maximum(df, 1)).astype(np.float32)
 
     def scores(self, tokens: list[str]) -> np.ndarray:

@@ -42,7 +42,10 @@ def resolve(search: ProductSearch, text: str, *, product_id: str | None = None, 
                if m.lexical >= LEXICAL_MIN or m.dense >= DENSE_MIN]
     if not matches:
         return Resolution(terms=terms)
-    close = [m.product_id for m in matches if m.score >= matches[0].score - MARGIN]
+    best = matches[0]
+    # close in score, or naming the product as fully as the best does ("khussa" -> every khussa)
+    close = [m.product_id for m in matches
+             if m.score >= best.score - MARGIN or (best.lexical > 0 and m.lexical >= best.lexical)]
     if current_product in close:
         return Resolution(product=products[current_product], terms=terms)
     if len(close) > 1 and (sizes or colours):

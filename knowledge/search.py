@@ -17,7 +17,7 @@ from knowledge.roman_urdu import attribute_tokens, canonical_tokens
 STOPWORDS = frozenset("""
 hai hain kya nahi chahiye kitne kitna kitni mein bahut acha theek shukriya aap kab kahan dein karo kar
 haan ka ki ke ko se mera meri mere tha thi yeh ye woh wo aur bhi abhi kal aaj hum mujhe kaise kyun kaun
-ji jee bhai behen baji wala wali wale dena lena milega milegi milay mil sakta sakti sakte raha rahi rahe
+ji jee bhai behen kon kaun konsa konsi kaunsa kaunsi kon-se na yar yaar baji wala wali wale dena lena milega milegi milay mil sakta sakti sakte raha rahi rahe
 gaya gayi hoga hogi tak liye kuch sab koi iska iski iske uska uski uske is us in un jo par pe koi
 bata batao batayen batain dikhao dikha bhejo bhej sirf wala hay hy plz pls please sir madam maam
 price prices qeemat keemat kimat rate cost rs rupay rupees discount sale kam zyada
@@ -44,11 +44,20 @@ def product_terms(text: str) -> list[str]:
             if t not in STOPWORDS and t not in _ATTRIBUTE_WORDS and not t.isdigit()]
 
 
-def document_terms(product: Product) -> list[str]:
-    """The words a product is found by lexically: title, type, tags (not the description,
-    whose "chiffon dupatta" would make every suit a dupatta)."""
-    return [t for t in canonical_tokens(" ".join([product.title, product.product_type, " ".join(product.tags)]))
-            if t not in STOPWORDS and not t.isdigit()]
+DESCRIPTION_WEIGHT = 0.5  # a suit whose description says "chiffon dupatta" is not a dupatta
+
+
+def document_terms(product: Product) -> dict[str, float]:
+    """The words a product is found by lexically: its name, type and tags count fully,
+    words only in its description half."""
+    def words(text: str) -> list[str]:
+        tokens = canonical_tokens(text)
+        tokens += [part for t in tokens if "-" in t and not t[0].isdigit() for part in t.split("-")]
+        return [t for t in tokens if t not in STOPWORDS and not t.isdigit()]
+
+    terms = {t: DESCRIPTION_WEIGHT for t in words(product.description)}
+    terms.update({t: 1.0 for t in words(" ".join([product.title, product.product_type, " ".join(product.tags)]))})
+    return terms
 
 
 @dataclass(frozen=True)
