@@ -7,6 +7,7 @@ from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
+from appserver.auth import Auth, auth_blueprint
 from appserver.catalog_api import mount_catalog
 from appserver.channel_events import channel_events_blueprint
 from appserver.lifecycle_api import mount_lifecycle
@@ -28,4 +29,7 @@ def build_app(settings: AppSettings) -> Sanic:
     poll_couriers_with_server(app, lifecycle.db, lifecycle.settings, lifecycle.clock)
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     mount_catalog(app, settings)
+    auth = Auth.from_env()
+    app.ctx.auth = auth
+    app.blueprint(auth_blueprint(auth))
     return app

@@ -6,16 +6,19 @@ set -euo pipefail
 data_dir=${SAUDA_DATA_DIR:-.sauda}
 mkdir -p "$data_dir"
 secrets_file="$data_dir/dev-secrets.env"
-if [ ! -s "$secrets_file" ]; then
-  umask 077
-  {
-    echo "WHATSAPP_VERIFY_TOKEN=$(python3 -c 'import secrets;print(secrets.token_urlsafe(24))')"
-    echo "WHATSAPP_APP_SECRET=$(python3 -c 'import secrets;print(secrets.token_hex(32))')"
-    echo "WHATSAPP_ACCESS_TOKEN=$(python3 -c 'import secrets;print(secrets.token_urlsafe(48))')"
-    echo "SAUDA_INTERNAL_SECRET=$(python3 -c 'import secrets;print(secrets.token_hex(32))')"
-    echo "RASA_AUTH_TOKEN=$(python3 -c 'import secrets;print(secrets.token_urlsafe(32))')"
-  } > "$secrets_file"
-fi
+umask 077
+touch "$secrets_file"
+add_secret() {  # NAME VALUE: generated once, kept across runs
+  grep -q "^$1=" "$secrets_file" || echo "$1=$2" >> "$secrets_file"
+}
+token() { python3 -c "import secrets; print(secrets.token_$1($2))"; }
+add_secret WHATSAPP_VERIFY_TOKEN "$(token urlsafe 24)"
+add_secret WHATSAPP_APP_SECRET "$(token hex 32)"
+add_secret WHATSAPP_ACCESS_TOKEN "$(token urlsafe 48)"
+add_secret SAUDA_INTERNAL_SECRET "$(token hex 32)"
+add_secret RASA_AUTH_TOKEN "$(token urlsafe 32)"
+add_secret SAUDA_SESSION_SECRET "$(token hex 32)"
+add_secret SAUDA_USERS "merchant:merchant:$(token urlsafe 9),agent:agent:$(token urlsafe 9)"
 while IFS= read -r line; do
   name=${line%%=*}
   # a value already in the environment wins over the generated one

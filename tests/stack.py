@@ -21,6 +21,10 @@ RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
 
 
+MERCHANT_PASSWORD = secrets.token_urlsafe(12)
+AGENT_PASSWORD = secrets.token_urlsafe(12)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,6 +48,8 @@ class Stack:
     app_url: str
     sim_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
+    health_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def webhook_url(self) -> str:
@@ -72,6 +78,38 @@ class Stack:
     def log(self, name: str) -> str:
         path = self.data_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def launch(self, name: str) -> None:
+        """Start one process (appending to its log)."""
+        log = open(self.data_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self, name: str, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited:\n{self.log(name)[-3000:]}")
+            try:
+                if httpx.get(self.health_urls[name], timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer {self.health_urls[name]}:\n{self.log(name)[-3000:]}")
+            time.sleep(0.5)
+
+    def restart(self, name: str) -> None:
+        """Stop one process and start it again on the same port and data."""
+        proc = self.processes[name]
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        self.launch(name)
+        self.wait_healthy(name)
 
     def stop(self) -> None:
         for proc in self.processes.values():
@@ -128,6 +166,8 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
         "SAUDA_JAZZCASH_ACCOUNT": "03001112222",
         "SAUDA_EASYPAISA_ACCOUNT": "03453334444",
         "SAUDA_WORKER_POLL_S": "0.2",
+        "SAUDA_SESSION_SECRET": secrets.token_hex(32),
+        "SAUDA_USERS": f"merchant:merchant:{MERCHANT_PASSWORD},agent:agent:{AGENT_PASSWORD}",
         **(extra_env or {}),
     }
     stack = Stack(
@@ -137,35 +177,23 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
         app_url=f"http://127.0.0.1:{app_port}",
         sim_url=f"http://127.0.0.1:{sim_port}",
     )
-    commands = {
+    stack.commands = {
         "simulator": [str(APP_PYTHON), "-m", "simulator"],
         "app": [str(APP_PYTHON), "-m", "appserver"],
         "rasa": [str(RASA_BIN), "run", "--model", model, "--endpoints", endpoints,
                  "--credentials", "credentials.dev.yml", "-i", "127.0.0.1", "--port", str(rasa_port),
                  "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"]],
     }
-    for name, command in commands.items():
-        log = open(data_dir / f"{name}.log", "wb")
-        stack.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    checks = {
+    stack.health_urls = {
         "simulator": f"{stack.sim_url}/health",
         "app": f"{stack.app_url}/health",
         "rasa": f"{stack.rasa_url}/webhooks/whatsapp/",
     }
-    deadline = time.monotonic() + 240
+    for name in stack.commands:
+        stack.launch(name)
     try:
-        for name, url in checks.items():
-            while True:
-                if stack.processes[name].poll() is not None:
-                    raise RuntimeError(f"{name} exited:\n{stack.log(name)[-3000:]}")
-                try:
-                    if httpx.get(url, timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not answer {url}:\n{stack.log(name)[-3000:]}")
-                time.sleep(0.5)
+        for name in stack.commands:
+            stack.wait_healthy(name)
     except Exception:
         stack.stop()
         raise

@@ -1,0 +1,45 @@
+"""Server-rendered pages: one Jinja2 environment over appserver/templates (autoescaped)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a page; templates extend base.html, which draws the navigation."""
+    return _env.get_template(template).render(**context)
+
+
+def add_search_path(path: Path) -> None:
+    """Let a package keep its page templates beside its code."""
+    _env.loader.searchpath.append(str(path))  # type: ignore[union-attr]
+
+
+# (href, label, roles that see it); merchants see every page.
+NAV = [
+    ("/dashboard", "Overview", ("merchant",)),
+    ("/dashboard/cancellations", "Cancellations", ("merchant",)),
+    ("/catalog", "Catalog", ("merchant",)),
+    ("/settings", "Settings", ("merchant",)),
+    ("/templates", "Templates", ("merchant",)),
+    ("/console/escalations", "Escalations", ("agent",)),
+    ("/console/payments", "Payments", ("agent",)),
+]
+
+
+def page(request, auth, template: str, active: str, **context: Any) -> str:
+    """Render a logged-in page with the navigation for the user's role and a CSRF token."""
+    user = request.ctx.user
+    nav = [(href, label) for href, label, roles in NAV if user.role == "merchant" or user.role in roles]
+    return render(template, user=user, nav=nav, active=active, csrf=auth.csrf_token(request), **context)
