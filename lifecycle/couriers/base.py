@@ -121,8 +121,18 @@ class CourierClient(ABC):
         self.base_url = base_url.rstrip("/")
         self.http = http
 
+    batch_size = 1  # consignments one request can ask about
+
     async def track(self, cn: str) -> list[Scan]:
         """Every scan the courier reports for ``cn``, oldest first (undated scans last)."""
+        return self.read(cn, await self.fetch(cn))
+
+    async def track_many(self, cns: list[str]) -> dict[str, list[Scan]]:
+        """``track`` for up to ``batch_size`` consignments; couriers that answer many at once override it."""
+        return {cn: await self.track(cn) for cn in cns}
+
+    async def fetch(self, cn: str) -> Any:
+        """The courier's decoded JSON answer to ``request(cn)``; CourierError if there is none."""
         try:
             response = await self.request(cn)
         except httpx.HTTPError as exc:
@@ -130,7 +140,14 @@ class CourierClient(ABC):
         if response.status_code != 200:
             raise CourierError(f"{self.name} {cn}: HTTP {response.status_code}: {response.text[:200]}")
         try:
-            scans = self.parse(cn, response.json())
+            return response.json()
+        except ValueError as exc:
+            raise CourierError(f"{self.name} {cn}: not JSON ({exc})") from exc
+
+    def read(self, cn: str, payload: Any) -> list[Scan]:
+        """``parse`` with an unexpected shape reported as a CourierError, scans in time order."""
+        try:
+            scans = self.parse(cn, payload)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CourierError(f"{self.name} {cn}: unexpected response ({type(exc).__name__}: {exc})") from exc
         return sorted(scans, key=lambda s: (s.at is None, s.at or datetime.min.replace(tzinfo=timezone.utc)))

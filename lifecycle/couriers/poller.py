@@ -63,24 +63,37 @@ class ScanPoller:
     async def poll_once(self) -> list[Scan]:
         """One round over every tracked consignment; returns the scans newly recorded."""
         tracked = list(await call(self.shipments))
-        rounds = await asyncio.gather(*(self._poll(t) for t in tracked))
+        by_courier: dict[str, list[Tracked]] = {}
+        for t in tracked:
+            by_courier.setdefault(t.courier, []).append(t)
+        batches = [batch for courier, items in by_courier.items() for batch in self._batches(courier, items)]
+        rounds = await asyncio.gather(*(self._poll(self.clients[b[0].courier], b) for b in batches))
         self._seen = {t: self._seen[t] for t in tracked if t in self._seen}  # forget finished parcels
         return [scan for new in rounds for scan in new]
 
-    async def _poll(self, tracked: Tracked) -> list[Scan]:
-        client = self.clients.get(tracked.courier)
+    def _batches(self, courier: str, items: list[Tracked]) -> list[list[Tracked]]:
+        client = self.clients.get(courier)
         if client is None:
-            if tracked.courier not in self._no_client:
-                self._no_client.add(tracked.courier)
-                logger.warning("no tracking client for courier %r (CN %s): credentials not set?",
-                               tracked.courier, tracked.cn)
+            if courier not in self._no_client:
+                self._no_client.add(courier)
+                logger.warning("no tracking client for courier %r (%d shipments, e.g. CN %s): credentials not set?",
+                               courier, len(items), items[0].cn)
             return []
+        return [items[i:i + client.batch_size] for i in range(0, len(items), client.batch_size)]
+
+    async def _poll(self, client: CourierClient, batch: list[Tracked]) -> list[Scan]:
         async with self._limit:
             try:
-                scans = await client.track(tracked.cn)
+                reports = await client.track_many([t.cn for t in batch])
             except CourierError as exc:
                 logger.warning("tracking failed, will retry next round: %s", exc)
                 return []
+        new = []
+        for tracked in batch:
+            new.extend(await self._record_new(tracked, reports.get(tracked.cn, [])))
+        return new
+
+    async def _record_new(self, tracked: Tracked, scans: list[Scan]) -> list[Scan]:
         seen = self._seen.setdefault(tracked, set())
         new = []
         for scan in scans:

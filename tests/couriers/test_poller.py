@@ -136,3 +136,18 @@ async def test_scans_for_consignments_sauda_does_not_know_are_not_recorded(couri
     p = ScanPoller(couriers.clients(), lambda: [Tracked("tcs", "000111")],
                    ScanRecorder(lifecycle.db, lifecycle.settings, lifecycle.clock).record, 60)
     assert await p.poll_once() == []
+
+
+async def test_leopards_consignments_are_asked_about_together(couriers, lifecycle):
+    cns = ["LE1000000001", "LE1000000002", "LE1000000003"]
+    for i, cn in enumerate(cns):
+        lifecycle.book("leopards", cn, ref=f"SD-{i}")
+    couriers.fake.add("leopards", cns[0], "Shipment Picked", datetime(2026, 11, 19, 16, 0))
+    couriers.fake.add("leopards", cns[2], "Delivered", datetime(2026, 11, 21, 13, 0))  # cns[1]: nothing yet
+    clients = couriers.clients()
+    clients["leopards"].batch_size = 2
+    recorder = ScanRecorder(lifecycle.db, lifecycle.settings, lifecycle.clock)
+    new = await ScanPoller(clients, recorder.shipments, recorder.record, 60).poll_once()
+    assert sorted((s.cn, s.state) for s in new) == [(cns[0], "picked"), (cns[2], "delivered")]
+    assert sorted(couriers.fake.requests) == [("leopards", f"{cns[0]},{cns[1]}"), ("leopards", cns[2])]
+    assert lifecycle.shipment("leopards", cns[1]).scans == []

@@ -3,7 +3,8 @@
 A test adds scans per consignment (in any order, with faults), serves ``app()`` with
 ``tests.fakes.serving.serve`` and points the real clients at it:
 
-    Leopards  GET or POST (JSON) {url}/api/trackBookedPacket/format/json/ with api_key, api_password, track_numbers
+    Leopards  GET or POST (JSON) {url}/api/trackBookedPacket/format/json/ with api_key, api_password,
+              track_numbers (comma-separated)
     PostEx    GET {url}/services/integration/api/order/v1/track-order/{cn}   header token
     TCS       GET {url}/tracking/api/Tracking/GetDynamicTrackDetail?consignee   bearer token
     generic   GET {url}/generic/{name}/track/{cn}   header X-Api-Key   -> {"data": {"history": [...]}}
@@ -72,23 +73,25 @@ class FakeCouriers:
 
     async def _leopards(self, request: Request):
         args = {k: v[0] for k, v in request.args.items()} if request.method == "GET" else request.json
-        cn = args.get("track_numbers", "")
-        if fault := self._fault("leopards", cn):
+        numbers = args.get("track_numbers", "")
+        if fault := self._fault("leopards", numbers):
             return fault
         if (args.get("api_key"), args.get("api_password")) != (self.leopards_key, self.leopards_password):
             return response.json({"status": 0, "error": "Invalid API Key/Password", "packet_list": []})
-        if ("leopards", cn) not in self.scans and ("leopards", cn) not in self.headline:
+        known = [cn for cn in numbers.split(",") if ("leopards", cn) in self.scans or ("leopards", cn) in self.headline]
+        if not known:
             return response.json({"status": 0, "error": "No record found", "packet_list": []})
+        return response.json({"status": 1, "error": 0, "packet_list": [self._leopards_packet(cn) for cn in known]})
+
+    def _leopards_packet(self, cn: str) -> dict:
         details = [{
             "Status": s.status, "Activity_Date": s.at.strftime("%Y-%m-%d"), "Activity_Time": s.at.strftime("%H:%M:%S"),
             "Activity_datetime": s.at.strftime("%Y-%m-%d %H:%M:%S"), "Reason": s.detail or "N/A",
             "Receiver_Name": "Ayesha Khan" if s.status == "Delivered" else "",
         } for s in self.scans[("leopards", cn)]]
-        return response.json({"status": 1, "error": 0, "packet_list": [{
-            "track_number": cn, "booked_packet_status": self.headline.get(("leopards", cn), ""),
-            "consignment_name": "Ayesha Khan", "consignment_phone": CUSTOMER_PHONE,
-            "consignment_address": CUSTOMER_ADDRESS, "Tracking Detail": details,
-        }]})
+        return {"track_number": cn, "booked_packet_status": self.headline.get(("leopards", cn), ""),
+                "consignment_name": "Ayesha Khan", "consignment_phone": CUSTOMER_PHONE,
+                "consignment_address": CUSTOMER_ADDRESS, "Tracking Detail": details}
 
     async def _postex(self, request: Request, cn: str):
         if fault := self._fault("postex", cn):
