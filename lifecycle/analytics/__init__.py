@@ -1,0 +1,1 @@
+"""Merchant analytics: one definition per number (``metrics.METRICS``), aggregate SQL per breakdown."""

@@ -1,0 +1,357 @@
+"""Every dashboard number, each with one definition (shown on the page beside it).
+
+Each ``Breakdown`` is one aggregate query (GROUP BY on the period's rows, filtered by a
+range on a time column); the headline figures are sums of those few grouped rows.
+Flows whose data is not modelled as columns yet are read from what the engine records:
+
+- cart recovery stage = the highest ``cart_recovery_<n>`` touchpoint sent for the cart
+  before the order that converted it;
+- CSAT answer = an escalation ``csat_negative`` (negative) or a ``review_request``
+  touchpoint (positive) for the order whose ``csat`` touchpoint was sent;
+- win-back step = a ``winback_<days>`` touchpoint sent; converted = the customer ordered
+  within ``WINBACK_WINDOW_DAYS`` after it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from lifecycle.analytics.period import Period
+from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
+from lifecycle.models import (CANCEL_REASONS, Cancellation, Cart, Escalation, Order, OutboxMessage, Shipment,
+                              Touchpoint)
+
+CART_STAGES = {"cart_recovery_1": 1, "cart_recovery_2": 2, "cart_recovery_3": 3}
+WINBACK_STEPS = {"winback_30": 30, "winback_60": 60, "winback_90": 90}
+WINBACK_WINDOW_DAYS = 30
+CSAT_KIND, POSITIVE_KIND, NEGATIVE_REASON = "csat", "review_request", "csat_negative"
+CONFIRMED_OR_LATER = ("confirmed", "dispatched", "out_for_delivery", "delivered", "returned")
+DISPATCHED_OR_LATER = ("dispatched", "out_for_delivery", "delivered", "returned")
+ERROR_CODES = {131047: "outside 24 h window", 131050: "opted out of marketing", 131026: "undeliverable"}
+NO_REASON = "not given"
+REASONS = (*CANCEL_REASONS, NO_REASON)
+CANCELLATIONS = ("Cancellations = orders cancelled in the period, by the reason the customer gave "
+                 f"('{NO_REASON}' when none)")
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    definition: str
+    kind: str = "count"  # count | percent | money
+
+
+METRICS: dict[str, Metric] = {
+    "orders": Metric("Orders", "Orders = orders placed in the period"),
+    "order_value": Metric("Order value", "Order value = sum of the amounts of orders placed in the period", "money"),
+    "cod_share": Metric("COD share", "COD share = cash-on-delivery orders ÷ orders placed in the period", "percent"),
+    "cod_confirmed": Metric("COD confirmed", "COD confirmed = COD orders now confirmed or further along ÷ COD "
+                            "orders placed in the period", "percent"),
+    "cod_cancelled": Metric("COD cancelled", "COD cancelled = COD orders cancelled by the customer or merchant ÷ "
+                            "COD orders placed in the period", "percent"),
+    "cod_no_answer": Metric("COD no answer", "COD no answer = COD orders auto-cancelled or flagged for a call "
+                            "after no reply ÷ COD orders placed in the period", "percent"),
+    "cancellation_rate": Metric("Cancelled", "Cancelled = orders placed in the period now cancelled ÷ orders "
+                                "placed in the period", "percent"),
+    "rto_rate": Metric("RTO rate", "RTO rate = returned ÷ dispatched in the period (shipments booked in the "
+                       "period that came back)", "percent"),
+    "recovered_carts": Metric("Recovered carts", "Recovered carts = orders placed in the period from a cart that "
+                              "was sent at least one recovery message first"),
+    "recovered_revenue": Metric("Recovered revenue", "Recovered revenue = amount of the orders from recovered "
+                                "carts", "money"),
+    "csat_positive": Metric("CSAT positive", "CSAT positive = positive answers ÷ answers to CSAT questions sent "
+                            "in the period", "percent"),
+    "csat_response_rate": Metric("CSAT response rate", "CSAT response rate = answered ÷ CSAT questions sent in "
+                                 "the period", "percent"),
+    "escalations": Metric("Escalations", "Escalations = conversations handed to a person in the period"),
+    "sla_compliance": Metric("SLA compliance", "SLA compliance = escalations opened in the period and not "
+                             "breached ÷ escalations opened in the period", "percent"),
+    "winback_conversion": Metric("Win-back conversion", f"Win-back conversion = win-back messages sent in the "
+                                 f"period followed by an order within {WINBACK_WINDOW_DAYS} days ÷ win-back "
+                                 f"messages sent", "percent"),
+    "messages_sent": Metric("Messages sent", "Messages sent = messages created in the period that WhatsApp "
+                            "accepted (given a message id)"),
+    "delivery_rate": Metric("Delivered", "Delivered = messages delivered or read ÷ messages sent", "percent"),
+    "read_rate": Metric("Read", "Read = messages read ÷ messages sent", "percent"),
+    "messages_failed": Metric("Failed messages", "Failed messages = messages created in the period that "
+                              "failed (error codes in the table)"),
+}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One grouped result: the table, the chart and the CSV download all show these rows."""
+
+    key: str
+    title: str
+    definition: str
+    columns: list[str]
+    rows: list[tuple]
+
+    def column(self, name: str) -> list[Any]:
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
+
+    def total(self, name: str) -> Any:
+        return sum(value or 0 for value in self.column(name))
+
+
+def ratio(part: Optional[float], whole: Optional[float]) -> Optional[float]:
+    """``part ÷ whole``, or None when there is nothing to divide by."""
+    return None if not whole else float(part or 0) / float(whole)
+
+
+# ---- orders -------------------------------------------------------------------------------------
+
+def orders_by_bucket(session: Session, period: Period) -> Breakdown:
+    """Orders, COD orders and order value per day (or week) of the period."""
+    step = bucket(Order.placed_at, period.start, period.step)
+    rows = session.execute(
+        select(step, func.count(Order.id), count_if(Order.payment_method == "cod"),
+               func.coalesce(func.sum(Order.amount), 0))
+        .where(period.contains(Order.placed_at)).group_by(step)).all()
+    return _per_bucket("orders_trend", "Orders over time", METRICS["orders"].definition,
+                       ["orders", "cod_orders", "order_value"], period, rows)
+
+
+def cod_outcomes(session: Session, period: Period) -> Breakdown:
+    """COD orders placed in the period by what became of the confirmation question."""
+    source = func.coalesce(Cancellation.source, "")
+    outcome = case((Order.status.in_(CONFIRMED_OR_LATER), "confirmed"),
+                   ((source == "no_answer") | Order.needs_call, "no answer"),
+                   (Order.status == "cancelled", "cancelled"), else_="awaiting")
+    rows = session.execute(
+        select(outcome, func.count(Order.id)).outerjoin(Cancellation, Cancellation.order_id == Order.id)
+        .where(period.contains(Order.placed_at), Order.payment_method == "cod").group_by(outcome)).all()
+    counts = dict(rows)
+    return Breakdown("cod_outcomes", "COD confirmation", METRICS["cod_confirmed"].definition,
+                     ["outcome", "orders"],
+                     [(name, counts.get(name, 0)) for name in ("confirmed", "cancelled", "no answer", "awaiting")])
+
+
+def order_funnel(session: Session, period: Period) -> Breakdown:
+    """Orders placed in the period and how far they got (by their current status)."""
+    row = session.execute(
+        select(func.count(Order.id), count_if(Order.status.in_(CONFIRMED_OR_LATER)),
+               count_if(Order.status.in_(DISPATCHED_OR_LATER)), count_if(Order.status == "delivered"))
+        .where(period.contains(Order.placed_at))).one()
+    steps = ("placed", "confirmed", "dispatched", "delivered")
+    return Breakdown("order_funnel", "Order funnel", "Orders placed in the period by how far they got: confirmed "
+                     "or later, dispatched or later, delivered", ["step", "orders"], list(zip(steps, row)))
+
+
+def rto(session: Session, period: Period, by: str) -> Breakdown:
+    """Shipments booked in the period, returned, and the RTO rate, per city or per courier."""
+    group = {"city": Order.city, "courier": Shipment.courier}[by]
+    returned = count_if(Shipment.state == "returned")
+    rows = session.execute(
+        select(group, func.count(Shipment.id), returned).join(Order, Order.id == Shipment.order_id)
+        .where(period.contains(Shipment.booked_at)).group_by(group)
+        .order_by(func.count(Shipment.id).desc(), group)).all()
+    return Breakdown(f"rto_by_{by}", f"RTO by {by}", METRICS["rto_rate"].definition,
+                     [by, "dispatched", "returned", "rto_rate"],
+                     [(name, sent, back, ratio(back, sent)) for name, sent, back in rows])
+
+
+# ---- engagement ---------------------------------------------------------------------------------
+
+def _step(kinds: dict[str, int]):
+    return case(*[(Touchpoint.kind == kind, number) for kind, number in kinds.items()])
+
+
+def _sent_in(period: Period, kinds) -> list:
+    return [Touchpoint.kind.in_(list(kinds)), Touchpoint.state == "done", period.contains(Touchpoint.done_at)]
+
+
+def cart_recovery(session: Session, period: Period) -> Breakdown:
+    """Per stage: recovery messages sent in the period, and carts recovered after that stage."""
+    stage = _step(CART_STAGES)
+    sent = dict(session.execute(select(stage, func.count(Touchpoint.id))
+                                .where(*_sent_in(period, CART_STAGES)).group_by(stage)).all())
+    per_order = (
+        select(func.max(stage).label("stage"), Order.amount.label("amount"))
+        .join(Cart, Cart.converted_order_id == Order.id)
+        .join(Touchpoint, (Touchpoint.cart_id == Cart.id) & Touchpoint.kind.in_(list(CART_STAGES))
+              & (Touchpoint.state == "done") & (Touchpoint.done_at <= Order.placed_at))
+        .where(period.contains(Order.placed_at)).group_by(Order.id, Order.amount).subquery())
+    recovered = {stage_no: (carts, revenue) for stage_no, carts, revenue in session.execute(
+        select(per_order.c.stage, func.count(), func.sum(per_order.c.amount)).group_by(per_order.c.stage)).all()}
+    rows = [(f"stage {n}", sent.get(n, 0), recovered.get(n, (0, 0))[0], recovered.get(n, (0, 0))[1] or 0)
+            for n in sorted(CART_STAGES.values())]
+    return Breakdown("cart_recovery", "Cart recovery by stage", METRICS["recovered_carts"].definition
+                     + "; a recovered cart counts for the last stage sent before the order",
+                     ["stage", "messages_sent", "recovered_carts", "recovered_revenue"], rows)
+
+
+def csat(session: Session, period: Period) -> Breakdown:
+    """CSAT questions sent in the period by the answer they got."""
+    review = aliased(Touchpoint)
+    negative = exists().where(Escalation.order_id == Touchpoint.order_id, Escalation.reason == NEGATIVE_REASON)
+    positive = exists().where(review.order_id == Touchpoint.order_id, review.kind == POSITIVE_KIND)
+    answer = case((negative, "negative"), (positive, "positive"), else_="no answer")
+    counts = dict(session.execute(select(answer, func.count(Touchpoint.id))
+                                  .where(*_sent_in(period, [CSAT_KIND])).group_by(answer)).all())
+    return Breakdown("csat", "CSAT answers", METRICS["csat_positive"].definition, ["answer", "questions"],
+                     [(name, counts.get(name, 0)) for name in ("positive", "negative", "no answer")])
+
+
+def winback(session: Session, period: Period) -> Breakdown:
+    """Per win-back step: messages sent in the period and how many were followed by an order."""
+    step = _step(WINBACK_STEPS)
+    ordered = exists().where(Order.customer_id == Touchpoint.customer_id, Order.placed_at > Touchpoint.done_at,
+                             epoch(Order.placed_at) - epoch(Touchpoint.done_at) <= WINBACK_WINDOW_DAYS * 86400)
+    counts = {n: (sent, won) for n, sent, won in session.execute(
+        select(step, func.count(Touchpoint.id), count_if(ordered)).where(*_sent_in(period, WINBACK_STEPS))
+        .group_by(step)).all()}
+    rows = [(f"day {n}", *counts.get(n, (0, 0)), ratio(counts.get(n, (0, 0))[1], counts.get(n, (0, 0))[0]))
+            for n in sorted(WINBACK_STEPS.values())]
+    return Breakdown("winback", "Win-back by step", METRICS["winback_conversion"].definition,
+                     ["step", "sent", "converted", "conversion"], rows)
+
+
+def escalations(session: Session, period: Period) -> Breakdown:
+    """Escalations opened in the period per reason: breached, resolved, SLA compliance."""
+    rows = session.execute(
+        select(Escalation.reason, func.count(Escalation.id), count_if(Escalation.breached_at.is_not(None)),
+               count_if(Escalation.status == "resolved"))
+        .where(period.contains(Escalation.created_at)).group_by(Escalation.reason)
+        .order_by(func.count(Escalation.id).desc(), Escalation.reason)).all()
+    return Breakdown("escalations", "Escalations and SLA", METRICS["sla_compliance"].definition,
+                     ["reason", "opened", "breached", "resolved", "sla_compliance"],
+                     [(reason, opened, breached, resolved, ratio(opened - breached, opened))
+                      for reason, opened, breached, resolved in rows])
+
+
+def messages(session: Session, period: Period) -> Breakdown:
+    """Messages created in the period per touchpoint: sent, delivered, read, failed by error code."""
+    kind = func.coalesce(Touchpoint.kind, OutboxMessage.template)
+    failed = OutboxMessage.status == "failed"
+    per_code = [count_if(failed & (OutboxMessage.error_code == code)) for code in ERROR_CODES]
+    other = count_if(failed & (OutboxMessage.error_code.is_(None) | OutboxMessage.error_code.not_in(list(ERROR_CODES))))
+    rows = session.execute(
+        select(kind, count_if(OutboxMessage.wamid.is_not(None)),
+               count_if(OutboxMessage.status.in_(("delivered", "read"))), count_if(OutboxMessage.status == "read"),
+               count_if(failed), *per_code, other)
+        .select_from(OutboxMessage).outerjoin(Touchpoint, Touchpoint.id == OutboxMessage.touchpoint_id)
+        .where(period.contains(OutboxMessage.created_at)).group_by(kind).order_by(kind)).all()
+    return Breakdown("messages", "Messages per touchpoint", "Sent = accepted by WhatsApp; delivered includes read "
+                     "(WhatsApp may skip 'delivered'); failures by error code: "
+                     + ", ".join(f"{code} {what}" for code, what in ERROR_CODES.items()),
+                     ["touchpoint", "sent", "delivered", "read", "failed",
+                      *[f"failed_{code}" for code in ERROR_CODES], "failed_other"], [tuple(r) for r in rows])
+
+
+# ---- cancellations ------------------------------------------------------------------------------
+
+def _reason_counts() -> list:
+    reason = func.coalesce(Cancellation.reason, NO_REASON)
+    return [count_if(reason == name) for name in REASONS]
+
+
+def _by_reason(key: str, title: str, first: str, rows) -> Breakdown:
+    return Breakdown(key, title, CANCELLATIONS, [first, *REASONS, "total"],
+                     [(name, *counts, sum(counts)) for name, *counts in rows])
+
+
+def reason_totals(session: Session, period: Period) -> Breakdown:
+    """Cancellations in the period per reason."""
+    reason = func.coalesce(Cancellation.reason, NO_REASON)
+    counts = dict(session.execute(select(reason, func.count(Cancellation.id))
+                                  .where(period.contains(Cancellation.created_at)).group_by(reason)).all())
+    return Breakdown("cancellation_reasons", "Cancellation reasons", CANCELLATIONS, ["reason", "cancellations"],
+                     [(name, counts.get(name, 0)) for name in REASONS])
+
+
+def cancellation_reasons(session: Session, period: Period, by: str) -> Breakdown:
+    """Cancellations in the period per reason, split by city, payment method or product."""
+    if by == "product":
+        joined, group = item_names(session)
+        query = select(group, *_reason_counts()).select_from(joined).join(Cancellation,
+                                                                          Cancellation.order_id == Order.id)
+    else:
+        group = {"city": Order.city, "payment_method": Order.payment_method}[by]
+        query = select(group, *_reason_counts()).join(Order, Order.id == Cancellation.order_id)
+    rows = session.execute(query.where(period.contains(Cancellation.created_at)).group_by(group)
+                           .order_by(func.count(Cancellation.id).desc(), group)).all()
+    return _by_reason(f"cancellations_by_{by}", f"Cancellation reasons by {by.replace('_', ' ')}", by, rows)
+
+
+def cancellations_over_time(session: Session, period: Period) -> Breakdown:
+    """Cancellations per day (or week) of the period, per reason."""
+    step = bucket(Cancellation.created_at, period.start, period.step)
+    rows = session.execute(select(step, *_reason_counts()).where(period.contains(Cancellation.created_at))
+                           .group_by(step)).all()
+    trend = _per_bucket("cancellations_trend", "Cancellation reasons over time", "", list(REASONS), period, rows)
+    return _by_reason(trend.key, trend.title, "from", trend.rows)
+
+
+def _per_bucket(key: str, title: str, definition: str, columns: list[str], period: Period, rows) -> Breakdown:
+    """One row per bucket of the period (empty buckets as zeros), labelled by its first day."""
+    found = {index: values for index, *values in rows}
+    zeros = [0] * len(columns)
+    return Breakdown(key, title, definition, ["from", *columns],
+                     [(label, *found.get(n, zeros)) for n, label in enumerate(period.bucket_labels())])
+
+
+# ---- the headline figures -----------------------------------------------------------------------
+
+def headline(session: Session, period: Period) -> dict[str, Optional[float]]:
+    """Every figure in ``METRICS`` for one period."""
+    trend, outcomes = orders_by_bucket(session, period), dict(cod_outcomes(session, period).rows)
+    orders, cod = trend.total("orders"), trend.total("cod_orders")
+    funnel = dict(order_funnel(session, period).rows)
+    cancelled = session.scalar(select(func.count(Order.id)).where(period.contains(Order.placed_at),
+                                                                  Order.status == "cancelled"))
+    shipped = rto(session, period, "courier")
+    recovery = cart_recovery(session, period)
+    answers = dict(csat(session, period).rows)
+    answered = answers["positive"] + answers["negative"]
+    escalated = escalations(session, period)
+    won = winback(session, period)
+    sent = messages(session, period)
+    return {
+        "orders": orders, "order_value": float(trend.total("order_value")),
+        "cod_share": ratio(cod, orders), "cod_confirmed": ratio(outcomes["confirmed"], cod),
+        "cod_cancelled": ratio(outcomes["cancelled"], cod), "cod_no_answer": ratio(outcomes["no answer"], cod),
+        "cancellation_rate": ratio(cancelled, funnel["placed"]),
+        "rto_rate": ratio(shipped.total("returned"), shipped.total("dispatched")),
+        "recovered_carts": recovery.total("recovered_carts"),
+        "recovered_revenue": float(recovery.total("recovered_revenue")),
+        "csat_positive": ratio(answers["positive"], answered),
+        "csat_response_rate": ratio(answered, answered + answers["no answer"]),
+        "escalations": escalated.total("opened"),
+        "sla_compliance": ratio(escalated.total("opened") - escalated.total("breached"), escalated.total("opened")),
+        "winback_conversion": ratio(won.total("converted"), won.total("sent")),
+        "messages_sent": sent.total("sent"), "delivery_rate": ratio(sent.total("delivered"), sent.total("sent")),
+        "read_rate": ratio(sent.total("read"), sent.total("sent")), "messages_failed": sent.total("failed"),
+    }
+
+
+# Every breakdown by its key (the CSV download and the charts look them up here).
+BREAKDOWNS: dict[str, Callable[[Session, Period], Breakdown]] = {
+    "orders_trend": orders_by_bucket,
+    "cod_outcomes": cod_outcomes,
+    "order_funnel": order_funnel,
+    "rto_by_city": lambda s, p: rto(s, p, "city"),
+    "rto_by_courier": lambda s, p: rto(s, p, "courier"),
+    "cart_recovery": cart_recovery,
+    "csat": csat,
+    "winback": winback,
+    "escalations": escalations,
+    "messages": messages,
+    "cancellation_reasons": reason_totals,
+    "cancellations_trend": cancellations_over_time,
+    "cancellations_by_product": lambda s, p: cancellation_reasons(s, p, "product"),
+    "cancellations_by_city": lambda s, p: cancellation_reasons(s, p, "city"),
+    "cancellations_by_payment_method": lambda s, p: cancellation_reasons(s, p, "payment_method"),
+}
+
+
+def compare(session: Session, period: Period) -> list[tuple[str, Metric, Optional[float], Optional[float]]]:
+    """``(key, metric, this period, previous period)`` for every headline figure."""
+    now, before = headline(session, period), headline(session, period.previous())
+    return [(key, metric, now[key], before[key]) for key, metric in METRICS.items()]
+
