@@ -1,15 +1,10 @@
 """Every dashboard number, each with one definition (shown on the page beside it).
 
 Each ``Breakdown`` is one aggregate query (GROUP BY on the period's rows, filtered by a
-range on a time column); the headline figures are sums of those few grouped rows.
-Flows whose data is not modelled as columns yet are read from what the engine records:
-
-- cart recovery stage = the highest ``cart_recovery_<n>`` touchpoint sent for the cart
-  before the order that converted it;
-- CSAT answer = an escalation ``csat_negative`` (negative) or a ``review_request``
-  touchpoint (positive) for the order whose ``csat`` touchpoint was sent;
-- win-back step = a ``winback_<days>`` touchpoint sent; converted = the customer ordered
-  within ``WINBACK_WINDOW_DAYS`` after it.
+range on a time column); the headline figures are sums of those few grouped rows. Cart
+recovery and CSAT read the engagement tables (``CartRecovery``, ``CsatResponse``); a
+win-back step is the win-back message sent, converted when the customer ordered within
+``WINBACK_WINDOW_DAYS`` after it.
 """
 from __future__ import annotations
 
@@ -17,17 +12,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from sqlalchemy import case, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from lifecycle.analytics.period import Period
 from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
-from lifecycle.models import (CANCEL_REASONS, Cancellation, Cart, Escalation, Order, OutboxMessage, Shipment,
-                              Touchpoint)
+from lifecycle.engagement_models import CartRecovery, CsatResponse
+from lifecycle.models import CANCEL_REASONS, Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
 
-CART_STAGES = {"cart_recovery_1": 1, "cart_recovery_2": 2, "cart_recovery_3": 3}
-WINBACK_STEPS = {"winback_30": 30, "winback_60": 60, "winback_90": 90}
+CART_STAGES = (1, 2, 3)
+WINBACK_MESSAGES = {"winback_new_arrivals": 30, "winback_personal_code": 60, "winback_last_code": 90}
 WINBACK_WINDOW_DAYS = 30
-CSAT_KIND, POSITIVE_KIND, NEGATIVE_REASON = "csat", "review_request", "csat_negative"
+CSAT_KIND = "csat"  # the touchpoint that asks the question (lifecycle/orders.py)
+CSAT_ANSWERS = ("positive", "negative", "unclear", "no answer")
 CONFIRMED_OR_LATER = ("confirmed", "dispatched", "out_for_delivery", "delivered", "returned")
 DISPATCHED_OR_LATER = ("dispatched", "out_for_delivery", "delivered", "returned")
 ERROR_CODES = {131047: "outside 24 h window", 131050: "opted out of marketing", 131026: "undeliverable"}
@@ -58,12 +54,12 @@ METRICS: dict[str, Metric] = {
                                 "placed in the period", "percent"),
     "rto_rate": Metric("RTO rate", "RTO rate = returned ÷ dispatched in the period (shipments booked in the "
                        "period that came back)", "percent"),
-    "recovered_carts": Metric("Recovered carts", "Recovered carts = orders placed in the period from a cart that "
-                              "was sent at least one recovery message first"),
+    "recovered_carts": Metric("Recovered carts", "Recovered carts = carts bought in the period after at least one "
+                              "recovery message, credited to the stage that preceded the purchase"),
     "recovered_revenue": Metric("Recovered revenue", "Recovered revenue = amount of the orders from recovered "
                                 "carts", "money"),
-    "csat_positive": Metric("CSAT positive", "CSAT positive = positive answers ÷ answers to CSAT questions sent "
-                            "in the period", "percent"),
+    "csat_positive": Metric("CSAT positive", "CSAT positive = positive ÷ (positive + negative) answers to CSAT "
+                            "questions sent in the period", "percent"),
     "csat_response_rate": Metric("CSAT response rate", "CSAT response rate = answered ÷ CSAT questions sent in "
                                  "the period", "percent"),
     "escalations": Metric("Escalations", "Escalations = conversations handed to a person in the period"),
@@ -158,56 +154,43 @@ def rto(session: Session, period: Period, by: str) -> Breakdown:
 
 # ---- engagement ---------------------------------------------------------------------------------
 
-def _step(kinds: dict[str, int]):
-    return case(*[(Touchpoint.kind == kind, number) for kind, number in kinds.items()])
-
-
-def _sent_in(period: Period, kinds) -> list:
-    return [Touchpoint.kind.in_(list(kinds)), Touchpoint.state == "done", period.contains(Touchpoint.done_at)]
-
-
 def cart_recovery(session: Session, period: Period) -> Breakdown:
-    """Per stage: recovery messages sent in the period, and carts recovered after that stage."""
-    stage = _step(CART_STAGES)
-    sent = dict(session.execute(select(stage, func.count(Touchpoint.id))
-                                .where(*_sent_in(period, CART_STAGES)).group_by(stage)).all())
-    per_order = (
-        select(func.max(stage).label("stage"), Order.amount.label("amount"))
-        .join(Cart, Cart.converted_order_id == Order.id)
-        .join(Touchpoint, (Touchpoint.cart_id == Cart.id) & Touchpoint.kind.in_(list(CART_STAGES))
-              & (Touchpoint.state == "done") & (Touchpoint.done_at <= Order.placed_at))
-        .where(period.contains(Order.placed_at)).group_by(Order.id, Order.amount).subquery())
-    recovered = {stage_no: (carts, revenue) for stage_no, carts, revenue in session.execute(
-        select(per_order.c.stage, func.count(), func.sum(per_order.c.amount)).group_by(per_order.c.stage)).all()}
-    rows = [(f"stage {n}", sent.get(n, 0), recovered.get(n, (0, 0))[0], recovered.get(n, (0, 0))[1] or 0)
-            for n in sorted(CART_STAGES.values())]
+    """Per stage: carts whose recovery started in the period that reached it, and carts recovered
+    in the period credited to it, with their revenue."""
+    sent = session.execute(select(*[count_if(CartRecovery.last_stage_sent >= n) for n in CART_STAGES])
+                           .where(period.contains(CartRecovery.started_at))).one()
+    recovered = {stage: (carts, revenue) for stage, carts, revenue in session.execute(
+        select(CartRecovery.recovered_stage, func.count(CartRecovery.cart_id), func.sum(CartRecovery.recovered_revenue))
+        .where(period.contains(CartRecovery.recovered_at)).group_by(CartRecovery.recovered_stage)).all()}
     return Breakdown("cart_recovery", "Cart recovery by stage", METRICS["recovered_carts"].definition
-                     + "; a recovered cart counts for the last stage sent before the order",
-                     ["stage", "messages_sent", "recovered_carts", "recovered_revenue"], rows)
+                     + "; messages sent = carts whose recovery started in the period and reached the stage",
+                     ["stage", "messages_sent", "recovered_carts", "recovered_revenue"],
+                     [(f"stage {n}", sent[n - 1], *recovered.get(n, (0, 0))) for n in CART_STAGES])
 
 
 def csat(session: Session, period: Period) -> Breakdown:
     """CSAT questions sent in the period by the answer they got."""
-    review = aliased(Touchpoint)
-    negative = exists().where(Escalation.order_id == Touchpoint.order_id, Escalation.reason == NEGATIVE_REASON)
-    positive = exists().where(review.order_id == Touchpoint.order_id, review.kind == POSITIVE_KIND)
-    answer = case((negative, "negative"), (positive, "positive"), else_="no answer")
-    counts = dict(session.execute(select(answer, func.count(Touchpoint.id))
-                                  .where(*_sent_in(period, [CSAT_KIND])).group_by(answer)).all())
-    return Breakdown("csat", "CSAT answers", METRICS["csat_positive"].definition, ["answer", "questions"],
-                     [(name, counts.get(name, 0)) for name in ("positive", "negative", "no answer")])
+    answer = func.coalesce(CsatResponse.answer, "no answer")
+    counts = dict(session.execute(
+        select(answer, func.count(Touchpoint.id)).outerjoin(CsatResponse, CsatResponse.order_id == Touchpoint.order_id)
+        .where(Touchpoint.kind == CSAT_KIND, Touchpoint.state == "done", period.contains(Touchpoint.done_at))
+        .group_by(answer)).all())
+    return Breakdown("csat", "CSAT answers", METRICS["csat_response_rate"].definition, ["answer", "questions"],
+                     [(name, counts.get(name, 0)) for name in CSAT_ANSWERS])
 
 
 def winback(session: Session, period: Period) -> Breakdown:
     """Per win-back step: messages sent in the period and how many were followed by an order."""
-    step = _step(WINBACK_STEPS)
-    ordered = exists().where(Order.customer_id == Touchpoint.customer_id, Order.placed_at > Touchpoint.done_at,
-                             epoch(Order.placed_at) - epoch(Touchpoint.done_at) <= WINBACK_WINDOW_DAYS * 86400)
-    counts = {n: (sent, won) for n, sent, won in session.execute(
-        select(step, func.count(Touchpoint.id), count_if(ordered)).where(*_sent_in(period, WINBACK_STEPS))
-        .group_by(step)).all()}
-    rows = [(f"day {n}", *counts.get(n, (0, 0)), ratio(counts.get(n, (0, 0))[1], counts.get(n, (0, 0))[0]))
-            for n in sorted(WINBACK_STEPS.values())]
+    step = case(*[(OutboxMessage.template == name, days) for name, days in WINBACK_MESSAGES.items()])
+    ordered = exists().where(
+        Order.customer_id == OutboxMessage.customer_id, Order.placed_at > OutboxMessage.created_at,
+        epoch(Order.placed_at) - epoch(OutboxMessage.created_at) <= WINBACK_WINDOW_DAYS * 86400)
+    counts = {days: (sent, won) for days, sent, won in session.execute(
+        select(step, func.count(OutboxMessage.id), count_if(ordered))
+        .where(OutboxMessage.template.in_(list(WINBACK_MESSAGES)), OutboxMessage.wamid.is_not(None),
+               period.contains(OutboxMessage.created_at)).group_by(step)).all()}
+    rows = [(f"day {days}", sent, won, ratio(won, sent))
+            for days in sorted(WINBACK_MESSAGES.values()) for sent, won in [counts.get(days, (0, 0))]]
     return Breakdown("winback", "Win-back by step", METRICS["winback_conversion"].definition,
                      ["step", "sent", "converted", "conversion"], rows)
 
@@ -308,7 +291,7 @@ def headline(session: Session, period: Period) -> dict[str, Optional[float]]:
     shipped = rto(session, period, "courier")
     recovery = cart_recovery(session, period)
     answers = dict(csat(session, period).rows)
-    answered = answers["positive"] + answers["negative"]
+    clear = answers["positive"] + answers["negative"]
     escalated = escalations(session, period)
     won = winback(session, period)
     sent = messages(session, period)
@@ -320,8 +303,8 @@ def headline(session: Session, period: Period) -> dict[str, Optional[float]]:
         "rto_rate": ratio(shipped.total("returned"), shipped.total("dispatched")),
         "recovered_carts": recovery.total("recovered_carts"),
         "recovered_revenue": float(recovery.total("recovered_revenue")),
-        "csat_positive": ratio(answers["positive"], answered),
-        "csat_response_rate": ratio(answered, answered + answers["no answer"]),
+        "csat_positive": ratio(answers["positive"], clear),
+        "csat_response_rate": ratio(clear + answers["unclear"], sum(answers.values())),
         "escalations": escalated.total("opened"),
         "sla_compliance": ratio(escalated.total("opened") - escalated.total("breached"), escalated.total("opened")),
         "winback_conversion": ratio(won.total("converted"), won.total("sent")),

@@ -13,6 +13,7 @@ import pytest
 
 from lifecycle.analytics import metrics
 from lifecycle.analytics.period import Period
+from lifecycle.engagement_models import CartRecovery, CsatResponse
 from lifecycle.models import (Cancellation, Cart, Customer, Escalation, Order, OutboxMessage, Shipment,
                               Touchpoint)
 
@@ -80,36 +81,38 @@ def _history(session) -> None:
                           customer_id=c[customer].id, order_id=o[order].id if order else None,
                           cart_id=cart.id if cart else None, created_at=at(1, 0, month=2))
 
-    carts = {name: Cart(ref=name, customer_id=c[who].id, items=[LAWN], total=Decimal(1), status=status,
-                        created_at=at(1, 0), updated_at=at(1, 0),
-                        converted_order_id=o[order].id if order else None)
-             for name, who, status, order in [("A", "c4", "converted", "O7"), ("B", "c2", "converted", "O3"),
-                                              ("C", "c5", "abandoned", None), ("D", "c4", "converted", "O9"),
-                                              ("E", "c2", "converted", "O8")]}
+    carts = {name: Cart(ref=name, customer_id=c[who].id, items=[LAWN], total=Decimal(1), status="abandoned",
+                        created_at=at(1, 0), updated_at=at(1, 0))
+             for name, who in [("A", "c4"), ("B", "c2"), ("C", "c5"), ("E", "c2"), ("F", "c1")]}
     session.add_all(carts.values())
     session.flush()
-    stage1_a = touchpoint("cart_recovery_1", "A1", "done", at(1, 10), "c4", cart=carts["A"])
+
+    def recovery(cart, started, last_stage, stage=None, order=None, when=None):
+        return CartRecovery(cart_id=carts[cart].id, customer_id=carts[cart].customer_id, started_at=started,
+                            last_stage_sent=last_stage, recovered_stage=stage,
+                            recovered_order_id=o[order].id if order else None,
+                            recovered_revenue=o[order].amount if order else None, recovered_at=when)
+
     session.add_all([
-        stage1_a,
-        touchpoint("cart_recovery_2", "A2", "done", at(2, 10), "c4", cart=carts["A"]),
-        touchpoint("cart_recovery_1", "B1", "done", at(2, 9), "c2", cart=carts["B"]),
-        touchpoint("cart_recovery_2", "B2", "cancelled", at(3, 9), "c2", cart=carts["B"]),
-        touchpoint("cart_recovery_1", "C1", "done", at(2), "c5", cart=carts["C"]),
-        touchpoint("cart_recovery_2", "C2", "done", at(3), "c5", cart=carts["C"]),
-        touchpoint("cart_recovery_3", "C3", "done", at(4), "c5", cart=carts["C"]),
-        touchpoint("cart_recovery_1", "E1", "done", at(6, 11), "c2", cart=carts["E"]),  # after O8 was placed
-        # CSAT: O1 positive (review link sent), O10 negative (escalated), O13 no answer, O9 not sent yet
+        recovery("A", at(1), 2, 2, "O7", at(5)),
+        recovery("B", at(2), 1, 1, "O3", at(2)),
+        recovery("C", at(2), 3),
+        recovery("E", at(6), 0),  # nothing sent yet
+        recovery("F", at(27, month=2), 3, 3, "O1", at(1)),  # started in February, bought on 1 March
+    ])
+    cart_stage_1 = touchpoint("cart_recovery", "cart_recovery:A:1:1", "done", at(1, 10), "c4", cart=carts["A"])
+    session.add_all([
+        cart_stage_1,
+        # CSAT asked in the period: O1 positive, O10 negative, O13 unclear, O2 no answer; O9 not sent yet
         touchpoint("csat", "csat:O1", "done", at(2), "c1", order="O1"),
-        touchpoint("review_request", "review:O1", "done", at(2, 11), "c1", order="O1"),
         touchpoint("csat", "csat:O10", "done", at(2), "c4", order="O10"),
         touchpoint("csat", "csat:O13", "done", at(1), "c4", order="O13"),
+        touchpoint("csat", "csat:O2", "done", at(3), "c1", order="O2"),
         touchpoint("csat", "csat:O9", "scheduled", at(9), "c4", order="O9"),
-        # win-back
-        touchpoint("winback_30", "W1", "done", at(1), "c3"),
-        touchpoint("winback_60", "W2", "done", at(2), "c5"),
-        touchpoint("winback_90", "W3", "done", at(1), "c2"),
-        touchpoint("winback_30", "W4", "done", at(2), "c1"),
-        touchpoint("winback_30", "W5", "done", at(27, month=2), "c6"),
+    ])
+    session.add_all([
+        CsatResponse(order_id=o[ref].id, customer_id=o[ref].customer_id, answer=answer, at=at(3))
+        for ref, answer in [("O1", "positive"), ("O10", "negative"), ("O13", "unclear")]
     ])
     session.add_all([
         Escalation(customer_id=c["c4"].id, order_id=o["O10"].id, reason="csat_negative", status="resolved",
@@ -127,8 +130,8 @@ def _history(session) -> None:
     session.add_all([cod_confirmation, cod_reminder])
     session.flush()
 
-    def message(touchpoint_row, template, wamid, status, code=None, created=at(3)):
-        return OutboxMessage(touchpoint_id=touchpoint_row.id if touchpoint_row else None, customer_id=c["c1"].id,
+    def message(touchpoint_row, template, wamid, status, code=None, created=at(3), customer="c1"):
+        return OutboxMessage(touchpoint_id=touchpoint_row.id if touchpoint_row else None, customer_id=c[customer].id,
                              template=template, category="UTILITY", mode="template", payload={}, text="t",
                              wamid=wamid, status=status, error_code=code, created_at=created)
 
@@ -138,11 +141,17 @@ def _history(session) -> None:
         message(cod_confirmation, "cod_confirmation", "w3", "failed", 131047),
         message(cod_reminder, "cod_reminder", "w4", "sent"),
         message(cod_reminder, "cod_reminder", "w8", "failed", 130429),
-        message(stage1_a, "cart_recovery_1", "w5", "failed", 131050),
-        message(stage1_a, "cart_recovery_1", "w6", "failed", 131026),
-        message(stage1_a, "cart_recovery_1", None, "queued"),
+        message(cart_stage_1, "cart_reminder", "w5", "failed", 131050),
+        message(cart_stage_1, "cart_reminder", "w6", "failed", 131026),
+        message(cart_stage_1, "cart_reminder", None, "queued"),
         message(None, "order_cancelled", "w9", "delivered"),
         message(cod_confirmation, "cod_confirmation", "w10", "read", created=at(28, month=2)),
+        # win-back (no touchpoint row: named by template)
+        message(None, "winback_new_arrivals", "wb1", "delivered", created=at(1), customer="c3"),
+        message(None, "winback_personal_code", "wb2", "delivered", created=at(2), customer="c5"),
+        message(None, "winback_last_code", "wb3", "delivered", created=at(1), customer="c2"),
+        message(None, "winback_new_arrivals", "wb4", "delivered", created=at(2), customer="c1"),
+        message(None, "winback_new_arrivals", "wb5", "delivered", created=at(27, month=2), customer="c6"),
     ])
 
 
@@ -205,21 +214,22 @@ def test_rto_by_courier_and_city(session):
 
 
 def test_cart_recovery_by_stage(session):
-    # sent in the period: stage 1 A B C E, stage 2 A C (B2 was cancelled), stage 3 C.
-    # A → O7 after stages 1 and 2: stage 2, Rs 3000. B → O3 after stage 1: stage 1, Rs 1500.
-    # D → O9 had no message; E's message came after O8: neither is recovered. C never converted.
-    assert rows(session, "cart_recovery") == [("stage 1", 4, 1, 1500), ("stage 2", 2, 1, 3000),
-                                              ("stage 3", 1, 0, 0)]
+    # started in the period: A (reached stage 2), B (stage 1), C (stage 3), E (nothing yet):
+    # stage 1 reached by A B C = 3, stage 2 by A C = 2, stage 3 by C = 1.
+    # bought in the period: B after stage 1 (O3, Rs 1500), A after stage 2 (O7, Rs 3000),
+    # F after stage 3 (O1, Rs 1000; its recovery started in February)
+    assert rows(session, "cart_recovery") == [("stage 1", 3, 1, 1500), ("stage 2", 2, 1, 3000),
+                                              ("stage 3", 1, 1, 1000)]
     h = metrics.headline(session, PERIOD)
-    assert (h["recovered_carts"], h["recovered_revenue"]) == (2, 4500)
+    assert (h["recovered_carts"], h["recovered_revenue"]) == (3, 5500)
 
 
 def test_csat(session):
-    # sent in the period: O1 (review link → positive), O10 (escalated → negative), O13 (no answer)
-    assert rows(session, "csat") == [("positive", 1), ("negative", 1), ("no answer", 1)]
+    # asked in the period: O1 positive, O10 negative, O13 unclear, O2 no answer
+    assert rows(session, "csat") == [("positive", 1), ("negative", 1), ("unclear", 1), ("no answer", 1)]
     h = metrics.headline(session, PERIOD)
     assert h["csat_positive"] == 0.5  # 1 ÷ (1 + 1)
-    assert h["csat_response_rate"] == pytest.approx(2 / 3)
+    assert h["csat_response_rate"] == 0.75  # 3 answered ÷ 4 asked
 
 
 def test_escalations_and_sla(session):
@@ -231,9 +241,9 @@ def test_escalations_and_sla(session):
 
 
 def test_winback_by_step(session):
-    # day 30: W1 (c3 ordered O4 two days later) and W4 (c1's orders came before it) → 1 of 2
-    # day 60: W2 (c5's next order O14 is 39 days later, beyond 30) → 0 of 1
-    # day 90: W3 (c2 ordered O3 the next day) → 1 of 1; W5 is in the previous period
+    # day 30 (new arrivals): wb1 (c3 ordered O4 two days later) and wb4 (c1's orders came before it) → 1 of 2
+    # day 60 (personal code): wb2 (c5's next order O14 is 39 days later, beyond 30) → 0 of 1
+    # day 90 (last code): wb3 (c2 ordered O3 the next day) → 1 of 1; wb5 is in the previous period
     assert rows(session, "winback") == [("day 30", 2, 1, 0.5), ("day 60", 1, 0, 0.0), ("day 90", 1, 1, 1.0)]
     assert metrics.headline(session, PERIOD)["winback_conversion"] == 0.5  # 2 ÷ 4
 
@@ -241,15 +251,18 @@ def test_winback_by_step(session):
 def test_messages_per_touchpoint(session):
     # touchpoint: sent (has wamid), delivered (delivered|read), read, failed, 131047, 131050, 131026, other
     assert rows(session, "messages") == [
-        ("cart_recovery_1", 2, 0, 0, 2, 0, 1, 1, 0),  # the queued one has no wamid
+        ("cart_recovery", 2, 0, 0, 2, 0, 1, 1, 0),  # the queued one has no wamid
         ("cod_confirmation", 3, 2, 1, 1, 1, 0, 0, 0),  # w10 was created in February
         ("cod_reminder", 2, 0, 0, 1, 0, 0, 0, 1),  # 130429 is "other"
         ("order_cancelled", 1, 1, 0, 0, 0, 0, 0, 0),  # no touchpoint: named by its template
+        ("winback_last_code", 1, 1, 0, 0, 0, 0, 0, 0),
+        ("winback_new_arrivals", 2, 2, 0, 0, 0, 0, 0, 0),  # wb5 was created in February
+        ("winback_personal_code", 1, 1, 0, 0, 0, 0, 0, 0),
     ]
     h = metrics.headline(session, PERIOD)
-    assert (h["messages_sent"], h["messages_failed"]) == (8, 4)
-    assert h["delivery_rate"] == pytest.approx(3 / 8)
-    assert h["read_rate"] == pytest.approx(1 / 8)
+    assert (h["messages_sent"], h["messages_failed"]) == (12, 4)  # 2+3+2+1+1+2+1
+    assert h["delivery_rate"] == pytest.approx(7 / 12)  # 0+2+0+1+1+2+1
+    assert h["read_rate"] == pytest.approx(1 / 12)
 
 
 def test_cancellation_reasons(session):
@@ -275,6 +288,6 @@ def test_compare_with_previous_period(session):
     compared = {key: (now, before) for key, _, now, before in metrics.compare(session, PERIOD)}
     assert compared["orders"] == (9, 3)  # previous: O10, O12, O13
     assert compared["order_value"] == (11600, 6000)  # 5000 + 400 + 600
-    assert compared["winback_conversion"] == (0.5, 1.0)  # W5 on 27 Feb: c6 ordered O11 nine days later
+    assert compared["winback_conversion"] == (0.5, 1.0)  # wb5 on 27 Feb: c6 ordered O11 nine days later
     assert compared["rto_rate"] == (0.5, None)  # nothing booked in February: no rate, not 0
     assert set(compared) == set(metrics.METRICS)
