@@ -1,0 +1,123 @@
+"""The engagement flows as one running thing: their touchpoint handlers registered with the
+scheduler, the hooks that start them, and a loop for SLA breaches, agent alerts and the
+win-back sweep. Import this module wherever the scheduler worker runs.
+
+Hooks: carts and orders change in the lifecycle engineer's code (lifecycle/carts.py,
+orders.py, events.py). Until those call ``cart_changed`` / ``order_placed`` directly,
+session events bridge them: ``before_flush`` notes carts whose status changed and new
+orders, ``before_commit`` acts on them in the same transaction.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from typing import Optional
+
+import httpx
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from lifecycle import cart_recovery, csat, escalations, winback  # noqa: F401 - csat registers its handler
+from lifecycle.clock import Clock
+from lifecycle.db import Database
+from lifecycle.engagement_settings import EngagementSettings, current
+from lifecycle.models import Cart, Order
+
+logger = logging.getLogger(__name__)
+_NOTED = "engagement_noted"
+
+
+def cart_changed(session: Session, cart: Cart, now: datetime) -> None:
+    """A cart became abandoned (recovery starts), converted (credited), or was created (supersedes)."""
+    if cart.status == "abandoned":
+        cart_recovery.start(session, cart, now, current())
+    elif cart.status == "converted":
+        cart_recovery.record_conversion(session, cart, now)
+    elif cart.customer_id is not None:
+        cart_recovery.supersede(session, cart, now)
+
+
+def order_placed(session: Session, order: Order, now: datetime) -> None:
+    winback.on_order(session, order, now, current())
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changes(session: Session, _context, _instances) -> None:
+    noted = session.info.setdefault(_NOTED, {})
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Cart) and (obj in session.new or inspect(obj).attrs.status.history.has_changes()):
+            noted[("cart", id(obj))] = obj
+        elif isinstance(obj, Order) and obj in session.new:
+            noted[("order", id(obj))] = obj
+
+
+@event.listens_for(Session, "before_commit")
+def _act_on_changes(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: act once, when the whole transaction commits
+        return
+    session.flush()
+    noted = session.info.pop(_NOTED, {})
+    for (kind, _), obj in noted.items():
+        if kind == "cart":
+            cart_changed(session, obj, obj.abandoned_at if obj.status == "abandoned" else obj.updated_at)
+        else:
+            order_placed(session, obj, obj.updated_at)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_NOTED, None)
+
+
+class EngagementLoop:
+    """Marks SLA breaches, posts agent alerts and runs the win-back sweep, every ``loop_interval``."""
+
+    def __init__(self, db: Database, clock: Clock, settings: Optional[EngagementSettings] = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings or current()
+
+    async def run_once(self, http: Optional[httpx.AsyncClient] = None) -> dict[str, int]:
+        now = self.clock.now()
+        with self.db.session.begin() as session:
+            breached = escalations.mark_breaches(session, now)
+        with self.db.session.begin() as session:
+            deliveries = escalations.claim_alerts(session, now, self.settings)
+        errors = await asyncio.gather(*(self._post(http, d.body) for d in deliveries)) if deliveries else []
+        with self.db.session.begin() as session:
+            for delivery, error in zip(deliveries, errors):
+                escalations.record_alert(session, delivery.alert_id, error, self.clock.now())
+        swept = 0
+        while True:
+            with self.db.session.begin() as session:
+                batch = winback.sweep(session, now, self.settings)
+            swept += batch
+            if batch < self.settings.winback_batch:
+                break
+        return {"breached": len(breached), "alerts": len(deliveries), "winback": swept}
+
+    async def _post(self, http: Optional[httpx.AsyncClient], body: bytes) -> Optional[str]:
+        headers = escalations.signed_headers(self.settings, body, int(time.time()))
+        try:
+            if http is None:
+                async with httpx.AsyncClient(timeout=10) as client:
+                    response = await client.post(self.settings.agent_webhook_url, content=body, headers=headers)
+            else:
+                response = await http.post(self.settings.agent_webhook_url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return f"network: {exc!r}"
+        return None if response.status_code < 300 else f"HTTP {response.status_code}: {response.text[:200]}"
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with httpx.AsyncClient(timeout=10) as http:
+            while not stop.is_set():
+                try:
+                    await self.run_once(http)
+                except Exception:  # noqa: BLE001 - one bad round must not end the SLA watch
+                    logger.exception("engagement round failed")
+                try:
+                    await asyncio.wait_for(stop.wait(), self.settings.loop_interval)
+                except asyncio.TimeoutError:
+                    pass
