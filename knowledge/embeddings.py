@@ -25,6 +25,9 @@ def model_path() -> str:
 
 @lru_cache(maxsize=2)
 def load_model(path: str):
+    if not os.path.isdir(path):
+        raise FileNotFoundError(f"embedding model not found at {path} (set SAUDA_EMBEDDING_MODEL to a local "
+                                "sentence-transformers model directory)")
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(path, device="cpu", local_files_only=True)

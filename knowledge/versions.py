@@ -10,6 +10,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from knowledge.catalog import Catalog, CatalogDiff, diff
@@ -56,7 +57,8 @@ class CatalogStore:
         with self._exclusive():
             previous = self.load()
             search = ProductSearch.build(catalog)
-            version = time.strftime("%Y%m%dT%H%M%S") + f"-{catalog.fingerprint()}"
+            # names sort in publishing order (pruning relies on it) and never repeat
+            version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + f"-{catalog.fingerprint()}"
             staging = self.versions / f".{version}.partial"
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()
@@ -65,9 +67,7 @@ class CatalogStore:
             (staging / "meta.json").write_text(json.dumps({
                 "products": len(catalog), "variants": sum(len(p.variants) for p in catalog.products.values()),
                 "index": index_kind(search.vectors), "model": model_path(), "source": source}, indent=2))
-            final = self.versions / version
-            shutil.rmtree(final, ignore_errors=True)
-            os.rename(staging, final)
+            os.rename(staging, self.versions / version)
             pointer = self.root / ".CURRENT.tmp"
             pointer.write_text(version)
             os.replace(pointer, self.root / "CURRENT")  # the switch: atomic on POSIX
