@@ -45,7 +45,10 @@ class ActionAnswerProduct(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         reply = await knowledge_base().answer_async(question_from(tracker))
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, image=reply.image)
+        if reply.response:  # a fixed sentence: the designer's wording from the domain
+            dispatcher.utter_message(response=reply.response, buttons=reply.buttons or None)
+        else:
+            dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, image=reply.image)
         if reply.product_id and reply.product_id != tracker.get_slot("current_product"):
             return [SlotSet("current_product", reply.product_id)]
         return []

@@ -51,6 +51,7 @@ class Answer:
     image: str | None = None
     facts: dict = field(default_factory=dict)
     handoff_offered: bool = False
+    response: str | None = None  # the domain response saying the same fixed sentence, if any
 
 
 def answer(search: ProductSearch | None, profile: StoreProfile, q: Question, mode: str = "hybrid") -> Answer:
@@ -64,14 +65,18 @@ def answer(search: ProductSearch | None, profile: StoreProfile, q: Question, mod
     if aspect in STORE_ASPECTS:
         return STORE_ANSWERS[aspect](profile, say, city)
     if search is None:
-        return _unknown(say, [], profile)
+        return _unknown(say, [])
     resolution = resolve(search, q.text, product_id=q.product_id, product_entity=q.product_entity,
                          current_product=q.current_product, sizes=sizes, colours=colours, mode=mode)
     if resolution.choices:
         return _choose(resolution, profile, say, sizes)
     if resolution.product is None:
         faq = _faq(profile, q)
-        return faq or _unknown(say, resolution.terms, profile)
+        if faq or resolution.terms:
+            return faq or _unknown(say, resolution.terms)
+        return Answer(say("Kaun sa product? Us ka naam likh dijiye (maslan \"lawn 3-piece\").",
+                          "Which product do you mean? Send its name (e.g. \"lawn 3-piece\")."),
+                      response="utter_ask_which_product", facts={"ask_which": True})
     product = resolution.product
     compose = PRODUCT_ANSWERS.get(aspect, _summary)
     reply = compose(product, profile, say, sizes, colours)
@@ -338,9 +343,10 @@ def _faq(profile: StoreProfile, q: Question) -> Answer | None:
     return None
 
 
-def _unknown(say: _Say, terms: list[str], profile: StoreProfile) -> Answer:
-    named = f' "{" ".join(terms)}"' if terms else ""
-    text = say(f"Maazrat, mujhe{named} hamare catalog mein nahi mila. Kya main aap ki baat hamari team se karwa doon?",
-               f"Sorry, I couldn't find{named} in our catalog. Shall I connect you with our team?")
-    return Answer(text, handoff_offered=True, facts={"unknown": True},
+def _unknown(say: _Say, terms: list[str]) -> Answer:
+    """Says plainly that the catalog has no such product and offers a person."""
+    named = f' "{" ".join(terms)}"' if terms else " yeh"
+    text = say(f"Maazrat,{named} hamare catalog mein nahi mila. Kya main aap ki baat hamari team se karwa doon?",
+               f"Sorry, I couldn't find{named if terms else ' that'} in our catalog. Shall I connect you with our team?")
+    return Answer(text, handoff_offered=True, facts={"unknown": True}, response="utter_product_not_found",
                   buttons=[{"title": say("Team se baat", "Talk to the team"), "payload": HANDOFF_PAYLOAD}])

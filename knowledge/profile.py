@@ -50,8 +50,14 @@ class DeliveryTable(_Strict):
     @field_validator("cities")
     @classmethod
     def _known_city_names(cls, cities: dict[str, Delivery]) -> dict[str, Delivery]:
-        """City keys as customers' spellings resolve them ("Khi" -> "Karachi")."""
-        return {city_of(name) or name.strip().title(): rule for name, rule in cities.items()}
+        """City keys as customers' spellings resolve them ("Khi" -> "Karachi"), each once."""
+        named: dict[str, Delivery] = {}
+        for name, rule in cities.items():
+            city = city_of(name) or name.strip().title()
+            if city in named:
+                raise ValueError(f"{name!r} is {city}, which is already listed")
+            named[city] = rule
+        return named
 
     def for_city(self, city: str | None) -> tuple[str | None, Delivery]:
         """(the city if the table names it, its rule); unnamed cities get the default."""

@@ -37,3 +37,21 @@ def demo_rows() -> dict[str, list[dict]]:
         for row in csv.DictReader(f):
             rows.setdefault(row["Handle"], []).append(row)
     return rows
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory, demo_search):
+    """A data dir with the demo store published, as SAUDA_DATA_DIR for the session."""
+    import os
+
+    from knowledge.live import knowledge_base
+
+    root = tmp_path_factory.mktemp("sauda-data")
+    previous = os.environ.get("SAUDA_DATA_DIR")
+    os.environ["SAUDA_DATA_DIR"] = str(root)
+    knowledge_base(root).ensure_catalog()
+    yield root
+    if previous is None:
+        os.environ.pop("SAUDA_DATA_DIR")
+    else:
+        os.environ["SAUDA_DATA_DIR"] = previous

@@ -1,0 +1,66 @@
+"""action_answer_product with a real Tracker and CollectingDispatcher over the demo store."""
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.products import ActionAnswerProduct
+from actions.store import store_name
+
+
+def tracker(text: str, intent: str, entities=(), **slots) -> Tracker:
+    return Tracker.from_dict({
+        "sender_id": "+923001234567",
+        "slots": {"language": "roman_urdu", "current_product": None, **slots},
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9},
+                           "entities": [{"entity": e, "value": v} for e, v in entities]},
+        "events": [], "paused": False, "followup_action": None, "active_loop": {},
+        "latest_action_name": "action_listen",
+    })
+
+
+def run(t: Tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionAnswerProduct().run(dispatcher, t, {}))
+    return dispatcher.messages, events
+
+
+def test_answer_sets_current_product(demo_data_dir):
+    messages, events = run(tracker("peshawari chappal 9 number brown hai?", "ask_availability",
+                                   entities=[("product", "peshawari chappal"), ("size", "9"), ("colour", "brown")]))
+    # Peshawari Chappal 9 / Brown: 3 pieces in the demo export (low stock)
+    assert messages[0]["text"].startswith("Ji haan, Peshawari Chappal (9 Brown) available hai. Sirf 3 baqi hain.")
+    assert events == [{"event": "slot", "timestamp": None, "name": "current_product", "value": "peshawari-chappal"}]
+
+
+def test_follow_up_reads_current_product_and_answers_in_english(demo_data_dir):
+    messages, events = run(tracker("how much is it?", "ask_price", language="english",
+                                   current_product="banarsi-dupatta"))
+    assert messages[0]["text"].startswith("Banarsi Dupatta is Rs 2,990 (was Rs 3,490, 14% off).")
+    assert events == []  # the product did not change
+
+
+def test_list_reply_payload_chooses_the_product(demo_data_dir):
+    messages, events = run(tracker('/choose_product{"product_id": "kundan-tikka"}', "choose_product",
+                                   entities=[("product_id", "kundan-tikka")]))
+    assert "Kundan Maang Tikka" in messages[0]["text"]
+    assert events[0]["value"] == "kundan-tikka"
+
+
+def test_ambiguous_question_utters_buttons(demo_data_dir):
+    messages, events = run(tracker("shawl available?", "ask_availability"))
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert set(titles) >= {"Sindhi Ajrak Shawl", "Kashmiri Pashmina Shawl", "Embroidered Velvet Shawl"}
+    assert events == []
+
+
+def test_unknown_product_utters_the_domain_response_with_a_handoff_button(demo_data_dir):
+    messages, _ = run(tracker("lipstick ki price?", "ask_price"))
+    assert messages[0]["response"] == "utter_product_not_found"
+    assert messages[0]["buttons"] == [{"title": "Team se baat", "payload": "/human_handoff"}]
+
+
+def test_store_name_comes_from_the_profile(demo_data_dir):
+    assert store_name() == "Sauda Demo Store"
