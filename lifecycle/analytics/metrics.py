@@ -27,10 +27,12 @@ CSAT_ANSWERS = ("positive", "negative", "unclear", "no answer")
 CONFIRMED_OR_LATER = ("confirmed", "dispatched", "out_for_delivery", "delivered", "returned")
 DISPATCHED_OR_LATER = ("dispatched", "out_for_delivery", "delivered", "returned")
 ERROR_CODES = {131047: "outside 24 h window", 131050: "opted out of marketing", 131026: "undeliverable"}
-NO_REASON = "not given"
-REASONS = (*CANCEL_REASONS, NO_REASON)
-CANCELLATIONS = ("Cancellations = orders cancelled in the period, by the reason the customer gave "
-                 f"('{NO_REASON}' when none)")
+# cancelled without a customer's reason: by who cancelled
+UNGIVEN = {"no_answer": "no answer", "merchant": "by merchant"}
+NOT_GIVEN = "not given"
+REASONS = (*CANCEL_REASONS, NOT_GIVEN, *UNGIVEN.values())
+CANCELLATIONS = ("Cancellations = orders cancelled in the period, by the reason the customer gave; without "
+                 "one: 'no answer' (auto-cancelled), 'by merchant', or 'not given'")
 
 
 @dataclass(frozen=True)
@@ -229,8 +231,13 @@ def messages(session: Session, period: Period) -> Breakdown:
 
 # ---- cancellations ------------------------------------------------------------------------------
 
+def _reason():
+    return func.coalesce(Cancellation.reason, case(*[(Cancellation.source == source, label)
+                                                     for source, label in UNGIVEN.items()], else_=NOT_GIVEN))
+
+
 def _reason_counts() -> list:
-    reason = func.coalesce(Cancellation.reason, NO_REASON)
+    reason = _reason()
     return [count_if(reason == name) for name in REASONS]
 
 
@@ -241,7 +248,7 @@ def _by_reason(key: str, title: str, first: str, rows) -> Breakdown:
 
 def reason_totals(session: Session, period: Period) -> Breakdown:
     """Cancellations in the period per reason."""
-    reason = func.coalesce(Cancellation.reason, NO_REASON)
+    reason = _reason()
     counts = dict(session.execute(select(reason, func.count(Cancellation.id))
                                   .where(period.contains(Cancellation.created_at)).group_by(reason)).all())
     return Breakdown("cancellation_reasons", "Cancellation reasons", CANCELLATIONS, ["reason", "cancellations"],

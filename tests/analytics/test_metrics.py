@@ -266,21 +266,24 @@ def test_messages_per_touchpoint(session):
 
 
 def test_cancellation_reasons(session):
-    # in the period: O3 changed_mind (COD, Karachi, Lawn Suit + Khussa), O4 no reason (COD, Lahore, Lawn Suit),
-    # O8 found_cheaper (Easypaisa, Karachi, Khussa); O12's wrong_item is in February
-    # columns: changed_mind, found_cheaper, wrong_item, delivery_slow, other, not given, total
-    assert rows(session, "cancellation_reasons") == [("changed_mind", 1), ("found_cheaper", 1), ("wrong_item", 0),
-                                                     ("delivery_slow", 0), ("other", 0), ("not given", 1)]
-    assert rows(session, "cancellations_by_city") == [("Karachi", 1, 1, 0, 0, 0, 0, 2),
-                                                      ("Lahore", 0, 0, 0, 0, 0, 1, 1)]
-    assert rows(session, "cancellations_by_payment_method") == [("cod", 1, 0, 0, 0, 0, 1, 2),
-                                                                ("easypaisa", 0, 1, 0, 0, 0, 0, 1)]
+    # in the period: O3 changed_mind (COD, Karachi, Lawn Suit + Khussa), O4 auto-cancelled without a reason
+    # → "no answer" (COD, Lahore, Lawn Suit), O8 found_cheaper by the merchant (Easypaisa, Karachi, Khussa);
+    # O12's wrong_item is in February
+    # columns: changed_mind, found_cheaper, wrong_item, delivery_slow, other, not given, no answer, by merchant, total
+    assert rows(session, "cancellation_reasons") == [
+        ("changed_mind", 1), ("found_cheaper", 1), ("wrong_item", 0), ("delivery_slow", 0), ("other", 0),
+        ("not given", 0), ("no answer", 1), ("by merchant", 0)]
+    assert rows(session, "cancellations_by_city") == [("Karachi", 1, 1, 0, 0, 0, 0, 0, 0, 2),
+                                                      ("Lahore", 0, 0, 0, 0, 0, 0, 1, 0, 1)]
+    assert rows(session, "cancellations_by_payment_method") == [("cod", 1, 0, 0, 0, 0, 0, 1, 0, 2),
+                                                                ("easypaisa", 0, 1, 0, 0, 0, 0, 0, 0, 1)]
     # per product line: Khussa in O3 and O8, Lawn Suit in O3 and O4
-    assert rows(session, "cancellations_by_product") == [("Khussa", 1, 1, 0, 0, 0, 0, 2),
-                                                         ("Lawn Suit", 1, 0, 0, 0, 0, 1, 2)]
+    assert rows(session, "cancellations_by_product") == [("Khussa", 1, 1, 0, 0, 0, 0, 0, 0, 2),
+                                                         ("Lawn Suit", 1, 0, 0, 0, 0, 0, 1, 0, 2)]
     trend = rows(session, "cancellations_trend")
-    assert len(trend) == 7 and trend[1] == ("2026-03-02", 1, 0, 0, 0, 0, 0, 1)
-    assert trend[2] == ("2026-03-03", 0, 0, 0, 0, 0, 1, 1) and trend[5] == ("2026-03-06", 0, 1, 0, 0, 0, 0, 1)
+    assert len(trend) == 7 and trend[1] == ("2026-03-02", 1, 0, 0, 0, 0, 0, 0, 0, 1)
+    assert trend[2] == ("2026-03-03", 0, 0, 0, 0, 0, 0, 1, 0, 1)
+    assert trend[5] == ("2026-03-06", 0, 1, 0, 0, 0, 0, 0, 0, 1)
     assert sum(r[-1] for r in trend) == 3
 
 
