@@ -88,7 +88,8 @@ class Stack:
         self.processes[name] = subprocess.Popen(
             self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
-    def wait_healthy(self, name: str, timeout: float = 240) -> None:
+    def wait_healthy(self, name: str, timeout: float = 600) -> None:
+        """Waits for the health check; generous because Rasa loads slowly on a busy machine."""
         deadline = time.monotonic() + timeout
         while True:
             if self.processes[name].poll() is not None:
