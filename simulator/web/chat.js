@@ -112,7 +112,7 @@ function openList(action) {
 function renderRecord(record) {
   const row = el("div", `row ${record.direction}`);
   row.dataset.wamid = record.wamid;
-  const wrap = el("div");
+  const wrap = el("div", "stack");
   const bubble = el("div", "bubble");
   let buttons = [];
   let extra = [];
@@ -167,7 +167,8 @@ async function loadCustomers() {
 }
 
 async function openChat(phone, name) {
-  const transcript = await api(`/sim/customers/${encodeURIComponent(phone)}/transcript`);
+  const digits = String(phone).replace(/[^\d+]/g, "");  // "0300-123 4567" -> "03001234567"
+  const transcript = await api(`/sim/customers/${digits}/transcript`);
   chat.waId = transcript.wa_id;
   chat.name = name || transcript.name || "";
   chat.signature = "";
