@@ -62,6 +62,20 @@ def ask(session: Session, customer: Customer, kind: str, order_id: Optional[int]
         pending.kind, pending.order_id, pending.data, pending.asked_at = kind, order_id, data or {}, now
 
 
+def ask_many(session: Session, asks: dict[int, tuple[str, Optional[int]]], now: datetime) -> None:
+    """``ask`` for many customers at once (customer id → (kind, order id)), in two statements."""
+    if not asks:
+        return
+    existing = {p.customer_id: p for p in session.scalars(
+        select(PendingQuestion).where(PendingQuestion.customer_id.in_(list(asks))))}
+    for customer_id, (kind, order_id) in asks.items():
+        pending = existing.get(customer_id)
+        if pending is None:
+            session.add(PendingQuestion(customer_id=customer_id, kind=kind, order_id=order_id, data={}, asked_at=now))
+        else:
+            pending.kind, pending.order_id, pending.data, pending.asked_at = kind, order_id, {}, now
+
+
 def pending(session: Session, customer: Customer) -> Optional[PendingQuestion]:
     return session.get(PendingQuestion, customer.id)
 

@@ -34,7 +34,7 @@ class Sender(Protocol):
 def queue(session: Session, touchpoint: Optional[Touchpoint], customer: Customer, rendered: Rendered,
           now: datetime) -> OutboxMessage:
     """The outbox row for this touchpoint: an unsent one left by a crashed worker is reused."""
-    if touchpoint is not None:
+    if touchpoint is not None and touchpoint.attempts > 1:  # an earlier claim may have queued it
         existing = session.scalar(select(OutboxMessage).where(
             OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued",
             OutboxMessage.mode == rendered.mode))

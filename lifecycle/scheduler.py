@@ -9,6 +9,7 @@ lease ends, and a queued outbox row is reused, so at most the in-flight batch is
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -85,8 +86,13 @@ class Worker:
             ids = claim(session, now, self.name, limit or self.settings.worker_batch, self.settings.worker_lease)
         if not ids:
             return 0
-        with self.db.session.begin() as session:
-            jobs = self._plan(session, ids, now)
+        try:
+            with self.db.session.begin() as session:
+                jobs = self._plan(session, ids, now, isolate=False)
+        except Exception:  # noqa: BLE001 - plan again, each touchpoint on its own, to fail only the bad one
+            logger.warning("batch plan failed; planning touchpoint by touchpoint", exc_info=True)
+            with self.db.session.begin() as session:
+                jobs = self._plan(session, ids, now, isolate=True)
         results = await asyncio.gather(*(self._perform(job) for job in jobs))
         with self.db.session.begin() as session:
             self._record(session, jobs, results, self.clock.now())
@@ -115,26 +121,36 @@ class Worker:
             await self._http.aclose()
 
     # -- plan ---------------------------------------------------------------------------
-    def _plan(self, session: Session, ids: list[int], now: datetime) -> list[Job]:
-        rows = session.scalars(select(Touchpoint).where(Touchpoint.id.in_(ids)).order_by(Touchpoint.due_at))
-        touchpoint_list = list(rows)
+    def _plan(self, session: Session, ids: list[int], now: datetime, isolate: bool) -> list[Job]:
+        """Handler + policy + outbox row for each claimed touchpoint. ``isolate`` puts each in a
+        savepoint so that one failing touchpoint is marked failed and the rest go on."""
+        touchpoint_list = list(session.scalars(select(Touchpoint).where(Touchpoint.id.in_(ids))
+                                               .order_by(Touchpoint.due_at)))
         customer_ids = {t.customer_id for t in touchpoint_list if t.customer_id}
         order_ids = {t.order_id for t in touchpoint_list if t.order_id}
         people = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
         order_map = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(order_ids))
                                                       .options(selectinload(Order.cancellation)))}
-        jobs = []
-        for touchpoint in touchpoint_list:
-            try:
-                with session.begin_nested():
-                    job = self._plan_one(session, touchpoint, people.get(touchpoint.customer_id),
-                                         order_map.get(touchpoint.order_id), now)
-            except Exception as exc:  # noqa: BLE001 - one bad touchpoint must not block the batch
-                logger.exception("touchpoint %s (%s) failed to plan", touchpoint.id, touchpoint.key)
-                _finish(touchpoint, "failed", f"{type(exc).__name__}: {exc}", now)
-                continue
-            if job is not None:
-                jobs.append(job)
+        jobs: list[Job] = []
+        asks: dict[int, tuple[str, Optional[int]]] = {}
+        with session.no_autoflush:
+            for touchpoint in touchpoint_list:
+                plan_one = functools.partial(self._plan_one, session, touchpoint, people.get(touchpoint.customer_id),
+                                             order_map.get(touchpoint.order_id), now, asks)
+                if not isolate:
+                    job = plan_one()
+                else:
+                    try:
+                        with session.begin_nested():
+                            job = plan_one()
+                    except Exception as exc:  # noqa: BLE001 - one bad touchpoint must not block the batch
+                        logger.exception("touchpoint %s (%s) failed to plan", touchpoint.id, touchpoint.key)
+                        asks.pop(touchpoint.customer_id, None)
+                        _finish(touchpoint, "failed", f"{type(exc).__name__}: {exc}", now)
+                        continue
+                if job is not None:
+                    jobs.append(job)
+        customers.ask_many(session, asks, now)
         session.flush()
         for job in jobs:
             if job.row is not None:
@@ -142,7 +158,7 @@ class Worker:
         return jobs
 
     def _plan_one(self, session: Session, touchpoint: Touchpoint, customer: Optional[Customer],
-                  order: Optional[Order], now: datetime) -> Optional[Job]:
+                  order: Optional[Order], now: datetime, asks: dict[int, tuple[str, Optional[int]]]) -> Optional[Job]:
         if customer is None:
             _finish(touchpoint, "failed", "touchpoint has no customer", now)
             return None
@@ -166,7 +182,7 @@ class Worker:
                                          verdict.in_window)
         row = outbox.queue(session, touchpoint, customer, rendered, now)
         if plan.ask:
-            customers.ask(session, customer, plan.ask, order.id if order else None, now)
+            asks[customer.id] = (plan.ask, order.id if order else None)
         metadata = {"touchpoint": touchpoint.kind, "key": touchpoint.key, "template": rendered.name,
                     "mode": rendered.mode}
         return Job(touchpoint.id, payload=rendered.payload, row=row,

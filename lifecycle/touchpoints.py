@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lifecycle.models import Touchpoint
@@ -13,18 +14,19 @@ from lifecycle.models import Touchpoint
 
 def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datetime, *,
              customer_id: Optional[int] = None, order_id: Optional[int] = None, cart_id: Optional[int] = None,
-             params: Optional[dict[str, Any]] = None) -> Optional[Touchpoint]:
-    """Add a touchpoint unless one with this idempotency key exists (then None)."""
-    if session.scalar(select(Touchpoint.id).where(Touchpoint.key == key)) is not None:
-        return None
-    touchpoint = Touchpoint(kind=kind, key=key, due_at=due_at, customer_id=customer_id, order_id=order_id,
-                            cart_id=cart_id, params=params or {}, created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(touchpoint)
-    except IntegrityError:  # scheduled concurrently by another transaction
-        return None
-    return touchpoint
+             params: Optional[dict[str, Any]] = None) -> Optional[int]:
+    """Add a touchpoint unless one with this idempotency key exists; returns the new row's id, or None.
+
+    One ``INSERT … ON CONFLICT (key) DO NOTHING``: safe against a concurrent scheduler, no savepoint.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    statement = insert(Touchpoint).values(
+        kind=kind, key=key, due_at=due_at, customer_id=customer_id, order_id=order_id, cart_id=cart_id,
+        params=params or {}, state="scheduled", attempts=0, created_at=now,
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(Touchpoint.id)
+    # Core execution on the session's connection: no autoflush, no ORM bulk machinery (hot path).
+    return session.connection().execute(statement).scalar()
 
 
 def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[int] = None,

@@ -243,7 +243,7 @@ def test_a_dead_workers_claim_is_taken_over_after_its_lease_without_a_duplicate(
     with db.session.begin() as session:
         ids = claim(session, clock.now(), "dead", 10, settings.worker_lease)
     with db.session.begin() as session:
-        dead._plan(session, ids, clock.now())
+        dead._plan(session, ids, clock.now(), isolate=False)
     assert run(worker) == 0  # still leased to the dead worker
     clock.advance(settings.worker_lease + 1)
     assert run(worker) == 1
@@ -275,3 +275,16 @@ def test_payment_flow_instructions_reminder_and_verification(db, clock, settings
         assert order.status == "confirmed"
         assert (order.payments[0].status, order.payments[0].verified_by, order.payments[0].raw_text) == (
             "verified", "ayesha", "TID: 01234567890 Rs 2500 sent")
+
+
+def test_one_broken_touchpoint_fails_alone_and_the_rest_of_the_batch_is_sent(db, clock, settings, sender):
+    """A wallet order with no account configured cannot be rendered; the COD order beside it still goes."""
+    worker = Worker(db, replace(settings, accounts={}), sender, clock=clock, name="w")
+    place(db, clock, settings, ref="SD-1", payment_method="jazzcash")
+    place(db, clock, settings, ref="SD-2", phone="03007654321")
+    assert run(worker) == 2
+    assert [p["template"]["name"] for p in sender.sent] == ["sauda_cod_confirmation"]
+    with db.session() as session:
+        broken = session.scalar(select(Touchpoint).where(Touchpoint.kind == "payment_instructions"))
+    assert broken.state == "failed"
+    assert broken.result == "LookupError: no jazzcash account configured (SAUDA_JAZZCASH_ACCOUNT)"
