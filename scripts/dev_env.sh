@@ -18,6 +18,8 @@ add_secret WHATSAPP_ACCESS_TOKEN "$(token urlsafe 48)"
 add_secret SAUDA_INTERNAL_SECRET "$(token hex 32)"
 add_secret RASA_AUTH_TOKEN "$(token urlsafe 32)"
 add_secret SAUDA_SESSION_SECRET "$(token hex 32)"
+add_secret SAUDA_EVENTS_SECRET "$(token hex 32)"
+add_secret SAUDA_ADMIN_PASSWORD "$(token urlsafe 12)"
 add_secret SAUDA_USERS "merchant:merchant:$(token urlsafe 9),agent:agent:$(token urlsafe 9)"
 while IFS= read -r line; do
   name=${line%%=*}
@@ -36,6 +38,7 @@ export WHATSAPP_GRAPH_BASE_URL=\${WHATSAPP_GRAPH_BASE_URL:-http://127.0.0.1:$sim
 export SIM_WEBHOOK_URL=http://127.0.0.1:$rasa_port/webhooks/whatsapp/webhook
 export SAUDA_ACTION_URL=http://127.0.0.1:$app_port/webhook
 export SAUDA_HOOKS_URL=http://127.0.0.1:$app_port/internal/channel-events
+export SAUDA_RASA_URL=http://127.0.0.1:$rasa_port SAUDA_PUBLIC_URL=http://127.0.0.1:$app_port SAUDA_DEV_MODE=1
 export SAUDA_TRACKER_DB=$abs_data/trackers.db
 export RASA_TELEMETRY_ENABLED=false
 VARS
