@@ -10,7 +10,7 @@ from sanic import Sanic
 from appserver.auth import Auth, auth_blueprint
 from appserver.catalog_api import mount_catalog
 from appserver.channel_events import channel_events_blueprint
-from appserver.dashboard import dashboard_blueprint
+from appserver.merchant_pages import mount_merchant_pages
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
 from lifecycle.couriers.background import poll_couriers_with_server
@@ -33,5 +33,5 @@ def build_app(settings: AppSettings) -> Sanic:
     auth = Auth.from_env()
     app.ctx.auth = auth
     app.blueprint(auth_blueprint(auth))
-    app.blueprint(dashboard_blueprint(auth, lifecycle.db, lifecycle.now))
+    mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
     return app

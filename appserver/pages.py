@@ -30,7 +30,7 @@ def add_search_path(path: Path) -> None:
 NAV = [
     ("/dashboard", "Overview", ("merchant",)),
     ("/dashboard/cancellations", "Cancellations", ("merchant",)),
-    ("/catalog", "Catalog", ("merchant",)),
+    ("/catalog/manage", "Catalog", ("merchant",)),
     ("/settings", "Settings", ("merchant",)),
     ("/templates", "Templates", ("merchant",)),
     ("/console/escalations", "Escalations", ("agent",)),
