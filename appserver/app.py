@@ -11,6 +11,7 @@ from appserver.auth import Auth, auth_blueprint
 from appserver.catalog_api import mount_catalog
 from appserver.channel_events import channel_events_blueprint
 from appserver.merchant_pages import mount_merchant_pages
+from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
 from lifecycle.couriers.background import poll_couriers_with_server
@@ -34,4 +35,5 @@ def build_app(settings: AppSettings) -> Sanic:
     app.ctx.auth = auth
     app.blueprint(auth_blueprint(auth))
     mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
+    mount_engagement(app, lifecycle, auth)
     return app

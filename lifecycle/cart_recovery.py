@@ -104,6 +104,8 @@ def _still_applies(ctx: Context, cart: Cart, recovery: Optional[CartRecovery]) -
         return f"cart is {cart.status}"
     if recovery is None or recovery.suppressed_at is not None or recovery.stopped_reason:
         return recovery.stopped_reason if recovery and recovery.stopped_reason else "recovery not active"
+    if ctx.customer.opted_out_at is not None:
+        return "opted out"
     if ctx.customer.last_inbound_at is not None and ctx.customer.last_inbound_at > cart.abandoned_at:
         return "customer replied"
     newer_cart = ctx.session.scalar(select(Cart.id).where(
@@ -139,7 +141,7 @@ def stage_message(ctx: Context) -> Plan:
     recovery = ctx.session.get(CartRecovery, cart.id)
     reason = _still_applies(ctx, cart, recovery)
     if reason is not None:
-        if recovery is not None and reason in ("customer replied", "customer ordered since",
+        if recovery is not None and reason in ("opted out", "customer replied", "customer ordered since",
                                                "superseded by a newer cart"):
             stop(ctx.session, cart.id, reason, ctx.now)
         return Plan("skip", reason=reason)

@@ -91,6 +91,8 @@ def message(ctx: Context) -> Plan:
     state = ctx.session.get(WinbackState, ctx.customer.id)
     if state is None or state.last_order_id != last_order_id:
         return Plan("skip", reason="the customer ordered again")
+    if ctx.customer.opted_out_at is not None:
+        return Plan("skip", reason="opted out")  # before a code is drawn for nobody
     last_order = ctx.session.get(Order, last_order_id)
     settings = engagement_settings.current()
     name = ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")

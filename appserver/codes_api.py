@@ -1,0 +1,64 @@
+"""Discount codes for the shop's checkout: validate, then redeem once with the order id.
+Signed like the shop's events (X-Sauda-Signature with SAUDA_EVENTS_SECRET)."""
+from __future__ import annotations
+
+import json
+import time
+
+from sanic import Blueprint, Request, response
+
+from lifecycle import discount_codes, signing
+from lifecycle.service import Lifecycle
+
+ANSWERS = {"unknown": 404, "expired": 409, "redeemed": 409}
+
+
+def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
+    bp = Blueprint("discount_codes", url_prefix="/lifecycle/codes")
+    settings = lifecycle.settings
+
+    def parse(request: Request, *fields: str):
+        """(body, None) for an authentic request with ``fields``, else (None, the error response)."""
+        problem = signing.check(settings.events_secret, request.body, request.headers.get(signing.SIGNATURE_HEADER),
+                                request.headers.get(signing.TIMESTAMP_HEADER), time.time(), settings.events_max_skew)
+        if problem:
+            return None, response.json({"error": problem}, status=401)
+        try:
+            body = json.loads(request.body)
+        except ValueError as exc:
+            return None, response.json({"error": f"body is not JSON: {exc}"}, status=400)
+        missing = [f for f in fields if not isinstance(body, dict) or not str(body.get(f) or "").strip()]
+        if missing:
+            return None, response.json({"error": "invalid request", "fields": [
+                {"field": f, "message": "required"} for f in missing]}, status=422)
+        return body, None
+
+    def answer(check: discount_codes.Check, given: str):
+        if not check.ok:
+            return response.json({"valid": False, "code": given, "reason": check.status},
+                                 status=ANSWERS[check.status])
+        code = check.code
+        return response.json({"valid": True, "code": code.code, "percent": code.percent, "purpose": code.purpose,
+                              "expires_at": code.expires_at.isoformat(),
+                              "redeemed_order_id": code.redeemed_order_ref})
+
+    @bp.post("/validate")
+    async def validate(request: Request):
+        """``{"code"}`` → 200 with the percent, 404 unknown, 409 expired or already used."""
+        body, error = parse(request, "code")
+        if error is not None:
+            return error
+        with lifecycle.db.session() as session:
+            return answer(discount_codes.check(session, body["code"], lifecycle.now()), body["code"])
+
+    @bp.post("/redeem")
+    async def redeem(request: Request):
+        """``{"code", "order_id"}`` → 200 once; any later redemption gets 409."""
+        body, error = parse(request, "code", "order_id")
+        if error is not None:
+            return error
+        with lifecycle.db.session.begin() as session:
+            return answer(discount_codes.redeem(session, body["code"], str(body["order_id"]), lifecycle.now()),
+                          body["code"])
+
+    return bp

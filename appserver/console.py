@@ -1,0 +1,160 @@
+"""The agent console (login required): the escalation queue with SLA timers and breaches, one
+escalation's conversation and order, reply to the customer on WhatsApp, resolve and hand
+back to the bot; and the payments waiting for a person's verification."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import quote
+
+from sanic import Blueprint, Request, response
+from sqlalchemy import select
+
+from appserver.auth import Auth, require
+from appserver.codes_api import codes_blueprint
+from appserver.pages import page
+from lifecycle import customers, engagement_settings, escalations, orders, outbox, payments
+from lifecycle.engagement import EngagementLoop
+from lifecycle.engagement_models import EscalationActivity
+from lifecycle.models import Customer, Escalation, Order, OutboxMessage
+from lifecycle.rasa_conversations import RasaConversations
+from lifecycle.service import Lifecycle
+
+logger = logging.getLogger(__name__)
+
+
+def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
+    bp = Blueprint("console", url_prefix="/console")
+    rasa = RasaConversations(lifecycle.settings.rasa_url, lifecycle.settings.rasa_token)
+    graph = lifecycle.graph_client()
+
+    def back(escalation_id: int, error: str = ""):
+        suffix = f"?error={quote(error)}" if error else ""
+        return response.redirect(f"/console/escalations/{escalation_id}{suffix}", status=303)
+
+    @bp.get("/escalations")
+    @require(auth, "agent")
+    async def queue(request: Request):
+        with lifecycle.db.session() as session:
+            rows = escalations.queue(session)
+        return response.html(page(request, auth, "console_escalations.html", "/console/escalations",
+                                  rows=rows, now=lifecycle.now()))
+
+    @bp.get("/escalations/<escalation_id:int>")
+    @require(auth, "agent")
+    async def detail(request: Request, escalation_id: int):
+        with lifecycle.db.session() as session:
+            escalation = session.get(Escalation, escalation_id)
+            if escalation is None:
+                return response.text(f"no escalation {escalation_id}", status=404)
+            customer = session.get(Customer, escalation.customer_id)
+            order = session.get(Order, escalation.order_id) if escalation.order_id else None
+            activity = session.get(EscalationActivity, escalation.id)
+            replies = escalations.replies_of(session, escalation)
+            row = escalations.QueueRow(escalation, customer, order, activity)
+            in_window = customers.in_window(customer, lifecycle.now())
+        live = await rasa.transcript(customer.phone)
+        conversation = live if live is not None else (activity.conversation if activity else [])
+        return response.html(page(
+            request, auth, "console_escalation.html", "/console/escalations", row=row, replies=replies,
+            conversation=conversation, live=live is not None, in_window=in_window, now=lifecycle.now(),
+            order_items=orders.format_items(order.items) if order else "",
+            order_amount=orders.format_amount(order.amount) if order else "", error=request.args.get("error", "")))
+
+    @bp.post("/escalations/<escalation_id:int>/take")
+    @require(auth, "agent")
+    async def take(request: Request, escalation_id: int):
+        with lifecycle.db.session.begin() as session:
+            try:
+                escalations.take(session, _escalation(session, escalation_id), request.ctx.user.name)
+            except escalations.EscalationError as exc:
+                return back(escalation_id, str(exc))
+        return back(escalation_id)
+
+    @bp.post("/escalations/<escalation_id:int>/reply")
+    @require(auth, "agent")
+    async def reply(request: Request, escalation_id: int):
+        agent, text = request.ctx.user.name, (request.form.get("text") or "")
+        try:
+            with lifecycle.db.session.begin() as session:
+                escalation = _escalation(session, escalation_id)
+                message = escalations.reply(session, escalation, agent, text, lifecycle.now())
+                message_id, payload = message.id, message.payload
+                phone = session.get(Customer, escalation.customer_id).phone
+        except escalations.EscalationError as exc:
+            return back(escalation_id, str(exc))
+        result = await graph.send(payload)
+        with lifecycle.db.session.begin() as session:
+            outcome = outbox.record_send(session.get(OutboxMessage, message_id), result, lifecycle.now())
+        if outcome != "sent":
+            return back(escalation_id, f"WhatsApp did not accept the reply ({result.outcome}: {result.error_message})")
+        await rasa.record_agent_message(phone, agent, text.strip())
+        return back(escalation_id)
+
+    @bp.post("/escalations/<escalation_id:int>/resolve")
+    @require(auth, "agent")
+    async def resolve(request: Request, escalation_id: int):
+        try:
+            with lifecycle.db.session.begin() as session:
+                escalation = _escalation(session, escalation_id)
+                escalations.resolve(session, escalation, request.ctx.user.name, lifecycle.now())
+                phone = session.get(Customer, escalation.customer_id).phone
+        except escalations.EscalationError as exc:
+            return back(escalation_id, str(exc))
+        if not await rasa.set_paused(phone, False):
+            return back(escalation_id, "resolved, but the bot could not be resumed in Rasa: try again")
+        return back(escalation_id)
+
+    @bp.get("/payments")
+    @require(auth, "agent")
+    async def payments_page(request: Request):
+        with lifecycle.db.session() as session:
+            waiting = [(o.ref, p.method, orders.format_amount(p.amount), p.transaction_id, p.raw_text, p.submitted_at)
+                       for o, p in payments.pending_verification(session)]
+        return response.html(page(request, auth, "console_payments.html", "/console/payments", waiting=waiting,
+                                  error=request.args.get("error", "")))
+
+    @bp.post("/payments/<ref>/<verb:verify|reject>")
+    @require(auth, "agent")
+    async def decide(request: Request, ref: str, verb: str):
+        decide_payment = payments.verify if verb == "verify" else payments.reject
+        try:
+            with lifecycle.db.session.begin() as session:
+                decide_payment(session, orders.find(session, ref), request.ctx.user.name, lifecycle.now())
+        except (orders.OrderNotFound, orders.TransitionError) as exc:
+            return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
+        return response.redirect("/console/payments", status=303)
+
+    @bp.listener("after_server_stop")
+    async def close_graph(_app, _loop=None) -> None:
+        await graph.close()
+
+    return bp
+
+
+def _escalation(session, escalation_id: int) -> Escalation:
+    escalation = session.scalar(select(Escalation).where(Escalation.id == escalation_id))
+    if escalation is None:
+        raise escalations.EscalationError(f"no escalation {escalation_id}")
+    return escalation
+
+
+def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
+    """The console and discount-code API, and the engagement loop running with the server."""
+    engagement_settings.use(engagement_settings.EngagementSettings.from_env())
+    app.blueprint(console_blueprint(lifecycle, auth))
+    app.blueprint(codes_blueprint(lifecycle))
+    loop = EngagementLoop(lifecycle.db, lifecycle.clock)
+    state: dict = {}
+
+    async def start(_app, _loop=None) -> None:
+        state["stop"] = asyncio.Event()
+        state["task"] = asyncio.get_running_loop().create_task(loop.run(state["stop"]))
+
+    async def stop(_app, _loop=None) -> None:
+        if "stop" in state:
+            state["stop"].set()
+            await state["task"]
+
+    app.after_server_start(start)
+    app.before_server_stop(stop)
