@@ -22,10 +22,19 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.2f}"
 
 
+LEGEND_PER_ROW, LEGEND_ROW = 4, 16
+
+
 def _legend(names: Sequence[str], y: int) -> str:
-    return "".join(f'<rect x="{60 + i * 130}" y="{y}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
-                   f'<text x="{74 + i * 130}" y="{y + 9}" {FONT}>{escape(name)}</text>'
-                   for i, name in enumerate(names))
+    """Coloured keys, four to a row, from ``y`` down."""
+    return "".join(f'<rect x="{60 + i % LEGEND_PER_ROW * 140}" y="{y + i // LEGEND_PER_ROW * LEGEND_ROW}" '
+                   f'width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+                   f'<text x="{74 + i % LEGEND_PER_ROW * 140}" y="{y + 9 + i // LEGEND_PER_ROW * LEGEND_ROW}" '
+                   f'{FONT}>{escape(name)}</text>' for i, name in enumerate(names))
+
+
+def _legend_height(names: Sequence[str]) -> int:
+    return (len(names) + LEGEND_PER_ROW - 1) // LEGEND_PER_ROW * LEGEND_ROW
 
 
 def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], height: int = 220) -> Markup:
@@ -52,9 +61,10 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
     return _svg(title, height, "".join(parts))
 
 
-def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], height: int = 240) -> Markup:
+def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], height: int = 300) -> Markup:
     """A column per label, each series stacked on the one before (e.g. reasons per week)."""
-    top, bottom, left, right = 12, height - 48, 50, WIDTH - 12
+    legend = _legend_height(list(series))
+    top, bottom, left, right = 12, height - legend - 78, 50, WIDTH - 12
     totals = [sum(float(values[i]) for values in series.values()) for i in range(len(labels))]
     peak = max(totals + [1.0])
     slot = (right - left) / max(len(labels), 1)
@@ -69,10 +79,10 @@ def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[f
                 parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{slot * 0.7:.1f}" height="{size:.1f}" '
                              f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(label)} · {escape(name)}: '
                              f'{_number(float(values[i]))}</title></rect>')
-        if len(labels) <= 12 or i % max(len(labels) // 6, 1) == 0:
-            parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{bottom + 16}" text-anchor="middle" {FONT}>'
-                         f'{escape(label[:12])}</text>')
-    parts.append(_legend(list(series), height - 18))
+        middle = x + slot * 0.35
+        parts.append(f'<text x="{middle:.1f}" y="{bottom + 12}" text-anchor="end" transform="rotate(-35 '
+                     f'{middle:.1f} {bottom + 12})" {FONT}>{escape(label[:18])}</text>')
+    parts.append(_legend(list(series), height - legend - 4))
     return _svg(title, height, "".join(parts))
 
 
