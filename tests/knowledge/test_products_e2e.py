@@ -1,0 +1,45 @@
+"""Product questions end to end: simulator -> WhatsApp channel -> Rasa NLU -> this action
+server -> knowledge/ -> Graph API replies, over the demo store loaded at start."""
+from __future__ import annotations
+
+import json
+
+from tests.stack import message_text
+
+
+def interactive_ids(record: dict) -> list[str]:
+    """The ids of a reply's buttons or list rows."""
+    action = (record.get("message") or {}).get("action") or {}
+    ids = [b["reply"]["id"] for b in action.get("buttons", [])]
+    ids += [row["id"] for section in action.get("sections", []) for row in section["rows"]]
+    return ids
+
+
+def test_availability_then_follow_up_price(stack):
+    phone = "+923004440001"
+    reply = " ".join(stack.reply_texts(phone, "Zara stitched lawn S size available hai?"))
+    # Zara S: Off-White 1 + Pink 14 in the demo export
+    assert "Zara Stitched Lawn 3-Piece (S) available hai" in reply
+    assert "Rs 6,990" in reply and "demo.sauda.pk/products/zara-stitched-lawn-3-piece" in reply
+    follow = " ".join(stack.reply_texts(phone, "aur iska price?"))
+    assert "Zara Stitched Lawn 3-Piece ki qeemat Rs 6,990 hai (pehle Rs 8,490, 18% off)." in follow
+
+
+def test_ambiguous_question_gets_buttons_and_a_tap_answers(stack):
+    phone = "+923004440002"
+    replies = stack.say(phone, "khussa hai?")["replies"]
+    ids = [i for r in replies for i in interactive_ids(r)]
+    chosen = {json.loads(i[len("/choose_product"):])["product_id"]: i for i in ids}
+    assert set(chosen) == {"multani-khussa", "bridal-khussa", "mens-khussa"}
+    answer = " ".join(stack.reply_texts(phone, button={"id": chosen["bridal-khussa"], "title": "Bridal Khussa"}))
+    assert "Bridal Khussa" in answer and "Rs 4,990" in answer
+
+
+def test_english_question_gets_an_english_answer(stack):
+    reply = " ".join(stack.reply_texts("+923004440003", "How much is the Peshawari chappal?"))
+    assert "Peshawari Chappal is Rs 3,990 (was Rs 4,490, 11% off)." in reply
+
+
+def test_delivery_to_a_city(stack):
+    reply = " ".join(stack.reply_texts("+923004440004", "Lahore mein delivery kitne din mein hogi?"))
+    assert "Lahore mein delivery 2-3 din mein hoti hai, charges Rs 200." in reply
