@@ -57,11 +57,16 @@ async def _evaluate(model: str, data: Path) -> dict:
     per_intent: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # correct, total
     confusions, entity_errors = [], []
     tp = fp = fn = 0
+    ranked: list[dict] = []
     for example in test.intent_examples:
         text, expected = example.get("text"), example.get("intent")
         parsed = await agent.parse_message(text)
         predicted = parsed["intent"]["name"]
         confidence = float(parsed["intent"].get("confidence") or 0.0)
+        # the classifier's own ranking, without the FallbackClassifier's verdict
+        ranking = [r for r in parsed.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
+        ranked.append({"expected": expected,
+                       "top": [(r["name"], float(r["confidence"])) for r in ranking[:2]]})
         per_intent[expected][1] += 1
         if predicted == expected:
             per_intent[expected][0] += 1
@@ -92,7 +97,31 @@ async def _evaluate(model: str, data: Path) -> dict:
         "confusions": confusions,
         "entity_errors": entity_errors,
         "targets": {"intent_accuracy": INTENT_TARGET, "entity_f1": ENTITY_F1_TARGET},
+        "fallback_thresholds": fallback_table(ranked),
     }
+
+
+def fallback_table(ranked: list[dict], ambiguity: float = 0.05) -> list[dict]:
+    """Accuracy and fallback rate had FallbackClassifier used another threshold.
+
+    Computed from the classifier's own ranking, so one model answers for every threshold.
+    """
+    rows = []
+    for threshold in (0.0, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6):
+        correct = fallback = 0
+        for r in ranked:
+            top = r["top"]
+            if not top:
+                continue
+            unsure = top[0][1] < threshold or (
+                threshold > 0 and len(top) > 1 and top[0][1] - top[1][1] < ambiguity)
+            if unsure:
+                fallback += 1
+            elif top[0][0] == r["expected"]:
+                correct += 1
+        n = len(ranked) or 1
+        rows.append({"threshold": threshold, "accuracy": correct / n, "fallback_rate": fallback / n})
+    return rows
 
 
 def evaluate(model: str, data: Path = DEFAULT_DATA) -> dict:
@@ -118,6 +147,9 @@ def main() -> int:
         print(f"intent accuracy {result['intent_accuracy']:.3f} (target {INTENT_TARGET})")
         print(f"entity F1 {result['entity_f1']:.3f} (P {result['entity_precision']:.3f}, "
               f"R {result['entity_recall']:.3f}, {result['entities']} entities; target {ENTITY_F1_TARGET})")
+        for row in result["fallback_thresholds"]:
+            print(f"  fallback threshold {row['threshold']:.2f}: accuracy {row['accuracy']:.3f}, "
+                  f"fallback {row['fallback_rate']:.3f}")
         for c in result["confusions"]:
             print(f"  {c['expected']:>20} -> {c['predicted']:<20} {c['confidence']:.2f}  {c['text']}")
         for e in result["entity_errors"]:
