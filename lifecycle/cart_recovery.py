@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from lifecycle import catalog_picks, discount_codes, engagement_settings, orders, touchpoints
+from lifecycle import catalog_picks, discount_codes, engagement_settings, orders
 from lifecycle.engagement_models import CartRecovery
 from lifecycle.engagement_settings import EngagementSettings
 from lifecycle.handlers import NAME_FALLBACK, Context, Plan, handler
@@ -30,40 +30,60 @@ KIND = "cart_recovery"
 STAGES = (1, 2, 3)
 
 
-def start(session: Session, cart: Cart, now: datetime, settings: EngagementSettings) -> Optional[CartRecovery]:
+def start(session: Session, cart: Cart, now: datetime, settings: EngagementSettings) -> bool:
     """Schedule the three stages for a newly abandoned cart (no phone or suppressed: nothing)."""
-    if cart.customer_id is None or cart.status != "abandoned" or cart.abandoned_at is None:
-        return None
-    recovery = session.get(CartRecovery, cart.id)
-    if recovery is not None and recovery.suppressed_at is not None:
-        return None
-    supersede(session, cart, now)
-    if recovery is None:
-        recovery = CartRecovery(cart_id=cart.id, customer_id=cart.customer_id, started_at=now)
-        session.add(recovery)
-    recovery.started_at, recovery.stopped_reason = now, None
-    round_ = int(cart.abandoned_at.timestamp())
-    for stage, delay in zip(STAGES, settings.cart_stage_delays):
-        touchpoints.schedule(session, KIND, f"{KIND}:{cart.ref}:{round_}:{stage}",
-                             cart.abandoned_at + timedelta(seconds=delay), now, customer_id=cart.customer_id,
-                             cart_id=cart.id, params={"stage": stage})
-    return recovery
+    return start_many(session, [cart], now, settings) == 1
 
 
-def supersede(session: Session, cart: Cart, now: datetime) -> int:
+def start_many(session: Session, carts: list[Cart], now: datetime, settings: EngagementSettings) -> int:
+    """Schedule recovery for abandoned carts in a few statements (one event's cart, or a backfill);
+    returns how many carts got their stages. A customer's newer cart stops their older ones."""
+    carts = [c for c in carts if c.customer_id is not None and c.status == "abandoned" and c.abandoned_at]
+    existing = {r.cart_id: r for r in session.scalars(select(CartRecovery).where(
+        CartRecovery.cart_id.in_([c.id for c in carts])))} if carts else {}
+    carts = [c for c in carts if c.id not in existing or existing[c.id].suppressed_at is None]
+    if not carts:
+        return 0
+    _supersede(session, [c.customer_id for c in carts], [c.id for c in carts], "superseded by a newer cart", now)
+    rows = [{"kind": KIND, "key": f"{KIND}:{cart.ref}:{int(cart.abandoned_at.timestamp())}:{stage}",
+             "customer_id": cart.customer_id, "cart_id": cart.id, "params": {"stage": stage},
+             "due_at": cart.abandoned_at + timedelta(seconds=delay), "state": "scheduled", "attempts": 0,
+             "created_at": now}
+            for cart in carts for stage, delay in zip(STAGES, settings.cart_stage_delays)]
+    taken = set(session.scalars(select(Touchpoint.key).where(Touchpoint.key.in_([r["key"] for r in rows]))))
+    if len(taken) < len(rows):
+        session.execute(insert(Touchpoint), [r for r in rows if r["key"] not in taken])
+    fresh = [{"cart_id": c.id, "customer_id": c.customer_id, "started_at": now, "last_stage_sent": 0}
+             for c in carts if c.id not in existing]
+    if fresh:
+        session.execute(insert(CartRecovery), fresh)
+    for cart in carts:
+        if cart.id in existing:
+            existing[cart.id].started_at, existing[cart.id].stopped_reason = now, None
+    return len(carts)
+
+
+def supersede(session: Session, cart: Cart, now: datetime) -> None:
     """A customer's newer cart stops the recovery of their older ones."""
+    _supersede(session, [cart.customer_id], [cart.id], f"superseded by cart {cart.ref}", now)
+
+
+def _supersede(session: Session, customer_ids: list[int], newer: list[int], reason: str, now: datetime) -> None:
     older = list(session.scalars(select(CartRecovery.cart_id).where(
-        CartRecovery.customer_id == cart.customer_id, CartRecovery.cart_id != cart.id,
+        CartRecovery.customer_id.in_(customer_ids), CartRecovery.cart_id.not_in(newer),
         CartRecovery.stopped_reason.is_(None), CartRecovery.suppressed_at.is_(None))))
-    for cart_id in older:
-        stop(session, cart_id, f"superseded by cart {cart.ref}", now)
-    return len(older)
+    if older:
+        stop(session, older, reason, now)
 
 
-def stop(session: Session, cart_id: int, reason: str, now: datetime) -> None:
-    touchpoints.cancel(session, now, reason, cart_id=cart_id, kinds=(KIND,))
-    session.execute(update(CartRecovery).where(CartRecovery.cart_id == cart_id, CartRecovery.stopped_reason.is_(None))
-                    .values(stopped_reason=reason[:100]))
+def stop(session: Session, cart_ids: list[int], reason: str, now: datetime) -> None:
+    """Drop the stages not yet sent for these carts, and say why."""
+    session.execute(update(Touchpoint).where(Touchpoint.cart_id.in_(cart_ids), Touchpoint.kind == KIND,
+                                             Touchpoint.state == "scheduled")
+                    .values(state="cancelled", result=reason, done_at=now).execution_options(synchronize_session=False))
+    session.execute(update(CartRecovery).where(CartRecovery.cart_id.in_(cart_ids),
+                                               CartRecovery.stopped_reason.is_(None))
+                    .values(stopped_reason=reason[:100]).execution_options(synchronize_session=False))
 
 
 def sent_stage(session: Session, cart_id: int, before: datetime) -> Optional[int]:
@@ -80,7 +100,7 @@ def record_conversion(session: Session, cart: Cart, now: datetime) -> Optional[C
     recovery = session.get(CartRecovery, cart.id)
     if recovery is None or recovery.recovered_at is not None:
         return None
-    stop(session, cart.id, "cart converted", now)
+    stop(session, [cart.id], "cart converted", now)
     stage = sent_stage(session, cart.id, now)
     if stage is None:
         return recovery
@@ -143,7 +163,7 @@ def stage_message(ctx: Context) -> Plan:
     if reason is not None:
         if recovery is not None and reason in ("opted out", "customer replied", "customer ordered since",
                                                "superseded by a newer cart"):
-            stop(ctx.session, cart.id, reason, ctx.now)
+            stop(ctx.session, [cart.id], reason, ctx.now)
         return Plan("skip", reason=reason)
     picks = catalog_picks.current()
     checkout_url = _checkout_url(cart, picks)
