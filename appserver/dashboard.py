@@ -14,11 +14,12 @@ from typing import Callable, Optional
 
 from markupsafe import Markup
 from sanic import Blueprint, Request, response
+from sqlalchemy.orm import Session
 
 from appserver import charts
 from appserver.auth import Auth, require
 from appserver.pages import page
-from lifecycle.analytics.metrics import BREAKDOWNS, REASONS, Breakdown, compare
+from lifecycle.analytics.metrics import BREAKDOWNS, REASONS, Breakdown, Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.db import Database
 
@@ -121,29 +122,36 @@ def breakdown_csv(b: Breakdown) -> str:
     return out.getvalue()
 
 
+def overview(session: Session, period: Period) -> dict:
+    """Everything the overview page shows: the headline figures against the previous period, and the cards."""
+    report = Report(session, period)
+    kpis = [{"key": key, "label": m.label, "definition": m.definition, "value": format_metric(m.kind, v),
+             "previous": format_metric(m.kind, before), "change": change(key, m.kind, v, before)}
+            for key, m, v, before in report.compare()]
+    cards = [card(report[key], period, report.previous[key] if key == "orders_trend" else None) for key in OVERVIEW]
+    return {"kpis": kpis, "cards": cards}
+
+
+def cancellations(session: Session, period: Period) -> dict:
+    """The cancellation page's cards."""
+    report = Report(session, period)
+    return {"cards": [card(report[key], period) for key in CANCELLATIONS]}
+
+
 def dashboard_blueprint(auth: Auth, db: Database, now: Callable[[], datetime]) -> Blueprint:
     bp = Blueprint("dashboard", url_prefix="/dashboard")
 
     def today() -> date:
         return now().astimezone(STORE_ZONE).date()
 
-    def overview(period: Period) -> dict:
+    def in_session(content: Callable[[Session, Period], dict], period: Period) -> dict:
         with db.session() as session:
-            kpis = [{"key": key, "label": m.label, "definition": m.definition, "value": format_metric(m.kind, v),
-                     "previous": format_metric(m.kind, before), "change": change(key, m.kind, v, before)}
-                    for key, m, v, before in compare(session, period)]
-            cards = [card(BREAKDOWNS[key](session, period), period,
-                          BREAKDOWNS[key](session, period.previous()) if key == "orders_trend" else None)
-                     for key in OVERVIEW]
-        return {"kpis": kpis, "cards": cards}
+            return content(session, period)
 
-    def cancellations(period: Period) -> dict:
-        with db.session() as session:
-            return {"cards": [card(BREAKDOWNS[key](session, period), period) for key in CANCELLATIONS]}
-
-    async def render(request: Request, template: str, active: str, build) -> response.HTTPResponse:
+    async def render(request: Request, template: str, active: str,
+                     content: Callable[[Session, Period], dict]) -> response.HTTPResponse:
         period, problem = parse_period(request.args, today())
-        data = await asyncio.to_thread(build, period)
+        data = await asyncio.to_thread(in_session, content, period)
         return response.html(page(request, auth, template, active, period=period, problem=problem,
                                   choices=PERIOD_CHOICES, **data))
 
@@ -155,7 +163,8 @@ def dashboard_blueprint(auth: Auth, db: Database, now: Callable[[], datetime]) -
     @bp.get("/cancellations")
     @require(auth, "merchant")
     async def cancellations_page(request: Request):
-        return await render(request, "dashboard_cancellations.html", "/dashboard/cancellations", cancellations)
+        return await render(request, "dashboard_cancellations.html", "/dashboard/cancellations",
+                            cancellations)
 
     @bp.get("/csv/<key:ext=csv>")
     @require(auth, "merchant")
@@ -166,7 +175,7 @@ def dashboard_blueprint(auth: Auth, db: Database, now: Callable[[], datetime]) -
 
         def build() -> str:
             with db.session() as session:
-                return breakdown_csv(BREAKDOWNS[key](session, period))
+                return breakdown_csv(Report(session, period)[key])
 
         body = await asyncio.to_thread(build)
         name = f"{key}_{period.first_day}_{period.last_day}.csv"

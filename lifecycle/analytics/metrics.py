@@ -8,7 +8,9 @@ win-back step is the win-back message sent, converted when the customer ordered 
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Optional
 
 from sqlalchemy import case, exists, func, select
@@ -104,61 +106,81 @@ def ratio(part: Optional[float], whole: Optional[float]) -> Optional[float]:
 
 # ---- orders -------------------------------------------------------------------------------------
 
-def orders_by_bucket(session: Session, period: Period) -> Breakdown:
-    """Orders, COD orders and order value per day (or week) of the period."""
+def order_buckets(report: "Report") -> dict[int, dict[str, Any]]:
+    """One pass over the period's orders, per day (or week): how many, their value, how far they
+    got, and what became of the COD ones."""
+    session, period = report.session, report.period
+    cod = Order.payment_method == "cod"
+    no_answer = (func.coalesce(Cancellation.source, "") == "no_answer") | Order.needs_call
+    counts = {
+        "placed": func.count(Order.id),
+        "value": func.coalesce(func.sum(Order.amount), 0),
+        "confirmed": count_if(Order.status.in_(CONFIRMED_OR_LATER)),
+        "dispatched": count_if(Order.status.in_(DISPATCHED_OR_LATER)),
+        "delivered": count_if(Order.status == "delivered"),
+        "cancelled": count_if(Order.status == "cancelled"),
+        "cod": count_if(cod),
+        "cod confirmed": count_if(cod & Order.status.in_(CONFIRMED_OR_LATER)),
+        "cod no answer": count_if(cod & ~Order.status.in_(CONFIRMED_OR_LATER) & no_answer),
+        "cod cancelled": count_if(cod & (Order.status == "cancelled") & ~no_answer),
+    }
     step = bucket(Order.placed_at, period.start, period.step)
-    rows = session.execute(
-        select(step, func.count(Order.id), count_if(Order.payment_method == "cod"),
-               func.coalesce(func.sum(Order.amount), 0))
-        .where(period.contains(Order.placed_at)).group_by(step)).all()
+    rows = session.execute(select(step, *counts.values()).outerjoin(Cancellation, Cancellation.order_id == Order.id)
+                           .where(period.contains(Order.placed_at)).group_by(step)).all()
+    return {index: dict(zip(counts, values)) for index, *values in rows}
+
+
+def orders_by_bucket(report: "Report") -> Breakdown:
+    """Orders, COD orders and order value per day (or week) of the period."""
+    rows = [(index, n["placed"], n["cod"], n["value"]) for index, n in report.order_buckets.items()]
     return _per_bucket("orders_trend", "Orders over time", METRICS["orders"].definition,
-                       ["orders", "cod_orders", "order_value"], period, rows)
+                       ["orders", "cod_orders", "order_value"], report.period, rows)
 
 
-def cod_outcomes(session: Session, period: Period) -> Breakdown:
+def cod_outcomes(report: "Report") -> Breakdown:
     """COD orders placed in the period by what became of the confirmation question."""
-    source = func.coalesce(Cancellation.source, "")
-    outcome = case((Order.status.in_(CONFIRMED_OR_LATER), "confirmed"),
-                   ((source == "no_answer") | Order.needs_call, "no answer"),
-                   (Order.status == "cancelled", "cancelled"), else_="awaiting")
-    rows = session.execute(
-        select(outcome, func.count(Order.id)).outerjoin(Cancellation, Cancellation.order_id == Order.id)
-        .where(period.contains(Order.placed_at), Order.payment_method == "cod").group_by(outcome)).all()
-    counts = dict(rows)
-    return Breakdown("cod_outcomes", "COD confirmation", METRICS["cod_confirmed"].definition,
-                     ["outcome", "orders"],
-                     [(name, counts.get(name, 0)) for name in ("confirmed", "cancelled", "no answer", "awaiting")])
+    n = report.order_counts
+    awaiting = n["cod"] - n["cod confirmed"] - n["cod cancelled"] - n["cod no answer"]
+    return Breakdown("cod_outcomes", "COD confirmation", METRICS["cod_confirmed"].definition, ["outcome", "orders"],
+                     [("confirmed", n["cod confirmed"]), ("cancelled", n["cod cancelled"]),
+                      ("no answer", n["cod no answer"]), ("awaiting", awaiting)])
 
 
-def order_funnel(session: Session, period: Period) -> Breakdown:
+def order_funnel(report: "Report") -> Breakdown:
     """Orders placed in the period and how far they got (by their current status)."""
-    row = session.execute(
-        select(func.count(Order.id), count_if(Order.status.in_(CONFIRMED_OR_LATER)),
-               count_if(Order.status.in_(DISPATCHED_OR_LATER)), count_if(Order.status == "delivered"))
-        .where(period.contains(Order.placed_at))).one()
+    n = report.order_counts
     steps = ("placed", "confirmed", "dispatched", "delivered")
     return Breakdown("order_funnel", "Order funnel", "Orders placed in the period by how far they got: confirmed "
-                     "or later, dispatched or later, delivered", ["step", "orders"], list(zip(steps, row)))
+                     "or later, dispatched or later, delivered", ["step", "orders"], [(k, n[k]) for k in steps])
 
 
-def rto(session: Session, period: Period, by: str) -> Breakdown:
+def shipments_by_city_courier(report: "Report") -> list[tuple[str, str, int, int]]:
+    """``(city, courier, dispatched, returned)`` for shipments booked in the period."""
+    session, period = report.session, report.period
+    return [tuple(row) for row in session.execute(
+        select(Order.city, Shipment.courier, func.count(Shipment.id), count_if(Shipment.state == "returned"))
+        .join(Order, Order.id == Shipment.order_id).where(period.contains(Shipment.booked_at))
+        .group_by(Order.city, Shipment.courier)).all()]
+
+
+def rto(report: "Report", by: str) -> Breakdown:
     """Shipments booked in the period, returned, and the RTO rate, per city or per courier."""
-    group = {"city": Order.city, "courier": Shipment.courier}[by]
-    returned = count_if(Shipment.state == "returned")
-    rows = session.execute(
-        select(group, func.count(Shipment.id), returned).join(Order, Order.id == Shipment.order_id)
-        .where(period.contains(Shipment.booked_at)).group_by(group)
-        .order_by(func.count(Shipment.id).desc(), group)).all()
+    totals: dict[str, list[int]] = {}
+    for city, courier, sent, back in report.shipments:  # at most cities × couriers rows
+        group = totals.setdefault(city if by == "city" else courier, [0, 0])
+        group[0], group[1] = group[0] + sent, group[1] + back
+    ordered = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
     return Breakdown(f"rto_by_{by}", f"RTO by {by}", METRICS["rto_rate"].definition,
                      [by, "dispatched", "returned", "rto_rate"],
-                     [(name, sent, back, ratio(back, sent)) for name, sent, back in rows])
+                     [(name, sent, back, ratio(back, sent)) for name, (sent, back) in ordered])
 
 
 # ---- engagement ---------------------------------------------------------------------------------
 
-def cart_recovery(session: Session, period: Period) -> Breakdown:
+def cart_recovery(report: "Report") -> Breakdown:
     """Per stage: carts whose recovery started in the period that reached it, and carts recovered
     in the period credited to it, with their revenue."""
+    session, period = report.session, report.period
     sent = session.execute(select(*[count_if(CartRecovery.last_stage_sent >= n) for n in CART_STAGES])
                            .where(period.contains(CartRecovery.started_at))).one()
     recovered = {stage: (carts, revenue) for stage, carts, revenue in session.execute(
@@ -170,8 +192,9 @@ def cart_recovery(session: Session, period: Period) -> Breakdown:
                      [(f"stage {n}", sent[n - 1], *recovered.get(n, (0, 0))) for n in CART_STAGES])
 
 
-def csat(session: Session, period: Period) -> Breakdown:
+def csat(report: "Report") -> Breakdown:
     """CSAT questions sent in the period by the answer they got."""
+    session, period = report.session, report.period
     answer = func.coalesce(CsatResponse.answer, "no answer")
     counts = dict(session.execute(
         select(answer, func.count(Touchpoint.id)).outerjoin(CsatResponse, CsatResponse.order_id == Touchpoint.order_id)
@@ -181,8 +204,9 @@ def csat(session: Session, period: Period) -> Breakdown:
                      [(name, counts.get(name, 0)) for name in CSAT_ANSWERS])
 
 
-def winback(session: Session, period: Period) -> Breakdown:
+def winback(report: "Report") -> Breakdown:
     """Per win-back step: messages sent in the period and how many were followed by an order."""
+    session, period = report.session, report.period
     step = case(*[(OutboxMessage.template == name, days) for name, days in WINBACK_MESSAGES.items()])
     ordered = exists().where(
         Order.customer_id == OutboxMessage.customer_id, Order.placed_at > OutboxMessage.created_at,
@@ -197,8 +221,9 @@ def winback(session: Session, period: Period) -> Breakdown:
                      ["step", "sent", "converted", "conversion"], rows)
 
 
-def escalations(session: Session, period: Period) -> Breakdown:
+def escalations(report: "Report") -> Breakdown:
     """Escalations opened in the period per reason: breached, resolved, SLA compliance."""
+    session, period = report.session, report.period
     rows = session.execute(
         select(Escalation.reason, func.count(Escalation.id), count_if(Escalation.breached_at.is_not(None)),
                count_if(Escalation.status == "resolved"))
@@ -210,8 +235,9 @@ def escalations(session: Session, period: Period) -> Breakdown:
                       for reason, opened, breached, resolved in rows])
 
 
-def messages(session: Session, period: Period) -> Breakdown:
+def messages(report: "Report") -> Breakdown:
     """Messages created in the period per touchpoint: sent, delivered, read, failed by error code."""
+    session, period = report.session, report.period
     kind = func.coalesce(Touchpoint.kind, OutboxMessage.template)
     failed = OutboxMessage.status == "failed"
     per_code = [count_if(failed & (OutboxMessage.error_code == code)) for code in ERROR_CODES]
@@ -246,8 +272,9 @@ def _by_reason(key: str, title: str, first: str, rows) -> Breakdown:
                      [(name, *counts, sum(counts)) for name, *counts in rows])
 
 
-def reason_totals(session: Session, period: Period) -> Breakdown:
+def reason_totals(report: "Report") -> Breakdown:
     """Cancellations in the period per reason."""
+    session, period = report.session, report.period
     reason = _reason()
     counts = dict(session.execute(select(reason, func.count(Cancellation.id))
                                   .where(period.contains(Cancellation.created_at)).group_by(reason)).all())
@@ -255,8 +282,9 @@ def reason_totals(session: Session, period: Period) -> Breakdown:
                      [(name, counts.get(name, 0)) for name in REASONS])
 
 
-def cancellation_reasons(session: Session, period: Period, by: str) -> Breakdown:
+def cancellation_reasons(report: "Report", by: str) -> Breakdown:
     """Cancellations in the period per reason, split by city, payment method or product."""
+    session, period = report.session, report.period
     if by == "product":
         joined, group = item_names(session)
         query = select(group, *_reason_counts()).select_from(joined).join(Cancellation,
@@ -269,8 +297,9 @@ def cancellation_reasons(session: Session, period: Period, by: str) -> Breakdown
     return _by_reason(f"cancellations_by_{by}", f"Cancellation reasons by {by.replace('_', ' ')}", by, rows)
 
 
-def cancellations_over_time(session: Session, period: Period) -> Breakdown:
+def cancellations_over_time(report: "Report") -> Breakdown:
     """Cancellations per day (or week) of the period, per reason."""
+    session, period = report.session, report.period
     step = bucket(Cancellation.created_at, period.start, period.step)
     rows = session.execute(select(step, *_reason_counts()).where(period.contains(Cancellation.created_at))
                            .group_by(step)).all()
@@ -288,45 +317,13 @@ def _per_bucket(key: str, title: str, definition: str, columns: list[str], perio
 
 # ---- the headline figures -----------------------------------------------------------------------
 
-def headline(session: Session, period: Period) -> dict[str, Optional[float]]:
-    """Every figure in ``METRICS`` for one period."""
-    trend, outcomes = orders_by_bucket(session, period), dict(cod_outcomes(session, period).rows)
-    orders, cod = trend.total("orders"), trend.total("cod_orders")
-    funnel = dict(order_funnel(session, period).rows)
-    cancelled = session.scalar(select(func.count(Order.id)).where(period.contains(Order.placed_at),
-                                                                  Order.status == "cancelled"))
-    shipped = rto(session, period, "courier")
-    recovery = cart_recovery(session, period)
-    answers = dict(csat(session, period).rows)
-    clear = answers["positive"] + answers["negative"]
-    escalated = escalations(session, period)
-    won = winback(session, period)
-    sent = messages(session, period)
-    return {
-        "orders": orders, "order_value": float(trend.total("order_value")),
-        "cod_share": ratio(cod, orders), "cod_confirmed": ratio(outcomes["confirmed"], cod),
-        "cod_cancelled": ratio(outcomes["cancelled"], cod), "cod_no_answer": ratio(outcomes["no answer"], cod),
-        "cancellation_rate": ratio(cancelled, funnel["placed"]),
-        "rto_rate": ratio(shipped.total("returned"), shipped.total("dispatched")),
-        "recovered_carts": recovery.total("recovered_carts"),
-        "recovered_revenue": float(recovery.total("recovered_revenue")),
-        "csat_positive": ratio(answers["positive"], clear),
-        "csat_response_rate": ratio(clear + answers["unclear"], sum(answers.values())),
-        "escalations": escalated.total("opened"),
-        "sla_compliance": ratio(escalated.total("opened") - escalated.total("breached"), escalated.total("opened")),
-        "winback_conversion": ratio(won.total("converted"), won.total("sent")),
-        "messages_sent": sent.total("sent"), "delivery_rate": ratio(sent.total("delivered"), sent.total("sent")),
-        "read_rate": ratio(sent.total("read"), sent.total("sent")), "messages_failed": sent.total("failed"),
-    }
-
-
-# Every breakdown by its key (the CSV download and the charts look them up here).
-BREAKDOWNS: dict[str, Callable[[Session, Period], Breakdown]] = {
+# Every breakdown by its key (the pages, the CSV download and the headline look them up here).
+BREAKDOWNS: dict[str, Callable[["Report"], Breakdown]] = {
     "orders_trend": orders_by_bucket,
     "cod_outcomes": cod_outcomes,
     "order_funnel": order_funnel,
-    "rto_by_city": lambda s, p: rto(s, p, "city"),
-    "rto_by_courier": lambda s, p: rto(s, p, "courier"),
+    "rto_by_city": lambda r: rto(r, "city"),
+    "rto_by_courier": lambda r: rto(r, "courier"),
     "cart_recovery": cart_recovery,
     "csat": csat,
     "winback": winback,
@@ -334,14 +331,68 @@ BREAKDOWNS: dict[str, Callable[[Session, Period], Breakdown]] = {
     "messages": messages,
     "cancellation_reasons": reason_totals,
     "cancellations_trend": cancellations_over_time,
-    "cancellations_by_product": lambda s, p: cancellation_reasons(s, p, "product"),
-    "cancellations_by_city": lambda s, p: cancellation_reasons(s, p, "city"),
-    "cancellations_by_payment_method": lambda s, p: cancellation_reasons(s, p, "payment_method"),
+    "cancellations_by_product": lambda r: cancellation_reasons(r, "product"),
+    "cancellations_by_city": lambda r: cancellation_reasons(r, "city"),
+    "cancellations_by_payment_method": lambda r: cancellation_reasons(r, "payment_method"),
 }
 
 
-def compare(session: Session, period: Period) -> list[tuple[str, Metric, Optional[float], Optional[float]]]:
-    """``(key, metric, this period, previous period)`` for every headline figure."""
-    now, before = headline(session, period), headline(session, period.previous())
-    return [(key, metric, now[key], before[key]) for key, metric in METRICS.items()]
+class Report:
+    """One period's numbers, each breakdown queried at most once (a page and its headline share them)."""
 
+    def __init__(self, session: Session, period: Period) -> None:
+        self.session, self.period = session, period
+        self._done: dict[str, Breakdown] = {}
+
+    def __getitem__(self, key: str) -> Breakdown:
+        if key not in self._done:
+            self._done[key] = BREAKDOWNS[key](self)
+        return self._done[key]
+
+    @cached_property
+    def order_buckets(self) -> dict[int, dict[str, Any]]:
+        return order_buckets(self)
+
+    @cached_property
+    def order_counts(self) -> dict[str, Any]:
+        """The period's totals of ``order_buckets``."""
+        return {name: sum(n[name] for n in self.order_buckets.values())
+                for name in next(iter(self.order_buckets.values()), {})} or defaultdict(int)
+
+    @cached_property
+    def shipments(self) -> list[tuple[str, str, int, int]]:
+        return shipments_by_city_courier(self)
+
+    @cached_property
+    def previous(self) -> "Report":
+        return Report(self.session, self.period.previous())
+
+    def headline(self) -> dict[str, Optional[float]]:
+        """Every figure in ``METRICS``."""
+        n = self.order_counts
+        shipped, recovery, escalated, won, sent = (self[k] for k in ("rto_by_courier", "cart_recovery",
+                                                                     "escalations", "winback", "messages"))
+        answers = dict(self["csat"].rows)
+        clear = answers["positive"] + answers["negative"]
+        return {
+            "orders": n["placed"], "order_value": float(n["value"]),
+            "cod_share": ratio(n["cod"], n["placed"]), "cod_confirmed": ratio(n["cod confirmed"], n["cod"]),
+            "cod_cancelled": ratio(n["cod cancelled"], n["cod"]), "cod_no_answer": ratio(n["cod no answer"], n["cod"]),
+            "cancellation_rate": ratio(n["cancelled"], n["placed"]),
+            "rto_rate": ratio(shipped.total("returned"), shipped.total("dispatched")),
+            "recovered_carts": recovery.total("recovered_carts"),
+            "recovered_revenue": float(recovery.total("recovered_revenue")),
+            "csat_positive": ratio(answers["positive"], clear),
+            "csat_response_rate": ratio(clear + answers["unclear"], sum(answers.values())),
+            "escalations": escalated.total("opened"),
+            "sla_compliance": ratio(escalated.total("opened") - escalated.total("breached"),
+                                    escalated.total("opened")),
+            "winback_conversion": ratio(won.total("converted"), won.total("sent")),
+            "messages_sent": sent.total("sent"), "delivery_rate": ratio(sent.total("delivered"), sent.total("sent")),
+            "read_rate": ratio(sent.total("read"), sent.total("sent")), "messages_failed": sent.total("failed"),
+        }
+
+    def compare(self) -> list[tuple[str, Metric, Optional[float], Optional[float]]]:
+        """``(key, metric, this period, previous period)`` for every headline figure."""
+        now, before = self.headline(), self.previous.headline()
+        return [(key, metric, now[key], before[key]) for key, metric in METRICS.items()]

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
-from lifecycle.analytics.metrics import headline
+from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import Period
 from lifecycle.db import Database
 from lifecycle.demo_history import generate, is_empty
@@ -26,7 +26,7 @@ def _history(db: Database, orders: int, seed: int = 7) -> list[tuple]:
 def test_rates_are_realistic(sqlite_db):
     rows = _history(sqlite_db, 2000)
     with sqlite_db.session() as session:
-        h = headline(session, Period.days_ending(date(2026, 6, 1), 91))
+        h = Report(session, Period.days_ending(date(2026, 6, 1), 91)).headline()
         scheduled = session.scalar(select(func.count(Touchpoint.id)).where(Touchpoint.state != "done"))
         queued = session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "queued"))
     assert h["orders"] == len(rows) == 2000  # all within the 90 days

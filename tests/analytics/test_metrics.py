@@ -164,7 +164,11 @@ def session(db):
 
 
 def rows(session, key, period=PERIOD):
-    return metrics.BREAKDOWNS[key](session, period).rows
+    return metrics.Report(session, period)[key].rows
+
+
+def headline(session, period=PERIOD):
+    return metrics.Report(session, period).headline()
 
 
 def test_period_bounds_are_local_days():
@@ -176,7 +180,7 @@ def test_period_bounds_are_local_days():
 
 
 def test_orders_and_cod(session):
-    h = metrics.headline(session, PERIOD)
+    h = headline(session)
     assert h["orders"] == 9  # O1..O9; O10 is 23:59 on 28 Feb, O11 00:00 on 8 March
     assert h["order_value"] == 11600  # 1000+2000+1500+500+800+700+3000+1200+900
     assert h["cod_share"] == pytest.approx(7 / 9)  # all but O7 (JazzCash) and O8 (Easypaisa)
@@ -210,7 +214,7 @@ def test_rto_by_courier_and_city(session):
     # booked 1–7 March: L1 (O1 delivered), P1 (O2 returned), L2 (O9 in transit), T1 (O10 returned)
     assert rows(session, "rto_by_courier") == [("leopards", 2, 0, 0.0), ("postex", 1, 1, 1.0), ("tcs", 1, 1, 1.0)]
     assert rows(session, "rto_by_city") == [("Lahore", 3, 1, pytest.approx(1 / 3)), ("Peshawar", 1, 1, 1.0)]
-    assert metrics.headline(session, PERIOD)["rto_rate"] == 0.5  # 2 returned ÷ 4 dispatched
+    assert headline(session)["rto_rate"] == 0.5  # 2 returned ÷ 4 dispatched
 
 
 def test_cart_recovery_by_stage(session):
@@ -220,14 +224,14 @@ def test_cart_recovery_by_stage(session):
     # F after stage 3 (O1, Rs 1000; its recovery started in February)
     assert rows(session, "cart_recovery") == [("stage 1", 3, 1, 1500), ("stage 2", 2, 1, 3000),
                                               ("stage 3", 1, 1, 1000)]
-    h = metrics.headline(session, PERIOD)
+    h = headline(session)
     assert (h["recovered_carts"], h["recovered_revenue"]) == (3, 5500)
 
 
 def test_csat(session):
     # asked in the period: O1 positive, O10 negative, O13 unclear, O2 no answer
     assert rows(session, "csat") == [("positive", 1), ("negative", 1), ("unclear", 1), ("no answer", 1)]
-    h = metrics.headline(session, PERIOD)
+    h = headline(session)
     assert h["csat_positive"] == 0.5  # 1 ÷ (1 + 1)
     assert h["csat_response_rate"] == 0.75  # 3 answered ÷ 4 asked
 
@@ -236,7 +240,7 @@ def test_escalations_and_sla(session):
     # 1–7 March: human_request ×2 (one breached, one resolved), csat_negative (resolved), cod_no_answer (breached)
     assert rows(session, "escalations") == [("human_request", 2, 1, 1, 0.5), ("cod_no_answer", 1, 1, 0, 0.0),
                                             ("csat_negative", 1, 0, 1, 1.0)]
-    h = metrics.headline(session, PERIOD)
+    h = headline(session)
     assert (h["escalations"], h["sla_compliance"]) == (4, 0.5)  # (4 − 2 breached) ÷ 4
 
 
@@ -245,7 +249,7 @@ def test_winback_by_step(session):
     # day 60 (personal code): wb2 (c5's next order O14 is 39 days later, beyond 30) → 0 of 1
     # day 90 (last code): wb3 (c2 ordered O3 the next day) → 1 of 1; wb5 is in the previous period
     assert rows(session, "winback") == [("day 30", 2, 1, 0.5), ("day 60", 1, 0, 0.0), ("day 90", 1, 1, 1.0)]
-    assert metrics.headline(session, PERIOD)["winback_conversion"] == 0.5  # 2 ÷ 4
+    assert headline(session)["winback_conversion"] == 0.5  # 2 ÷ 4
 
 
 def test_messages_per_touchpoint(session):
@@ -259,7 +263,7 @@ def test_messages_per_touchpoint(session):
         ("winback_new_arrivals", 2, 2, 0, 0, 0, 0, 0, 0),  # wb5 was created in February
         ("winback_personal_code", 1, 1, 0, 0, 0, 0, 0, 0),
     ]
-    h = metrics.headline(session, PERIOD)
+    h = headline(session)
     assert (h["messages_sent"], h["messages_failed"]) == (12, 4)  # 2+3+2+1+1+2+1
     assert h["delivery_rate"] == pytest.approx(7 / 12)  # 0+2+0+1+1+2+1
     assert h["read_rate"] == pytest.approx(1 / 12)
@@ -288,7 +292,7 @@ def test_cancellation_reasons(session):
 
 
 def test_compare_with_previous_period(session):
-    compared = {key: (now, before) for key, _, now, before in metrics.compare(session, PERIOD)}
+    compared = {key: (now, before) for key, _, now, before in metrics.Report(session, PERIOD).compare()}
     assert compared["orders"] == (9, 3)  # previous: O10, O12, O13
     assert compared["order_value"] == (11600, 6000)  # 5000 + 400 + 600
     assert compared["winback_conversion"] == (0.5, 1.0)  # wb5 on 27 Feb: c6 ordered O11 nine days later

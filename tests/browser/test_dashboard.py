@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lifecycle.analytics.metrics import headline, rto
+from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.db import Database
 from lifecycle.demo_history import generate
@@ -89,8 +89,8 @@ def test_overview_numbers_charts_and_csv(app, page, tmp_path):
     page.goto(f"{server.app_url}/dashboard?days=30")
     period = Period.days_ending(datetime.now(STORE_ZONE).date(), 30)
     with db.session() as session:
-        expected = headline(session, period)
-        cities = rto(session, period, "city").rows
+        report = Report(session, period)
+        expected, cities = report.headline(), report["rto_by_city"].rows
     assert page.inner_text("#kpi-orders .value") == f"{expected['orders']:,}"
     assert page.inner_text("#kpi-cod_share .value") == f"{expected['cod_share']:.1%}"
     assert page.inner_text("#kpi-rto_rate .value") == f"{expected['rto_rate']:.1%}"
