@@ -58,7 +58,10 @@ class RasaConversations:
         return transcript(response.json().get("events") or []) if response is not None else None
 
     async def set_paused(self, sender_id: str, paused: bool) -> bool:
-        """Pause (the bot stops answering) or resume the conversation; False if Rasa refused."""
+        """Pause (the bot stops answering) or resume the conversation; False if Rasa refused.
+        Without a Rasa URL there is no bot to pause (True)."""
+        if not self.enabled:
+            return True
         event = {"event": "pause" if paused else "resume"}
         return await self._request("POST", sender_id, "tracker/events", [event]) is not None
 

@@ -94,6 +94,8 @@ def message(ctx: Context) -> Plan:
     if ctx.customer.opted_out_at is not None:
         return Plan("skip", reason="opted out")  # before a code is drawn for nobody
     last_order = ctx.session.get(Order, last_order_id)
+    if last_order.status in ("cancelled", "returned"):
+        return Plan("skip", reason=f"the last order was {last_order.status}, not a purchase to win back from")
     settings = engagement_settings.current()
     name = ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")
     if stage == 2:
