@@ -115,7 +115,7 @@ def _before(now: datetime, at: datetime) -> datetime:
 def _new_order(rng: random.Random, n: int, placed: datetime, customers: list[Customer],
                catalog: list[tuple[str, Decimal]]) -> Order:
     picked = rng.sample(catalog, rng.choice((1, 1, 1, 2, 2, 3)))
-    return Order(ref=f"SD-{10000 + n}", customer_id=rng.choice(customers).id, amount=sum(p for _, p in picked),
+    return Order(ref=f"DEMO-{10000 + n}", customer_id=rng.choice(customers).id, amount=sum(p for _, p in picked),
                  items=[{"name": title, "quantity": 1, "price": str(price)} for title, price in picked],
                  payment_method=_pick(rng, PAYMENTS), city=_pick(rng, CITIES), address="House 12, Street 4",
                  status="", placed_at=placed, updated_at=placed)
@@ -282,7 +282,7 @@ def _lost_carts(story: _Story, customer_ids: list[int]) -> None:
         customer_id = story.rng.choice(customer_ids)
         abandoned = story.now - timedelta(days=90 * story.rng.random())
         last = _pick(story.rng, {1: 20, 2: 25, 3: 55})
-        cart = Cart(ref=f"cart-lost-{n}", customer_id=customer_id, items=[], total=Decimal("3990"),
+        cart = Cart(ref=f"demo-cart-lost-{n}", customer_id=customer_id, items=[], total=Decimal("3990"),
                     status="abandoned", created_at=abandoned, updated_at=abandoned, abandoned_at=abandoned)
         story.recoveries.append((cart, dict(started_at=abandoned, last_stage_sent=last,
                                             suppressed_at=abandoned + timedelta(hours=96) if last == 3 else None)))

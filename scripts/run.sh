@@ -21,7 +21,9 @@ trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
 # the demo store comes with 90 days of generated orders (once, into an empty lifecycle database)
-if [ "${SAUDA_DEMO_HISTORY:-1}" = 1 ]; then .venv/app/bin/python -m lifecycle.demo_history --if-empty; fi
+if [ "${SAUDA_DEMO_HISTORY:-1}" = 1 ]; then
+  .venv/app/bin/python -m lifecycle.demo_history --if-empty || echo "demo history not added (see above); starting anyway" >&2
+fi
 
 .venv/app/bin/python -m simulator >"$logs/simulator.log" 2>&1 & pids+=($!)
 .venv/app/bin/python -m appserver >"$logs/app.log" 2>&1 & pids+=($!)
