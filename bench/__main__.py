@@ -17,7 +17,7 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(names: list[str]) -> int:
-    available = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([str(Path(__file__).parent))
+    available = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([str(Path(__file__).parent)])
                        if m.name.startswith("bench_"))
     unknown = [n for n in names if n not in available]
     if unknown:
