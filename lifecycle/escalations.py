@@ -54,7 +54,6 @@ def open_escalation(session: Session, customer: Customer, reason: str, now: date
     session.flush()
     session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation or [], bot_paused=True))
     session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))
-    customers.answered(session, customer)
     return escalation
 
 
