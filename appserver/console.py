@@ -4,11 +4,9 @@ back to the bot; and the payments waiting for a person's verification."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
-from sqlalchemy import select
 
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
@@ -19,8 +17,6 @@ from lifecycle.engagement_models import EscalationActivity
 from lifecycle.models import Customer, Escalation, Order, OutboxMessage
 from lifecycle.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
-
-logger = logging.getLogger(__name__)
 
 
 def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
@@ -133,7 +129,7 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
 
 
 def _escalation(session, escalation_id: int) -> Escalation:
-    escalation = session.scalar(select(Escalation).where(Escalation.id == escalation_id))
+    escalation = session.get(Escalation, escalation_id)
     if escalation is None:
         raise escalations.EscalationError(f"no escalation {escalation_id}")
     return escalation

@@ -2,7 +2,6 @@
 recording sender and worker, plus a small catalog and store profile for product picks."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 
@@ -57,4 +56,3 @@ def said(reply) -> list:
     return [(s.response, s.variables) if s.response else s.text for s in reply.says]
 
 
-HOUR = timedelta(hours=1)
