@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from bot.graph_client import SendResult
 from lifecycle import cart_recovery, customers, discount_codes, events
 from lifecycle.engagement_models import CartRecovery, DiscountCode
 from lifecycle.models import Cart, Touchpoint
@@ -158,3 +159,25 @@ def test_a_code_validates_until_redeemed_once_and_expires_after_24_h(db, clock):
     with db.session.begin() as session:
         assert discount_codes.check(session, other, clock.now()).status == "expired"
         assert discount_codes.redeem(session, other, "SD-3", clock.now()).status == "expired"
+
+
+def test_131049_and_131050_are_outcomes_not_errors(db, clock, settings, sender, worker):
+    """Meta limits a marketing send (131049): that stage is recorded as not delivered and the next
+    one still goes; the customer then stops marketing (131050): opted out, nothing more."""
+    abandon(db, clock, settings)
+    sender.failures.append(SendResult("marketing_limited", status_code=400, error_code=131049,
+                                      error_message="not delivered to maintain ecosystem health"))
+    run_at(worker, clock, 30)
+    run_at(worker, clock, 24 * 60 - 30)
+    assert [p["template"]["name"] for p in sender.sent] == ["sauda_cart_scarcity"]
+    sender.failures.append(SendResult("marketing_opted_out", status_code=400, error_code=131050,
+                                      error_message="user stopped marketing messages"))
+    run_at(worker, clock, 48 * 60)
+    run_at(worker, clock, 24 * 60)
+    assert len(sender.sent) == 1
+    with db.session() as session:
+        results = [(t.params["stage"], t.state) for t in session.scalars(
+            select(Touchpoint).where(Touchpoint.kind == "cart_recovery").order_by(Touchpoint.id))]
+        assert results == [(1, "failed"), (2, "done"), (3, "failed")]
+        assert customers.find(session, PHONE).opted_out_source == "whatsapp_131050"
+        assert cart_recovery.sent_stage(session, session.scalar(select(Cart.id)), clock.now()) == 2
