@@ -151,7 +151,30 @@ def bench_questions(pool) -> Table:
     return table
 
 
+def bench_turns(turns: int = 20) -> Table:
+    """A product question through the simulator next to a bare Rasa turn (a greeting),
+    on the real stack with the demo store."""
+    from tests.stack import start_stack, trained_model
+
+    table = Table("WhatsApp turn through the simulator (webhook -> Rasa -> actions -> Graph API reply)",
+                  ["turn", "p50 ms", "p95 ms"])
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = start_stack(Path(tmp), trained_model())
+        try:
+            for name, text in (("bare Rasa turn (greeting)", "salam"),
+                               ("product question (target p50 <= 2x bare)", "peshawari chappal 9 number brown hai?")):
+                samples = []
+                for n in range(turns):
+                    started = time.perf_counter()
+                    stack.say(f"+92300555{n:04d}", text)
+                    samples.append((time.perf_counter() - started) * 1000)
+                table.add(name, *percentiles(samples))
+        finally:
+            stack.stop()
+    return table
+
+
 def run() -> list[Table]:
     imported, search = bench_import()
     pool = (search.catalog, search.vectors.reconstruct_n(0, search.vectors.ntotal))
-    return [imported, bench_index_kinds(pool), bench_questions(pool)]
+    return [imported, bench_index_kinds(pool), bench_questions(pool), bench_turns()]

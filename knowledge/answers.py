@@ -179,35 +179,34 @@ def _requested(product: Product, sizes: list[str], colours: list[str], say: _Say
 def _availability(product: Product, profile: StoreProfile, say: _Say, sizes: list[str], colours: list[str]) -> Answer:
     facts: dict = {}
     sizes, colours, notes = _requested(product, sizes, colours, say)
-    if notes:
-        facts["not_offered"] = True
     lines = [notes] if notes else []
     if sizes or colours:
-        variants = _matching(product, sizes, colours)
-        asked = " ".join([*(f"{s}" for s in sizes), *(colours and [_and([_colour_name(product, c) for c in colours], say)])])
-        stock = [v.stock for v in variants]
-        available = any(v.in_stock for v in variants)
-        facts["available"] = available
-        facts["asked"] = {"sizes": sizes, "colours": colours}
-        if available:
-            lines.append(say(f"Ji haan, {product.title} ({asked}) available hai.",
-                             f"Yes, {product.title} ({asked}) is in stock."))
-            if None not in stock and 0 < sum(stock) <= profile.low_stock_threshold:
-                facts["left"] = sum(stock)
-                lines.append(say(f"Sirf {sum(stock)} baqi hain.", f"Only {sum(stock)} left."))
-        else:
-            lines.append(say(f"Maazrat, {product.title} ({asked}) abhi stock mein nahi hai.",
-                             f"Sorry, {product.title} ({asked}) is out of stock right now."))
-        others = _options_in_stock(product, product.variants, say, facts)
-        if others and not (available and not product.sizes and not colours):
-            lines.append(say(f"Stock mein: {others}.", f"In stock: {others}."))
-    elif notes:  # asked for a size of a one-size product: say what is in stock
-        facts["available"] = any(v.in_stock for v in product.variants)
-        lines.append(_stock_line(product, profile, say, facts))
+        lines.append(_combination_line(product, profile, say, sizes, colours, facts))
+        in_stock = _options_in_stock(product, product.variants, say, facts)
+        if in_stock:
+            lines.append(say(f"Stock mein: {in_stock}.", f"In stock: {in_stock}."))
     else:
         lines.append(_stock_line(product, profile, say, facts))
     lines.append(_price_line(product, _matching(product, sizes, colours) or list(product.variants), say, facts))
     return Answer(" ".join(lines), facts=facts)
+
+
+def _combination_line(product: Product, profile: StoreProfile, say: _Say, sizes: list[str], colours: list[str],
+                      facts: dict) -> str:
+    """Whether the asked size/colour is in stock, with "only N left" when stock is low."""
+    variants = _matching(product, sizes, colours)
+    asked = " ".join(sizes + ([_and([_colour_name(product, c) for c in colours], say)] if colours else []))
+    facts["asked"] = {"sizes": sizes, "colours": colours}
+    facts["available"] = any(v.in_stock for v in variants)
+    if not facts["available"]:
+        return say(f"Maazrat, {product.title} ({asked}) abhi stock mein nahi hai.",
+                   f"Sorry, {product.title} ({asked}) is out of stock right now.")
+    line = say(f"Ji haan, {product.title} ({asked}) available hai.", f"Yes, {product.title} ({asked}) is in stock.")
+    stock = [v.stock for v in variants]
+    if None not in stock and sum(stock) <= profile.low_stock_threshold:
+        facts["left"] = sum(stock)
+        line += " " + say(f"Sirf {sum(stock)} baqi hain.", f"Only {sum(stock)} left.")
+    return line
 
 
 def _stock_line(product: Product, profile: StoreProfile, say: _Say, facts: dict) -> str:
