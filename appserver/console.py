@@ -12,7 +12,7 @@ from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
 from lifecycle import customers, engagement_settings, escalations, orders, outbox, payments
-from lifecycle.engagement import EngagementLoop
+from lifecycle.engagement import EngagementLoop, install_hooks
 from lifecycle.engagement_models import EscalationActivity
 from lifecycle.models import Customer, Escalation, Order, OutboxMessage
 from lifecycle.rasa_conversations import RasaConversations
@@ -138,6 +138,7 @@ def _escalation(session, escalation_id: int) -> Escalation:
 def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
     """The console and discount-code API, and the engagement loop running with the server."""
     engagement_settings.use(engagement_settings.EngagementSettings.from_env())
+    install_hooks()
     app.blueprint(console_blueprint(lifecycle, auth))
     app.blueprint(codes_blueprint(lifecycle))
     loop = EngagementLoop(lifecycle.db, lifecycle.clock)

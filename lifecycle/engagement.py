@@ -2,10 +2,12 @@
 scheduler, the hooks that start them, and a loop for SLA breaches, agent alerts and the
 win-back sweep. Import this module wherever the scheduler worker runs.
 
-Hooks: carts and orders change in the lifecycle engineer's code (lifecycle/carts.py,
-orders.py, events.py). Until those call ``cart_changed`` / ``order_placed`` directly,
-session events bridge them: ``before_flush`` notes carts whose status changed and new
-orders, ``before_commit`` acts on them in the same transaction.
+Hooks: carts and orders change in lifecycle/carts.py, orders.py and events.py. Until those
+call ``cart_changed`` / ``order_placed`` directly, session events bridge them once
+``install_hooks()`` ran (the app server does; tests install them for their own runs):
+``before_flush`` notes carts whose status changed and new orders, ``before_commit`` acts
+on them in the same transaction. Writers of history (imports, demo data) that must not
+start recoveries or win-back set ``session.info["engagement_hooks"] = False``.
 """
 from __future__ import annotations
 
@@ -43,8 +45,9 @@ def order_placed(session: Session, order: Order, now: datetime) -> None:
     winback.on_order(session, order, now, current())
 
 
-@event.listens_for(Session, "before_flush")
 def _note_changes(session: Session, _context, _instances) -> None:
+    if session.info.get("engagement_hooks") is False:
+        return
     noted = session.info.setdefault(_NOTED, {})
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Cart) and (obj in session.new or inspect(obj).attrs.status.history.has_changes()):
@@ -53,7 +56,6 @@ def _note_changes(session: Session, _context, _instances) -> None:
             noted[("order", id(obj))] = obj
 
 
-@event.listens_for(Session, "before_commit")
 def _act_on_changes(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: act once, when the whole transaction commits
         return
@@ -66,9 +68,24 @@ def _act_on_changes(session: Session) -> None:
             order_placed(session, obj, obj.updated_at)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_changes(session: Session) -> None:
     session.info.pop(_NOTED, None)
+
+
+_HOOKS = (("before_flush", _note_changes), ("before_commit", _act_on_changes), ("after_rollback", _forget_changes))
+
+
+def install_hooks() -> None:
+    """Start cart recovery and win-back from cart and order changes in every session."""
+    for name, fn in _HOOKS:
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
+
+
+def remove_hooks() -> None:
+    for name, fn in _HOOKS:
+        if event.contains(Session, name, fn):
+            event.remove(Session, name, fn)
 
 
 class EngagementLoop:

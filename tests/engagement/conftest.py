@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import lifecycle.engagement  # noqa: F401 - registers the engagement handlers and hooks
+from lifecycle.engagement import install_hooks, remove_hooks
 from knowledge.catalog import Catalog, Product, Variant
 from knowledge.profile import DEMO_PROFILE, load_profile
 from lifecycle import catalog_picks, engagement_settings
@@ -35,11 +35,13 @@ CATALOG = Catalog({p.id: p for p in [
 
 @pytest.fixture(autouse=True)
 def engagement(request):
-    """Default engagement settings and the test catalog, reset after each test."""
+    """Engagement settings, hooks and the test catalog for one test, removed after it."""
     chosen = EngagementSettings(agent_webhook_url="", cart_code_percent=10)
     engagement_settings.use(chosen)
     catalog_picks.use(catalog_picks.Picks(CATALOG, load_profile(DEMO_PROFILE)))
+    install_hooks()
     yield chosen
+    remove_hooks()
     engagement_settings.use(None)
     catalog_picks.use(None)
 
