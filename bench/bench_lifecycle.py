@@ -53,7 +53,7 @@ def database(kind: str) -> Iterator[Optional[Database]]:
             yield db
             db.engine.dispose()
         return
-    schema = f"bench_{secrets.token_hex(4)}"
+    schema = f"bench_lifecycle_{secrets.token_hex(4)}"
     try:
         admin = create_engine(PG_URL)
         with admin.begin() as connection:
@@ -72,7 +72,12 @@ def database(kind: str) -> Iterator[Optional[Database]]:
         admin.dispose()
 
 
-def place(db: Database, first: int, count: int, now: datetime) -> None:
+def place(db: Database, first: int, count: int, now: datetime, per_transaction: int = 200) -> None:
+    for start in range(first, first + count, per_transaction):
+        _place_chunk(db, start, min(per_transaction, first + count - start), now)
+
+
+def _place_chunk(db: Database, first: int, count: int, now: datetime) -> None:
     with db.session.begin() as session:
         for n in range(first, first + count):
             orders.place(session, orders.NewOrder(
@@ -96,7 +101,7 @@ def dispatch_rate(db: Database, count: int) -> tuple[int, float]:
     return sent, time.perf_counter() - started
 
 
-def whole_lifecycle(db: Database, count: int, chunk: int = 2000) -> tuple[int, float]:
+def whole_lifecycle(db: Database, count: int, chunk: int = 500) -> tuple[int, float]:
     """Placed → confirmation sent → confirmed → booked → dispatch sent → picked / in transit /
     out for delivery (alert sent) → delivered (message sent, CSAT scheduled)."""
     clock = Clock(NOON_PKT)
