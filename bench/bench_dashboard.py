@@ -32,7 +32,7 @@ HISTORY = [
     "now() - interval '400 days' FROM generate_series(1, :customers) g",
     f"""INSERT INTO orders (ref, customer_id, items, amount, currency, payment_method, city, address, status,
         needs_call, placed_at, updated_at)
-      SELECT 'B-' || g, 1 + (g * 7919) % :customers,
+      SELECT 'B-' || g, 1 + (g::bigint * 7919) % :customers,
         json_build_array(json_build_object('name', ({PRODUCTS})[1 + g % 8], 'quantity', 1, 'price', '2490')),
         1000 + (g % 50) * 100, 'PKR',
         CASE WHEN r < 0.7 THEN 'cod' WHEN r < 0.88 THEN 'jazzcash' ELSE 'easypaisa' END,
@@ -69,7 +69,7 @@ HISTORY = [
         placed_at + k * interval '1 day'
       FROM (SELECT id, customer_id, placed_at, k, random() r FROM orders, generate_series(0, 1) k) m""",
     """INSERT INTO carts (ref, customer_id, items, total, status, created_at, updated_at, abandoned_at)
-      SELECT 'cart-' || g, 1 + (g * 104729) % :customers, '[]', 3990, 'abandoned', ts, ts, ts
+      SELECT 'cart-' || g, 1 + (g::bigint * 104729) % :customers, '[]', 3990, 'abandoned', ts, ts, ts
       FROM (SELECT g, now() - random() * interval '365 days' ts FROM generate_series(1, :orders / 10) g) c""",
     """INSERT INTO cart_recoveries (cart_id, customer_id, started_at, last_stage_sent, recovered_stage,
         recovered_order_id, recovered_revenue, recovered_at)
@@ -82,6 +82,9 @@ REQUESTED_INDEXES = {
     "orders": "placed_at", "shipments": "booked_at", "cancellations": "created_at", "outbox_messages": "created_at",
     "escalations": "created_at", "csat_responses": "at", "cart_recoveries": "started_at",
 }
+TABLES = ("customers", "orders", "cancellations", "shipments", "touchpoints", "csat_responses", "escalations",
+          "outbox_messages", "carts", "cart_recoveries")
+ANALYZE = f"ANALYZE {', '.join(TABLES)}"  # only ours: a bare ANALYZE would lock other schemas' tables too
 EXTRA = ["CREATE INDEX ix_cart_recoveries_recovered_at ON cart_recoveries (recovered_at)",
          "CREATE INDEX ix_touchpoints_kind_done ON touchpoints (kind, done_at)"]
 
@@ -119,7 +122,7 @@ def run() -> list[Table]:
         with db.engine.begin() as connection:
             for statement in HISTORY:
                 connection.execute(text(statement), {"orders": ORDERS, "customers": max(ORDERS // 3, 10)})
-            connection.execute(text("ANALYZE"))
+            connection.execute(text(ANALYZE))
         with db.engine.connect() as connection:
             for name in ("orders", "outbox_messages", "shipments", "cancellations", "touchpoints", "csat_responses",
                          "escalations", "cart_recoveries"):
@@ -131,6 +134,6 @@ def run() -> list[Table]:
                 connection.execute(text(f"CREATE INDEX ix_{name}_{column}_bench ON {name} ({column})"))
             for statement in EXTRA:
                 connection.execute(text(statement))
-            connection.execute(text("ANALYZE"))
+            connection.execute(text(ANALYZE))
         _time_pages(db, table, "+ requested indexes")
     return [table, sizes]
