@@ -88,7 +88,7 @@ class Stack:
         self.processes[name] = subprocess.Popen(
             self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
-    def wait_healthy(self, name: str, timeout: float = 600) -> None:
+    def wait_healthy(self, name: str, timeout: float = 900) -> None:
         """Waits for the health check; generous because Rasa loads slowly on a busy machine."""
         deadline = time.monotonic() + timeout
         while True:
