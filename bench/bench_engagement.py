@@ -45,7 +45,7 @@ def _population(db: Database, count: int, now: datetime) -> None:
             "INSERT INTO orders (id, ref, customer_id, items, amount, currency, payment_method, city, address, status, "
             "needs_call, placed_at, updated_at) SELECT n, 'B' || n, n, '[{\"name\": \"Lawn\", \"quantity\": 1}]', "
             "2500, 'PKR', 'cod', 'Lahore', 'x', 'delivered', false, "
-            ":now - make_interval(mins => (n * 7919) % 525600), :now FROM generate_series(1, :count) n"),
+            ":now - make_interval(mins => ((n::bigint * 7919) % 525600)::int), :now FROM generate_series(1, :count) n"),
             {"now": now, "count": count})
         connection.execute(text(
             "INSERT INTO winback_states (customer_id, last_order_at, last_order_id, stage, next_due_at) "
