@@ -17,11 +17,12 @@ def deliver(stack, ref: str, phone: str) -> int:
     """Order placed, confirmed by button, shipped and delivered; returns the messages so far."""
     stack.say(phone, "AoA")
     place(stack, ref, phone)
-    wait_out(stack, phone, 2)
     stack.say(phone, button={"id": f'/confirm_order{{"order_id":"{ref}"}}', "title": "Confirm karein"})
     event(stack, "shipment.booked", order_id=ref, courier="tcs", cn=f"TCS{ref[-4:]}", estimated_days="2")
     event(stack, "order.delivered", order_id=ref)
-    return len(wait_out(stack, phone, 6))
+    wait_for(lambda: any(f"order {ref} deliver ho gaya" in seen(m) for m in outbound(stack, phone)),
+             what=f"the delivered message for {ref}")
+    return len(outbound(stack, phone))
 
 
 def escalation_of(stack, phone: str):
