@@ -11,11 +11,15 @@ import logging
 import signal
 import sys
 
-from lifecycle import templates
+from lifecycle import engagement, engagement_settings, templates
 from lifecycle.service import Lifecycle
 
 
 async def _work(lifecycle: Lifecycle) -> None:
+    # The same touchpoints as the app server's in-process worker: CSAT, cart recovery and
+    # win-back register their handlers and start from cart and order changes.
+    engagement_settings.use(engagement_settings.EngagementSettings.from_env())
+    engagement.install_hooks()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

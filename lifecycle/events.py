@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lifecycle import carts, orders, payments, touchpoints
+from lifecycle.couriers.names import courier_key
 from lifecycle.models import SHIPMENT_STATES, ProcessedEvent, Shipment
 from lifecycle.phones import InvalidPhone, to_e164
 from lifecycle.settings import LifecycleSettings
@@ -215,7 +216,7 @@ def _order_cancelled(session, data: OrderCancelledData, now, settings):
 
 def _shipment_booked(session, data: ShipmentBookedData, now, settings):
     order = orders.find(session, data.order_id)
-    shipment = orders.book_shipment(session, order, data.courier.lower(), data.cn, now, data.estimated_days)
+    shipment = orders.book_shipment(session, order, courier_key(data.courier), data.cn, now, data.estimated_days)
     return {**_order_answer(order), "tracking_token": shipment.tracking_token}
 
 

@@ -104,3 +104,19 @@ def test_unknown_shipment_state_is_refused(db, clock, settings):
         shipment = session.get(Order, order_id).shipments[0]
         with pytest.raises(ValueError, match="shipment state must be one of"):
             orders.record_scan(session, shipment, "Lost", "lost", clock.now(), clock.now(), settings)
+
+
+def test_a_booked_shipment_keeps_one_courier_key_however_the_shop_spells_it(db, clock, settings):
+    """The poller finds a shipment by courier key: "M&P" must be stored as "mnp", not "m&p"."""
+    from lifecycle import events
+    from lifecycle.models import Shipment
+
+    order_id = _place(db, clock, settings)
+    with db.session.begin() as session:
+        ref = session.get(Order, order_id).ref
+        orders.confirm(session, session.get(Order, order_id), "customer", clock.now())
+        event = events.parse({"id": "evt-mnp-1", "type": "shipment.booked",
+                              "data": {"order_id": ref, "courier": "M&P", "cn": "MP123456"}})
+        events.apply(session, event, clock.now(), settings)
+    with db.session() as session:
+        assert session.scalar(select(Shipment.courier).where(Shipment.cn == "MP123456")) == "mnp"
