@@ -30,3 +30,15 @@ class ActionResolvePending(LifecycleAction):
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
         return replies.resolve_pending(turn, affirm=tracker.get_intent_of_latest_message() == "affirm")
+
+
+class ActionCatalogOrder(LifecycleAction):
+    """An order placed from the WhatsApp catalogue (the channel puts it in the message metadata)."""
+
+    def name(self) -> str:
+        return "action_catalog_order"
+
+    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        metadata = tracker.latest_message.get("metadata") or next(
+            (e.get("metadata") or {} for e in reversed(tracker.events) if e.get("event") == "user"), {})
+        return replies.catalog_order(turn, metadata.get("order"), metadata.get("wamid", ""))

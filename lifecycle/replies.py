@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from lifecycle import customers, orders, payments
+from lifecycle import carts, customers, orders, payments
 from lifecycle.handlers import courier_name, tracking_url
 from lifecycle.models import CANCEL_REASONS, Customer, Escalation, Order, PendingQuestion
 from lifecycle.settings import LifecycleSettings
@@ -279,6 +280,22 @@ def media_received(turn: Turn) -> Reply:
     if payments.awaited(turn.session, turn.customer) is not None:
         return Reply().add("utter_payment_screenshot_received")
     return Reply().add("utter_media_received")
+
+
+def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
+    """An order sent from the WhatsApp catalogue: kept as the customer's cart (by its wamid,
+    so a redelivery changes nothing) and acknowledged; the shop turns it into an order."""
+    items = []
+    for item in (order or {}).get("product_items") or []:
+        try:
+            items.append({"sku": str(item["product_retailer_id"]), "quantity": int(item.get("quantity", 1)),
+                          "price": str(Decimal(str(item.get("item_price", 0)))), "currency": item.get("currency")})
+        except (KeyError, ValueError, InvalidOperation):
+            continue  # an unreadable line is skipped; the rest of the order is kept
+    if items:
+        total = sum(Decimal(i["price"]) * i["quantity"] for i in items)
+        carts.upsert(turn.session, f"whatsapp-{wamid}", items, total, turn.now, phone=turn.phone)
+    return Reply().add("utter_order_received")
 
 
 def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) -> Reply:

@@ -205,3 +205,34 @@ def test_stop_and_start_typed_in_the_chat(db, clock, settings, turn):
         assert said(set_marketing(turn(session, "START"), False)) == [("utter_opted_in", {})]
     with db.session() as session:
         assert session.scalar(select(Customer.opted_out_at)) is None
+
+
+def test_a_catalogue_order_becomes_the_customers_cart_once(db, clock, settings, turn):
+    from lifecycle.models import Cart
+    from lifecycle.replies import catalog_order
+
+    order = {"catalog_id": "354160437058781", "text": "", "product_items": [
+        {"product_retailer_id": "LAWN-3PC-S", "quantity": 2, "item_price": 4500, "currency": "PKR"},
+        {"product_retailer_id": "KHUSSA-7", "quantity": 1, "item_price": "2250.50", "currency": "PKR"},
+        {"quantity": 1, "item_price": 99}]}  # no product id: skipped, the rest kept
+    for _ in range(2):  # a redelivered message must not add a second cart
+        with db.session.begin() as session:
+            reply = catalog_order(turn(session), order, "wamid.CAT1")
+    assert said(reply) == [("utter_order_received", {})]
+    with db.session() as session:
+        carts = session.scalars(select(Cart)).all()
+        assert len(carts) == 1
+        assert carts[0].total == 2 * 4500 + 2250.50  # 11250.50
+        assert [i["sku"] for i in carts[0].items] == ["LAWN-3PC-S", "KHUSSA-7"]
+        assert session.get(Customer, carts[0].customer_id).phone == PHONE
+
+
+def test_a_catalogue_order_without_readable_items_is_only_acknowledged(db, clock, settings, turn):
+    from lifecycle.models import Cart
+    from lifecycle.replies import catalog_order
+
+    with db.session.begin() as session:
+        reply = catalog_order(turn(session), {"product_items": []}, "wamid.CAT2")
+    assert said(reply) == [("utter_order_received", {})]
+    with db.session() as session:
+        assert session.scalars(select(Cart)).all() == []
