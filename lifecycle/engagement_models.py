@@ -44,7 +44,7 @@ class CartRecovery(Base):
 
     cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id"), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    started_at: Mapped[datetime]
+    started_at: Mapped[datetime] = mapped_column(index=True)
     last_stage_sent: Mapped[int] = mapped_column(default=0)  # 0 = nothing sent yet
     last_sent_at: Mapped[Optional[datetime]]
     stopped_reason: Mapped[Optional[str]] = mapped_column(String(100))  # why the remaining stages were dropped
@@ -52,7 +52,7 @@ class CartRecovery(Base):
     recovered_stage: Mapped[Optional[int]]  # the stage that preceded the purchase
     recovered_order_id: Mapped[Optional[int]] = mapped_column(ForeignKey("orders.id"))
     recovered_revenue: Mapped[Optional[Decimal]]
-    recovered_at: Mapped[Optional[datetime]]
+    recovered_at: Mapped[Optional[datetime]] = mapped_column(index=True)
 
 
 class CsatResponse(Base):

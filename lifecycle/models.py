@@ -119,7 +119,7 @@ class Order(Base):
     address: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(30))  # ORDER_STATUSES
     needs_call: Mapped[bool] = mapped_column(default=False)  # COD no answer, merchant calls instead
-    placed_at: Mapped[datetime]
+    placed_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
 
     customer: Mapped[Customer] = relationship(back_populates="orders")
@@ -168,7 +168,7 @@ class Cancellation(Base):
     source: Mapped[str] = mapped_column(String(30))  # customer | merchant | no_answer
     reason: Mapped[Optional[str]] = mapped_column(String(30), index=True)  # CANCEL_REASONS, once given
     free_text: Mapped[Optional[str]] = mapped_column(Text)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     reason_at: Mapped[Optional[datetime]]
 
 
@@ -184,7 +184,7 @@ class Shipment(Base):
     state: Mapped[str] = mapped_column(String(30), default="booked")  # SHIPMENT_STATES
     state_at: Mapped[datetime]  # time of the scan that set ``state``
     estimated_days: Mapped[Optional[str]] = mapped_column(String(10))  # "3" or "2-3"
-    booked_at: Mapped[datetime]
+    booked_at: Mapped[datetime] = mapped_column(index=True)
     last_polled_at: Mapped[Optional[datetime]]
 
     order: Mapped[Order] = relationship(back_populates="shipments")
@@ -208,7 +208,8 @@ class Touchpoint(Base):
     """One proactive step due at ``due_at``: scheduled → claimed → done | skipped | failed | cancelled."""
 
     __tablename__ = "touchpoints"
-    __table_args__ = (Index("ix_touchpoints_due", "state", "due_at"),)
+    __table_args__ = (Index("ix_touchpoints_due", "state", "due_at"),
+                      Index("ix_touchpoints_kind_done_at", "kind", "done_at"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -245,7 +246,7 @@ class OutboxMessage(Base):
     error_code: Mapped[Optional[int]]
     error_message: Mapped[Optional[str]] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     status_at: Mapped[Optional[datetime]]
     resent_as_id: Mapped[Optional[int]] = mapped_column(ForeignKey("outbox_messages.id"))
 
@@ -262,7 +263,7 @@ class Escalation(Base):
     note: Mapped[Optional[str]] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | taken | resolved
     assigned_to: Mapped[Optional[str]] = mapped_column(String(100))
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     sla_due_at: Mapped[Optional[datetime]]
     breached_at: Mapped[Optional[datetime]]
     resolved_at: Mapped[Optional[datetime]]
