@@ -18,11 +18,11 @@ from sanic.request import Request
 
 from bot import outgoing
 from bot.graph_client import GraphClient, SendResult
-from bot.hooks import TEMPLATE_FIELDS, LifecycleHooks
+from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
 from bot.settings import ChannelSettings
 from bot.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from bot.state import open_state
-from bot.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate, parse_webhook
+from bot.updates import InboundMessage, parse_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class WhatsAppInput(InputChannel):
             access_token=settings.access_token,
             rate_per_second=settings.rate_per_second,
         )
-        self.hooks = LifecycleHooks(settings.hooks_url, settings.internal_secret)
+        self.forwarder = HookForwarder(LifecycleHooks(settings.hooks_url, settings.internal_secret), self.state)
         self._queues: dict[str, asyncio.Queue] = {}
         self._background: set[asyncio.Task] = set()
 
@@ -138,6 +138,10 @@ class WhatsAppInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("whatsapp_webhook", __name__)
+
+        @bp.listener("after_server_start")
+        async def forward_hooks(app, loop):
+            self.forwarder.start()  # what a previous process queued but did not hand over
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request):
@@ -170,14 +174,19 @@ class WhatsAppInput(InputChannel):
                 # any non-2xx answer makes Meta redeliver the same body for days, and it
                 # will never become readable, so it is logged and acknowledged unprocessed.
                 logger.error("whatsapp webhook: skipped unreadable update: %s", problem)
+            # Statuses, opt-outs and template updates are kept on disk before the ack and
+            # handed to the lifecycle in the background, so an app-server outage loses none.
+            hooks = [body for body in map(update_hook, parsed.updates) if body]
+            try:
+                await self.state.queue_hooks(hooks)
+            except Exception:
+                logger.exception("whatsapp webhook: could not queue %d lifecycle events", len(hooks))
+                return response.json({"error": "could not keep the update, retry"}, status=503)
+            if hooks:
+                self.forwarder.start()
             queued = self._enqueue(
                 [u for u in parsed.updates if isinstance(u, InboundMessage)], on_new_message
             )
-            handed_over = await self._hand_over(parsed.updates)
-            if not handed_over:
-                # The lifecycle did not take a status/opt-out: let Meta redeliver the body
-                # (messages in it are deduplicated by wamid, so they are not answered twice).
-                return response.json({"error": "lifecycle hook unavailable, retry"}, status=503)
             return response.json({"status": "ok", "accepted": queued, "problems": parsed.problems})
 
         return bp
@@ -192,21 +201,6 @@ class WhatsAppInput(InputChannel):
                 self._spawn(self._drain(sender, queue, on_new_message))
             queue.put_nowait(message)
         return len(messages)
-
-    async def _hand_over(self, updates: list) -> bool:
-        """Statuses, preference changes and template updates go to the lifecycle before
-        the webhook is acknowledged; False when one of them could not be handed over."""
-        ok = True
-        for update in updates:
-            if isinstance(update, StatusUpdate):
-                ok &= await self.hooks.on_status(update)
-            elif isinstance(update, MarketingPreference):
-                ok &= await self.hooks.on_marketing_preference(update)
-            elif isinstance(update, OtherUpdate) and update.field in TEMPLATE_FIELDS:
-                ok &= await self.hooks.on_template_update(update)
-            elif isinstance(update, OtherUpdate):
-                logger.info("whatsapp webhook: %s update logged only", update.field)
-        return ok
 
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -229,7 +223,8 @@ class WhatsAppInput(InputChannel):
         if not await self.state.first_sighting(message.wamid):
             logger.info("whatsapp webhook: duplicate delivery of %s ignored", message.wamid)
             return
-        self._spawn(self.hooks.on_inbound(message))
+        await self.state.queue_hooks([inbound_hook(message)])
+        self.forwarder.start()
         if message.is_silent:
             return
         text, metadata = await self.to_rasa(message, sender)

@@ -1,11 +1,14 @@
-"""Durable channel state: seen ``wamid``s (dedupe) and the last numbered menu per customer.
+"""Durable channel state: seen ``wamid``s (dedupe), the last numbered menu per customer,
+and the queue of events waiting to be handed to the lifecycle.
 
-SQLite by default (one Rasa process); Redis (``SET NX`` with a TTL) when several Rasa
-replicas share the webhook.
+SQLite by default (one Rasa process); Redis (``SET NX`` with a TTL, a stream with a
+consumer group for the hook queue) when several Rasa replicas share the webhook.
 """
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -26,6 +29,10 @@ class SqliteChannelState:
         self._db.execute("CREATE TABLE IF NOT EXISTS seen_wamid (wamid TEXT PRIMARY KEY, seen_at REAL)")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS menu (recipient TEXT PRIMARY KEY, payloads TEXT, saved_at REAL)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS hook_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, "
+            "queued_at REAL NOT NULL)"
         )
 
     async def first_sighting(self, wamid: str) -> bool:
@@ -53,34 +60,117 @@ class SqliteChannelState:
         payloads = json.loads(row[0])
         return payloads[number - 1] if 1 <= number <= len(payloads) else None
 
+    async def queue_hooks(self, bodies: list[bytes]) -> None:
+        """Keep hook bodies on disk, all or none, before the webhook is acknowledged."""
+        if not bodies:
+            return
+        now = time.time()
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany("INSERT INTO hook_queue (body, queued_at) VALUES (?, ?)",
+                                 [(body, now) for body in bodies])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    async def claim_hooks(self, limit: int) -> list[tuple[str, bytes]]:
+        """The oldest queued bodies, as (key, body); they stay queued until ``hooks_done``."""
+        rows = self._db.execute("SELECT id, body FROM hook_queue ORDER BY id LIMIT ?", (limit,)).fetchall()
+        return [(str(key), bytes(body)) for key, body in rows]
+
+    async def hooks_done(self, keys: list[str]) -> None:
+        self._db.executemany("DELETE FROM hook_queue WHERE id = ?", [(int(k),) for k in keys])
+
+    async def queued_hooks(self) -> int:
+        return self._db.execute("SELECT count(*) FROM hook_queue").fetchone()[0]
+
+
+# A replica that died holding hook entries: another takes them over after this long.
+HOOK_CLAIM_IDLE_MS = 60_000
+
 
 class RedisChannelState:
-    """Keys ``sauda:wamid:<id>`` (SET NX, 7-day TTL) and ``sauda:menu:<recipient>``."""
+    """Keys ``<ns>:wamid:<id>`` (SET NX, 7-day TTL), ``<ns>:menu:<recipient>``, and the
+    stream ``<ns>:hooks`` read by the consumer group ``forwarders`` (one consumer per
+    replica; a dead replica's pending entries are claimed by the others)."""
 
-    def __init__(self, url: str) -> None:
+    GROUP = "forwarders"
+
+    def __init__(self, url: str, namespace: str = "sauda") -> None:
         import redis.asyncio as redis  # only needed for scale-out
 
         self._redis = redis.from_url(url)
+        self._ns = namespace
+        self._stream = f"{namespace}:hooks"
+        self._consumer = f"{socket.gethostname()}-{os.getpid()}"
+        self._group_ready = False
 
     async def first_sighting(self, wamid: str) -> bool:
-        return bool(await self._redis.set(f"sauda:wamid:{wamid}", 1, nx=True, ex=DEDUPE_TTL_SECONDS))
+        return bool(await self._redis.set(f"{self._ns}:wamid:{wamid}", 1, nx=True, ex=DEDUPE_TTL_SECONDS))
 
     async def save_menu(self, recipient: str, payloads: list[str]) -> None:
-        await self._redis.set(f"sauda:menu:{recipient}", json.dumps(payloads), ex=MENU_TTL_SECONDS)
+        await self._redis.set(f"{self._ns}:menu:{recipient}", json.dumps(payloads), ex=MENU_TTL_SECONDS)
 
     async def clear_menu(self, recipient: str) -> None:
-        await self._redis.delete(f"sauda:menu:{recipient}")
+        await self._redis.delete(f"{self._ns}:menu:{recipient}")
 
     async def menu_choice(self, recipient: str, number: int) -> Optional[str]:
-        raw = await self._redis.get(f"sauda:menu:{recipient}")
+        raw = await self._redis.get(f"{self._ns}:menu:{recipient}")
         payloads = json.loads(raw) if raw else []
         return payloads[number - 1] if 1 <= number <= len(payloads) else None
 
+    async def queue_hooks(self, bodies: list[bytes]) -> None:
+        if not bodies:
+            return
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for body in bodies:
+                pipe.xadd(self._stream, {"body": body})
+            await pipe.execute()
 
-def open_state(url: str):
-    """``sqlite:///path`` or ``redis://host:port/db``."""
+    async def _ensure_group(self) -> None:
+        if self._group_ready:
+            return
+        from redis.exceptions import ResponseError
+
+        try:
+            await self._redis.xgroup_create(self._stream, self.GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._group_ready = True
+
+    async def claim_hooks(self, limit: int) -> list[tuple[str, bytes]]:
+        await self._ensure_group()
+        # Ours first (unacknowledged after a failed post), then a dead replica's, then new.
+        mine = await self._redis.xreadgroup(self.GROUP, self._consumer, {self._stream: "0"}, count=limit)
+        entries = list(mine[0][1]) if mine else []
+        if len(entries) < limit:
+            _, taken, *_ = await self._redis.xautoclaim(
+                self._stream, self.GROUP, self._consumer, HOOK_CLAIM_IDLE_MS, "0-0", count=limit - len(entries))
+            entries += taken
+        if len(entries) < limit:
+            new = await self._redis.xreadgroup(self.GROUP, self._consumer, {self._stream: ">"},
+                                               count=limit - len(entries))
+            entries += new[0][1] if new else []
+        unique = {key: fields for key, fields in entries if fields}  # autoclaim may return ours again
+        return [(key.decode(), fields[b"body"]) for key, fields in unique.items()]
+
+    async def hooks_done(self, keys: list[str]) -> None:
+        if keys:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.xack(self._stream, self.GROUP, *keys)
+                pipe.xdel(self._stream, *keys)
+                await pipe.execute()
+
+    async def queued_hooks(self) -> int:
+        return await self._redis.xlen(self._stream)
+
+
+def open_state(url: str, namespace: str = "sauda"):
+    """``sqlite:///path`` or ``redis://host:port/db`` (keys under ``namespace``)."""
     if url.startswith("redis://") or url.startswith("rediss://"):
-        return RedisChannelState(url)
+        return RedisChannelState(url, namespace)
     if url.startswith("sqlite:///"):
         return SqliteChannelState(url[len("sqlite:///"):])
     raise ValueError(f"WHATSAPP_STATE_URL: expected sqlite:///path or redis://..., got {url!r}")
