@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lifecycle.models import Customer, OptOutChange, PendingQuestion
@@ -63,17 +65,22 @@ def ask(session: Session, customer: Customer, kind: str, order_id: Optional[int]
 
 
 def ask_many(session: Session, asks: dict[int, tuple[str, Optional[int]]], now: datetime) -> None:
-    """``ask`` for many customers at once (customer id → (kind, order id)), in two statements."""
+    """``ask`` for many customers at once (customer id → (kind, order id)): one upsert."""
     if not asks:
         return
-    existing = {p.customer_id: p for p in session.scalars(
-        select(PendingQuestion).where(PendingQuestion.customer_id.in_(list(asks))))}
-    for customer_id, (kind, order_id) in asks.items():
-        pending = existing.get(customer_id)
-        if pending is None:
-            session.add(PendingQuestion(customer_id=customer_id, kind=kind, order_id=order_id, data={}, asked_at=now))
-        else:
-            pending.kind, pending.order_id, pending.data, pending.asked_at = kind, order_id, {}, now
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    statement = insert(PendingQuestion)
+    statement = statement.on_conflict_do_update(index_elements=["customer_id"], set_={
+        "kind": statement.excluded.kind, "order_id": statement.excluded.order_id,
+        "data": statement.excluded.data, "asked_at": statement.excluded.asked_at})
+    session.flush()  # a PendingQuestion added through the ORM must not collide with the upsert
+    session.connection().execute(statement, [
+        {"customer_id": customer_id, "kind": kind, "order_id": order_id, "data": {}, "asked_at": now}
+        for customer_id, (kind, order_id) in asks.items()])
+    for pending_row in session.identity_map.values():
+        if isinstance(pending_row, PendingQuestion) and pending_row.customer_id in asks:
+            session.expire(pending_row)  # loaded before the upsert: read again when next used
 
 
 def pending(session: Session, customer: Customer) -> Optional[PendingQuestion]:

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Optional, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot.graph_client import SendResult
@@ -31,20 +31,27 @@ class Sender(Protocol):
     async def send(self, payload: dict) -> SendResult: ...
 
 
-def queue(session: Session, touchpoint: Optional[Touchpoint], customer: Customer, rendered: Rendered,
-          now: datetime) -> OutboxMessage:
-    """The outbox row for this touchpoint: an unsent one left by a crashed worker is reused."""
-    if touchpoint is not None and touchpoint.attempts > 1:  # an earlier claim may have queued it
-        existing = session.scalar(select(OutboxMessage).where(
-            OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued",
-            OutboxMessage.mode == rendered.mode))
-        if existing is not None:
-            return existing
-    message = OutboxMessage(touchpoint_id=touchpoint.id if touchpoint else None, customer_id=customer.id,
-                            template=rendered.name, category=rendered.category, mode=rendered.mode,
-                            payload=rendered.payload, text=rendered.text, created_at=now)
-    session.add(message)
-    return message
+def unsent_row(session: Session, touchpoint: Optional[Touchpoint], mode: str) -> Optional[int]:
+    """The id of an unsent outbox row an earlier, crashed claim of ``touchpoint`` queued, if any."""
+    if touchpoint is None or touchpoint.attempts <= 1:
+        return None
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued", OutboxMessage.mode == mode))
+
+
+def row_values(touchpoint: Optional[Touchpoint], customer: Customer, rendered: Rendered, now: datetime) -> dict:
+    """The column values of a new outbox row, for ``queue_rows``."""
+    return dict(touchpoint_id=touchpoint.id if touchpoint else None, customer_id=customer.id,
+                template=rendered.name, category=rendered.category, mode=rendered.mode, payload=rendered.payload,
+                text=rendered.text, status="queued", attempts=0, created_at=now)
+
+
+def queue_rows(session: Session, rows: list[dict]) -> list[int]:
+    """Insert outbox rows in one statement; their ids in the order given."""
+    if not rows:
+        return []
+    inserted = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
+    return list(inserted)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Optional
 
 import httpx
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lifecycle import customers, outbox, policy, signing
@@ -61,7 +61,7 @@ class Job:
     payload: Optional[dict[str, Any]] = None
     webhook: Optional[dict[str, Any]] = None
     tracker: Optional[tuple[str, str, list, dict]] = None  # sender id, text, buttons, metadata
-    row: Optional[OutboxMessage] = None  # until the row has its id
+    new_row: Optional[dict[str, Any]] = None  # outbox row values, until it is inserted
 
 
 class Worker:
@@ -152,9 +152,9 @@ class Worker:
                     jobs.append(job)
         customers.ask_many(session, asks, now)
         session.flush()
-        for job in jobs:
-            if job.row is not None:
-                job.outbox_id, job.row = job.row.id, None
+        fresh = [job for job in jobs if job.new_row is not None]
+        for job, outbox_id in zip(fresh, outbox.queue_rows(session, [job.new_row for job in fresh])):
+            job.outbox_id, job.new_row = outbox_id, None
         return jobs
 
     def _plan_one(self, session: Session, touchpoint: Touchpoint, customer: Optional[Customer],
@@ -180,12 +180,13 @@ class Worker:
             return None
         rendered = self.templates.render(plan.message, customer.wa_id, customer.language, plan.variables,
                                          verdict.in_window)
-        row = outbox.queue(session, touchpoint, customer, rendered, now)
+        reused = outbox.unsent_row(session, touchpoint, rendered.mode)
         if plan.ask:
             asks[customer.id] = (plan.ask, order.id if order else None)
         metadata = {"touchpoint": touchpoint.kind, "key": touchpoint.key, "template": rendered.name,
                     "mode": rendered.mode}
-        return Job(touchpoint.id, payload=rendered.payload, row=row,
+        return Job(touchpoint.id, payload=rendered.payload, outbox_id=reused,
+                   new_row=None if reused else outbox.row_values(touchpoint, customer, rendered, now),
                    tracker=(customer.phone, rendered.text, list(rendered.buttons), metadata))
 
     # -- perform ------------------------------------------------------------------------
@@ -213,14 +214,34 @@ class Worker:
 
     # -- record -------------------------------------------------------------------------
     def _record(self, session: Session, jobs: list[Job], results: list, now: datetime) -> None:
-        touchpoint_map = {t.id: t for t in session.scalars(
-            select(Touchpoint).where(Touchpoint.id.in_([j.touchpoint_id for j in jobs])))}
-        messages = {m.id: m for m in session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_([j.outbox_id for j in jobs if j.outbox_id])))}
+        """Store send results. Accepted sends (nearly all) are two set-based UPDATEs; the rest
+        go through ``_record_other`` one by one."""
+        ours = set(session.scalars(select(Touchpoint.id).where(
+            Touchpoint.id.in_([j.touchpoint_id for j in jobs]), Touchpoint.state == "claimed",
+            Touchpoint.claimed_by == self.name)))  # a lease that ran out was taken over by another worker
+        accepted, other = [], []
         for job, result in zip(jobs, results):
+            if job.touchpoint_id in ours:
+                (accepted if job.webhook is None and result.ok else other).append((job, result))
+        if accepted:
+            session.execute(update(Touchpoint).where(Touchpoint.id.in_([j.touchpoint_id for j, _ in accepted]))
+                            .values(state="done", result="sent", done_at=now, lease_until=None),
+                            execution_options={"synchronize_session": False})
+            session.connection().execute(
+                update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
+                    wamid=bindparam("sent_wamid"), status="accepted", status_at=now, error_code=None,
+                    error_message=None, attempts=OutboxMessage.attempts + 1),
+                [{"message_id": job.outbox_id, "sent_wamid": result.wamid} for job, result in accepted])
+        if other:
+            self._record_other(session, other, now)
+
+    def _record_other(self, session: Session, done: list[tuple[Job, Any]], now: datetime) -> None:
+        touchpoint_map = {t.id: t for t in session.scalars(
+            select(Touchpoint).where(Touchpoint.id.in_([j.touchpoint_id for j, _ in done])))}
+        messages = {m.id: m for m in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_([j.outbox_id for j, _ in done if j.outbox_id])))}
+        for job, result in done:
             touchpoint = touchpoint_map[job.touchpoint_id]
-            if touchpoint.state != "claimed" or touchpoint.claimed_by != self.name:
-                continue  # our lease ran out and another worker took it over
             if job.webhook is not None:
                 transient = result.status_code is None or result.status_code >= 500 or result.status_code == 429
                 outcome = "sent" if result.ok else "retry" if transient and touchpoint.attempts < 8 else "failed"
