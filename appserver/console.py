@@ -104,21 +104,37 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @bp.get("/payments")
     @require(auth, "agent")
     async def payments_page(request: Request):
+        """Transaction IDs waiting for a person; JSON (with the CSRF token for POSTs) for API clients."""
         with lifecycle.db.session() as session:
             waiting = [(o.ref, p.method, orders.format_amount(p.amount), p.transaction_id, p.raw_text, p.submitted_at)
                        for o, p in payments.pending_verification(session)]
+        if _wants_json(request):
+            keys = ("order_id", "method", "amount", "transaction_id", "customer_wrote", "submitted_at")
+            return response.json({"waiting": [dict(zip(keys, row)) for row in waiting],
+                                  "csrf": auth.csrf_token(request)}, default=str)
         return response.html(page(request, auth, "console_payments.html", "/console/payments", waiting=waiting,
                                   error=request.args.get("error", "")))
 
     @bp.post("/payments/<ref>/<verb:verify|reject>")
     @require(auth, "agent")
     async def decide(request: Request, ref: str, verb: str):
+        """The page's buttons, or an API call (session cookie + ``X-CSRF-Token``) answered in JSON."""
         decide_payment = payments.verify if verb == "verify" else payments.reject
         try:
             with lifecycle.db.session.begin() as session:
-                decide_payment(session, orders.find(session, ref), request.ctx.user.name, lifecycle.now())
-        except (orders.OrderNotFound, orders.TransitionError) as exc:
+                order = orders.find(session, ref)
+                payment = decide_payment(session, order, request.ctx.user.name, lifecycle.now())
+                answer = {"order_id": order.ref, "order_status": order.status, "payment_status": payment.status}
+        except orders.OrderNotFound as exc:
+            if _wants_json(request):
+                return response.json({"error": "unknown order", "order_id": exc.ref}, status=404)
             return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
+        except orders.TransitionError as exc:
+            if _wants_json(request):
+                return response.json({"error": str(exc)}, status=409)
+            return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
+        if _wants_json(request):
+            return response.json(answer)
         return response.redirect("/console/payments", status=303)
 
     @bp.listener("after_server_stop")
@@ -155,3 +171,7 @@ def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
 
     app.after_server_start(start)
     app.before_server_stop(stop)
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")

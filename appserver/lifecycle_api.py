@@ -1,11 +1,10 @@
-"""The lifecycle's HTTP side: the shop's signed events, Shopify order webhooks, the dev clock,
-and the payment verification page."""
+"""The lifecycle's HTTP side: the shop's signed events, Shopify order webhooks and the dev
+clock. People verify payments in the console (appserver/console.py), behind the login."""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import html
 import json
 import logging
 import time
@@ -13,7 +12,7 @@ import time
 import httpx
 from sanic import Blueprint, Request, response
 
-from lifecycle import events, orders, payments, signing
+from lifecycle import events, signing
 from lifecycle.service import Lifecycle
 
 logger = logging.getLogger(__name__)
@@ -88,69 +87,6 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
         except httpx.HTTPError:
             pass
         return response.json({"now": now.isoformat(), "simulator": simulator})
-
-    def admin(request: Request):
-        """HTTP basic auth against SAUDA_ADMIN_PASSWORD; the user name is recorded as the verifier."""
-        header = request.headers.get("Authorization", "")
-        if settings.admin_password and header.startswith("Basic "):
-            try:
-                user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-            except (ValueError, UnicodeDecodeError):
-                user, password = "", ""
-            if user and hmac.compare_digest(password.encode(), settings.admin_password.encode()):
-                return user
-        return None
-
-    def challenge():
-        return response.text("login required", status=401, headers={"WWW-Authenticate": 'Basic realm="Sauda"'})
-
-    def csrf_token(user: str) -> str:
-        return hmac.new(settings.admin_password.encode(), f"csrf:{user}".encode(), hashlib.sha256).hexdigest()
-
-    @bp.get("/payments")
-    async def payments_page(request: Request):
-        """Transaction IDs waiting for a person: check the wallet, then approve or reject."""
-        user = admin(request)
-        if user is None:
-            return challenge()
-        with lifecycle.db.session() as session:
-            waiting = payments.pending_verification(session)
-            rows = "".join(
-                f"<tr><td>{html.escape(o.ref)}</td><td>{html.escape(p.method)}</td>"
-                f"<td>{orders.format_amount(o.amount)}</td><td>{html.escape(p.transaction_id or '')}</td>"
-                f"<td>{html.escape(p.raw_text or '')}</td><td>{p.submitted_at:%Y-%m-%d %H:%M}</td><td>"
-                + "".join(f"<form method=post action='/lifecycle/payments/{html.escape(o.ref)}/{verb}' "
-                          f"style=display:inline><input type=hidden name=csrf value='{csrf_token(user)}'>"
-                          f"<button>{verb}</button></form>" for verb in ("verify", "reject"))
-                + "</td></tr>" for o, p in waiting)
-        page = ("<!doctype html><meta charset=utf-8><title>Payments to verify</title>"
-                "<h1>Payments to verify</h1><table border=1 cellpadding=4><tr><th>Order</th><th>Wallet</th>"
-                f"<th>Amount (Rs.)</th><th>Transaction ID</th><th>Customer wrote</th><th>Received</th><th></th></tr>"
-                f"{rows or '<tr><td colspan=7>Nothing to verify.</td></tr>'}</table>")
-        return response.html(page)
-
-    @bp.post("/payments/<ref>/<verb:verify|reject>")
-    async def decide_payment(request: Request, ref: str, verb: str):
-        """Approve or reject a transaction ID (the page's buttons, or an API call with basic auth)."""
-        user = admin(request)
-        if user is None:
-            return challenge()
-        form_token = (request.form or {}).get("csrf") if request.form else None
-        if form_token is not None and not hmac.compare_digest(form_token, csrf_token(user)):
-            return response.json({"error": "bad form token"}, status=403)
-        try:
-            with lifecycle.db.session.begin() as session:
-                order = orders.find(session, ref)
-                decide = payments.verify if verb == "verify" else payments.reject
-                payment = decide(session, order, user, lifecycle.now())
-                answer = {"order_id": order.ref, "order_status": order.status, "payment_status": payment.status}
-        except orders.OrderNotFound as exc:
-            return response.json({"error": "unknown order", "order_id": exc.ref}, status=404)
-        except orders.TransitionError as exc:
-            return response.json({"error": str(exc)}, status=409)
-        if form_token is not None:
-            return response.redirect("/lifecycle/payments", status=303)
-        return response.json(answer)
 
     return bp
 

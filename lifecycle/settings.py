@@ -1,10 +1,16 @@
-"""Lifecycle settings, read once from the environment (every name is in .env.example)."""
+"""Lifecycle settings, read once from the environment (every name is in .env.example).
+
+The store's name and wallet accounts come from the store profile the merchant edits
+(knowledge/profile.py), so that answers, payment instructions and the tracking page name
+the same store; ``SAUDA_STORE_NAME`` and ``SAUDA_<WALLET>_ACCOUNT/_TITLE`` override it.
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from datetime import time
-from typing import Optional
+from pathlib import Path
+from typing import Any, Optional
 
 
 def _hours(env: dict, name: str, default: float) -> float:
@@ -28,7 +34,6 @@ class LifecycleSettings:
     events_secret: str = ""  # SAUDA_EVENTS_SECRET: the shop signs its events with it
     events_max_skew: int = 300  # seconds an event's timestamp may differ from now (replays)
     shopify_secret: str = ""  # SAUDA_SHOPIFY_SECRET: Shopify's webhook signing secret (else the events secret)
-    admin_password: str = ""  # SAUDA_ADMIN_PASSWORD: the payment verification page (basic auth)
     dev_mode: bool = False  # SAUDA_DEV_MODE=1: the clock endpoint is open (with the events secret)
     public_url: str = "http://127.0.0.1:5055"  # tracking links: {public_url}/track/{token}
     rasa_url: str = ""  # SAUDA_RASA_URL: proactive messages are recorded in the Rasa tracker
@@ -68,17 +73,19 @@ class LifecycleSettings:
         action = env.get("SAUDA_COD_NO_ANSWER_ACTION", "cancel")
         if action not in ("cancel", "call"):
             raise SystemExit(f"SAUDA_COD_NO_ANSWER_ACTION must be cancel or call, not {action!r}")
-        accounts = {
-            method: PaymentAccount(env.get(f"SAUDA_{method.upper()}_ACCOUNT", ""),
-                                   env.get(f"SAUDA_{method.upper()}_TITLE", env.get("SAUDA_STORE_NAME", "")))
-            for method in ("jazzcash", "easypaisa")
-        }
+        profile = _store_profile(env)
+        store_name = env.get("SAUDA_STORE_NAME") or (profile.store_name if profile else "Sauda Demo Store")
+        accounts = {}
+        for method in ("jazzcash", "easypaisa"):
+            wallet = getattr(profile, method, None) if profile else None
+            accounts[method] = PaymentAccount(
+                env.get(f"SAUDA_{method.upper()}_ACCOUNT") or (wallet.number if wallet else ""),
+                env.get(f"SAUDA_{method.upper()}_TITLE") or (wallet.account_title if wallet else store_name))
         return cls(
-            store_name=env.get("SAUDA_STORE_NAME", "Sauda Demo Store"),
+            store_name=store_name,
             events_secret=env.get("SAUDA_EVENTS_SECRET", ""),
             events_max_skew=int(env.get("SAUDA_EVENTS_MAX_SKEW", 300)),
             shopify_secret=env.get("SAUDA_SHOPIFY_SECRET", ""),
-            admin_password=env.get("SAUDA_ADMIN_PASSWORD", ""),
             dev_mode=env.get("SAUDA_DEV_MODE", "") in ("1", "true", "yes"),
             public_url=env.get("SAUDA_PUBLIC_URL", f"http://127.0.0.1:{env.get('SAUDA_APP_PORT', '5055')}"),
             rasa_url=env.get("SAUDA_RASA_URL", ""),
@@ -108,3 +115,15 @@ class LifecycleSettings:
             worker_poll=float(env.get("SAUDA_WORKER_POLL_S", 1.0)),
             worker_lease=float(env.get("SAUDA_WORKER_LEASE_S", 120)),
         )
+
+
+def _store_profile(env) -> Optional[Any]:
+    """The store profile the app server answers from (an invalid one stops the start, with its errors)."""
+    from knowledge.profile import ProfileInvalid, load_profile, profile_path
+
+    path = Path(env["SAUDA_STORE_PROFILE"]) if env.get("SAUDA_STORE_PROFILE") else profile_path(
+        Path(env.get("SAUDA_DATA_DIR", ".sauda")))
+    try:
+        return load_profile(path)
+    except ProfileInvalid as exc:
+        raise SystemExit(f"store profile: {exc}") from None

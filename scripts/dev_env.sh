@@ -19,7 +19,6 @@ add_secret SAUDA_INTERNAL_SECRET "$(token hex 32)"
 add_secret RASA_AUTH_TOKEN "$(token urlsafe 32)"
 add_secret SAUDA_SESSION_SECRET "$(token hex 32)"
 add_secret SAUDA_EVENTS_SECRET "$(token hex 32)"
-add_secret SAUDA_ADMIN_PASSWORD "$(token urlsafe 12)"
 add_secret SAUDA_USERS "merchant:merchant:$(token urlsafe 9),agent:agent:$(token urlsafe 9)"
 while IFS= read -r line; do
   name=${line%%=*}

@@ -10,9 +10,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import httpx
 
@@ -126,6 +127,15 @@ class Stack:
                 proc.kill()
 
 
+@contextmanager
+def logged_in(base_url: str, name: str, password: str) -> Iterator[httpx.Client]:
+    """An API client holding a console session (the cookie the login form sets)."""
+    with httpx.Client(base_url=base_url, headers={"Accept": "application/json"}, timeout=10) as client:
+        answer = client.post("/login", data={"username": name, "password": password, "next": "/"})
+        assert answer.status_code in (302, 303), f"login as {name} failed: {answer.status_code}"
+        yield client
+
+
 def message_text(record: dict) -> str:
     """The readable text of a recorded outbound message."""
     message = record.get("message") or {}
@@ -164,7 +174,6 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
         "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
         "SAUDA_RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "SAUDA_EVENTS_SECRET": secrets.token_hex(32),
-        "SAUDA_ADMIN_PASSWORD": secrets.token_urlsafe(12),
         "SAUDA_DEV_MODE": "1",
         "SAUDA_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
         "SAUDA_JAZZCASH_ACCOUNT": "03001112222",

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from lifecycle import signing
 from lifecycle.db import Database
-from lifecycle.models import Order, Touchpoint
-from tests.stack import message_text
+from lifecycle.models import Order, OutboxMessage, Touchpoint
+from tests.stack import AGENT_PASSWORD, logged_in, message_text
 
 
 
@@ -158,13 +158,16 @@ def test_jazzcash_instructions_transaction_id_and_verification(stack):
     payment = order_row(stack, "SD-E2E4").payments[0]
     assert (payment.status, payment.transaction_id, payment.raw_text) == (
         "submitted", "01234567890", "TID 01234567890 payment kar di hai")
-    verified = httpx.post(f"{stack.app_url}/lifecycle/payments/SD-E2E4/verify",
-                          auth=("ayesha", stack.env["SAUDA_ADMIN_PASSWORD"]))
+    with logged_in(stack.app_url, "agent", AGENT_PASSWORD) as agent:
+        waiting = agent.get("/console/payments").json()
+        assert {"order_id": "SD-E2E4", "transaction_id": "01234567890"}.items() <= next(
+            w for w in waiting["waiting"] if w["order_id"] == "SD-E2E4").items()
+        verified = agent.post("/console/payments/SD-E2E4/verify", headers={"X-CSRF-Token": waiting["csrf"]})
     assert verified.json()["order_status"] == "confirmed"
     received = wait_out(stack, phone, before + 3)[-1]
     assert seen(received) == ("Order SD-E2E4 ki Rs. 2,500 payment mil gayi hai aur order confirm ho gaya hai. "
                               "Shukriya!")
-    assert order_row(stack, "SD-E2E4").payments[0].verified_by == "ayesha"
+    assert order_row(stack, "SD-E2E4").payments[0].verified_by == "agent"
 
 
 def test_dispatch_out_for_delivery_and_delivered(stack):
@@ -206,3 +209,32 @@ def test_graph_api_errors_for_a_while_then_everything_is_delivered(stack):
         [message] = wait_out(stack, phone, 1, timeout=20)
         assert message["message"]["name"] == "sauda_cod_confirmation"
     httpx.delete(f"{stack.sim_url}/sim/faults")
+
+
+def test_a_session_message_failed_by_webhook_131047_is_resent_as_the_template(stack):
+    """Meta accepts a session message and fails it later by status webhook (131047: the 24 h
+    window had closed after all): the lifecycle resends the approved template."""
+    phone = "+923004440011"
+    stack.say(phone, "AoA")
+    before = len(outbound(stack, phone))
+    httpx.post(f"{stack.sim_url}/sim/faults", json={"code": 131047, "via_webhook": True}).raise_for_status()
+    try:
+        place(stack, "SD-E2E131047", phone)
+        session_try, template = wait_out(stack, phone, before + 2, timeout=30)[before:]
+    finally:
+        httpx.delete(f"{stack.sim_url}/sim/faults")
+    assert session_try["type"] == "interactive" and "SD-E2E131047" in seen(session_try)
+    assert (template["type"], template["message"]["name"]) == ("template", "sauda_cod_confirmation")
+    assert "SD-E2E131047" in seen(template)
+    assert ("Confirm karein", '/confirm_order{"order_id":"SD-E2E131047"}') in buttons(template)
+    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
+    try:
+        with db.session() as session:
+            rows = session.execute(select(OutboxMessage.mode, OutboxMessage.status, OutboxMessage.error_code)
+                                   .join(Touchpoint, Touchpoint.id == OutboxMessage.touchpoint_id)
+                                   .where(Touchpoint.key.like("%SD-E2E131047%"), Touchpoint.kind == "cod_confirmation")
+                                   .order_by(OutboxMessage.id)).all()
+    finally:
+        db.engine.dispose()
+    assert [tuple(r) for r in rows][:2] == [("session", "failed", 131047), ("template", rows[1][1], None)]
+    assert rows[1][1] in ("accepted", "sent", "delivered", "read")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from lifecycle import signing
 from lifecycle.db import Database
 from lifecycle.models import Order, Touchpoint
-from tests.stack import APP_PYTHON, ROOT, free_port
+from tests.stack import APP_PYTHON, ROOT, free_port, logged_in
 
 SECRET = secrets.token_hex(16)
 
@@ -28,7 +28,7 @@ def app_server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SAUDA_DATA_DIR": str(data_dir), "SAUDA_APP_PORT": str(port),
            "SAUDA_INTERNAL_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": SECRET,
-           "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_WORKER": "off", "SAUDA_ADMIN_PASSWORD": "pw",
+           "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_WORKER": "off", "SAUDA_USERS": "ali:agent:ali-password-1",
            "HF_HUB_OFFLINE": "1"}
     env.pop("DATABASE_URL", None)
     log = open(data_dir / "app.log", "wb")
@@ -165,15 +165,22 @@ def test_shopify_order_webhook_is_accepted_in_shopifys_own_shape_and_signature(a
     assert forged.status_code == 401
 
 
-def test_payment_page_needs_a_login_and_verifies(app_server):
+def test_payment_verification_needs_an_agent_login_and_the_csrf_token(app_server):
     url, _ = app_server
     post(url, placed("SD-2007", payment_method="easypaisa"))
-    assert httpx.get(f"{url}/lifecycle/payments").status_code == 401
-    assert httpx.get(f"{url}/lifecycle/payments", auth=("ali", "wrong")).status_code == 401
-    page = httpx.get(f"{url}/lifecycle/payments", auth=("ali", "pw"))
-    assert page.status_code == 200 and "Nothing to verify" in page.text
-    refused = httpx.post(f"{url}/lifecycle/payments/SD-2007/verify", auth=("ali", "wrong"))
-    assert refused.status_code == 401
-    ok = httpx.post(f"{url}/lifecycle/payments/SD-2007/verify", auth=("ali", "pw"))
-    assert ok.json() == {"order_id": "SD-2007", "order_status": "confirmed", "payment_status": "verified"}
-    assert httpx.post(f"{url}/lifecycle/payments/SD-0000/verify", auth=("ali", "pw")).status_code == 404
+    anonymous = httpx.get(f"{url}/console/payments", headers={"Accept": "application/json"})
+    assert anonymous.status_code == 401
+    assert httpx.post(f"{url}/console/payments/SD-2007/verify").status_code == 401
+    with pytest.raises(AssertionError), logged_in(url, "ali", "wrong-password"):
+        pass
+    with logged_in(url, "ali", "ali-password-1") as agent:
+        csrf = agent.get("/console/payments").json()["csrf"]
+        assert agent.post("/console/payments/SD-2007/verify").status_code == 403  # no CSRF token
+        ok = agent.post("/console/payments/SD-2007/verify", headers={"X-CSRF-Token": csrf})
+        assert ok.json() == {"order_id": "SD-2007", "order_status": "confirmed", "payment_status": "verified"}
+        again = agent.post("/console/payments/SD-2007/verify", headers={"X-CSRF-Token": csrf})
+        assert again.json() == ok.json()  # a double click changes nothing
+        rejected_late = agent.post("/console/payments/SD-2007/reject", headers={"X-CSRF-Token": csrf})
+        assert rejected_late.status_code == 409
+        unknown = agent.post("/console/payments/SD-0000/verify", headers={"X-CSRF-Token": csrf})
+        assert unknown.status_code == 404 and unknown.json()["order_id"] == "SD-0000"
