@@ -129,8 +129,10 @@ def test_statuses_taken_during_an_app_outage_reach_the_lifecycle_after_a_rasa_re
     finally:
         stack.launch("app")
         stack.wait_healthy("app")
-    [event] = hook_events(stack, "status", lambda d: d["wamid"] == wamid, timeout=40)
-    assert event["status"] == "delivered"
+    # At least once: a post cut off while the app server was starting may be repeated,
+    # which the lifecycle absorbs (statuses are idempotent by wamid and rank).
+    handed_over = hook_events(stack, "status", lambda d: d["wamid"] == wamid, timeout=40)
+    assert handed_over and {e["status"] for e in handed_over} == {"delivered"}
 
 
 # Last: reloading the model takes Rasa a while.
