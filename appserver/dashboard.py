@@ -1,7 +1,8 @@
 """Merchant dashboard: the overview and cancellation pages, each chart with its table and CSV.
 
-Numbers come from lifecycle.analytics (one definition each); this module only picks a
-period from the query string, draws charts and formats cells.
+Numbers come from lifecycle.analytics (one definition each; closed days from the daily
+summary, read in one snapshot with the live days); this module only picks a period from the
+query string, draws charts and formats cells.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from appserver.auth import Auth, require
 from appserver.pages import page
 from lifecycle.analytics.metrics import BREAKDOWNS, REASONS, Breakdown, Report
 from lifecycle.analytics.period import STORE_ZONE, Period
+from lifecycle.analytics.summary import snapshot
 from lifecycle.db import Database
 
 OVERVIEW = ("orders_trend", "order_funnel", "cod_outcomes", "rto_by_city", "rto_by_courier", "cart_recovery",
@@ -145,7 +147,7 @@ def dashboard_blueprint(auth: Auth, db: Database, now: Callable[[], datetime]) -
         return now().astimezone(STORE_ZONE).date()
 
     def in_session(content: Callable[[Session, Period], dict], period: Period) -> dict:
-        with db.session() as session:
+        with snapshot(db) as session:
             return content(session, period)
 
     async def render(request: Request, template: str, active: str,
@@ -174,7 +176,7 @@ def dashboard_blueprint(auth: Auth, db: Database, now: Callable[[], datetime]) -
         period, _ = parse_period(request.args, today())
 
         def build() -> str:
-            with db.session() as session:
+            with snapshot(db) as session:
                 return breakdown_csv(Report(session, period)[key])
 
         body = await asyncio.to_thread(build)

@@ -1,7 +1,9 @@
-"""``python -m lifecycle worker | migrate | check-templates``.
+"""``python -m lifecycle worker | migrate | check-templates | summary [--rebuild]``.
 
 ``worker`` runs the scheduler outside the app server (set SAUDA_WORKER=off there); run as
 many as you like on PostgreSQL, one on SQLite. It stops cleanly on SIGTERM / SIGINT.
+``summary`` brings the dashboard's daily summary up to date once (the worker does it every
+SAUDA_SUMMARY_REFRESH_S); ``--rebuild`` builds it again from every raw row.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import signal
 import sys
 
 from lifecycle import engagement, engagement_settings, templates
+from lifecycle.analytics import refresh
 from lifecycle.service import Lifecycle
 
 
@@ -31,7 +34,8 @@ async def _work(lifecycle: Lifecycle) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m lifecycle")
-    parser.add_argument("command", choices=("worker", "migrate", "check-templates"))
+    parser.add_argument("command", choices=("worker", "migrate", "check-templates", "summary"))
+    parser.add_argument("--rebuild", action="store_true", help="summary: forget it and build it again")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "check-templates":
@@ -41,6 +45,9 @@ def main(argv: list[str]) -> int:
     lifecycle = Lifecycle.from_env()  # migrates
     if args.command == "worker":
         asyncio.run(_work(lifecycle))
+    elif args.command == "summary":
+        days = (refresh.rebuild if args.rebuild else refresh.refresh)(lifecycle.db, lifecycle.now())
+        print(f"dashboard summary: {days} day(s) recomputed")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The lifecycle as one running thing: database, settings, clock and scheduler worker.
+"""The lifecycle as one running thing: database, settings, clock, and the scheduler worker
+with the dashboard summary's refresh beside it.
 
 The app server builds it once (``Lifecycle.from_env``); actions in the same process
 reach it through ``runtime()``. Channel events (statuses, opt-outs, inbound activity)
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.graph_client import GraphClient
 from lifecycle import customers, outbox, payments
+from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.clock import Clock
 from lifecycle.db import Database, database_url
 from lifecycle.models import ReceivedMedia
@@ -35,6 +37,7 @@ class Lifecycle:
         self.templates = templates or default_templates()
         self._stop: Optional[asyncio.Event] = None
         self._task: Optional[asyncio.Task] = None
+        self._summary: Optional[asyncio.Task] = None
         self.worker: Optional[Worker] = None
 
     @classmethod
@@ -53,12 +56,17 @@ class Lifecycle:
     def start_worker(self) -> None:
         self.worker = Worker(self.db, self.settings, self.graph_client(), clock=self.clock, templates=self.templates)
         self._stop = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self.worker.run(self._stop))
+        loop = asyncio.get_running_loop()
+        self._task = loop.create_task(self.worker.run(self._stop))
+        if self.settings.summary_refresh > 0:
+            self._summary = loop.create_task(keep_fresh(self.db, self.clock, self._stop, self.settings.summary_refresh))
 
     async def stop_worker(self) -> None:
         if self._task is not None:
             self._stop.set()
             await self._task
+            if self._summary is not None:
+                await self._summary
             await self.worker.close()
             await self.worker.sender.close()
 

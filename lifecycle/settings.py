@@ -66,6 +66,7 @@ class LifecycleSettings:
     worker_batch: int = 200
     worker_poll: float = 1.0
     worker_lease: float = 120.0
+    summary_refresh: float = 60.0  # seconds between dashboard summary refreshes (0: never)
 
     @classmethod
     def from_env(cls, env: Optional[dict] = None) -> "LifecycleSettings":
@@ -114,6 +115,7 @@ class LifecycleSettings:
             worker_batch=int(env.get("SAUDA_WORKER_BATCH", 200)),
             worker_poll=float(env.get("SAUDA_WORKER_POLL_S", 1.0)),
             worker_lease=float(env.get("SAUDA_WORKER_LEASE_S", 120)),
+            summary_refresh=float(env.get("SAUDA_SUMMARY_REFRESH_S", 60)),
         )
 
 

@@ -1,9 +1,9 @@
 """Every dashboard number, each with one definition (shown on the page beside it).
 
-Each ``Breakdown`` is one aggregate query (GROUP BY on the period's rows, filtered by a
-range on a time column); the headline figures are sums of those few grouped rows. Cart
-recovery and CSAT read the engagement tables (``CartRecovery``, ``CsatResponse``); a
-win-back step is the win-back message sent, converted when the customer ordered within
+What is counted per day is defined once in facts.py; here those daily rows are added up
+over the period (from the daily summary for closed days, live for the rest: summary.py)
+into each breakdown, and the headline rates are computed from the totals. A win-back step
+is the win-back message sent, converted when the customer ordered within
 ``WINBACK_WINDOW_DAYS`` after it.
 """
 from __future__ import annotations
@@ -11,27 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Hashable, Optional
 
-from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
-from lifecycle.analytics.period import Period
-from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
-from lifecycle.engagement_models import CartRecovery, CsatResponse
-from lifecycle.models import CANCEL_REASONS, Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
+from lifecycle.analytics import summary
+from lifecycle.analytics.facts import (CART_STAGES, ERROR_CODES, FACTS, NOT_GIVEN, UNGIVEN, WINBACK_MESSAGES,
+                                       WINBACK_WINDOW_DAYS, Fact, FactRow)
+from lifecycle.analytics.period import DAY, Period
+from lifecycle.models import CANCEL_REASONS
 
-CART_STAGES = (1, 2, 3)
-WINBACK_MESSAGES = {"winback_new_arrivals": 30, "winback_personal_code": 60, "winback_last_code": 90}
-WINBACK_WINDOW_DAYS = 30
-CSAT_KIND = "csat"  # the touchpoint that asks the question (lifecycle/orders.py)
 CSAT_ANSWERS = ("positive", "negative", "unclear", "no answer")
-CONFIRMED_OR_LATER = ("confirmed", "dispatched", "out_for_delivery", "delivered", "returned")
-DISPATCHED_OR_LATER = ("dispatched", "out_for_delivery", "delivered", "returned")
-ERROR_CODES = {131047: "outside 24 h window", 131050: "opted out of marketing", 131026: "undeliverable"}
-# cancelled without a customer's reason: by who cancelled
-UNGIVEN = {"no_answer": "no answer", "merchant": "by merchant"}
-NOT_GIVEN = "not given"
 REASONS = (*CANCEL_REASONS, NOT_GIVEN, *UNGIVEN.values())
 CANCELLATIONS = ("Cancellations = orders cancelled in the period, by the reason the customer gave; without "
                  "one: 'no answer' (auto-cancelled), 'by merchant', or 'not given'")
@@ -104,31 +94,34 @@ def ratio(part: Optional[float], whole: Optional[float]) -> Optional[float]:
     return None if not whole else float(part or 0) / float(whole)
 
 
+def totals(rows: list[FactRow], by: Callable[[Any, tuple], Hashable]) -> dict[Hashable, list]:
+    """Values of the fact's rows added up per ``by(day, keys)``."""
+    out: dict[Hashable, list] = {}
+    for day, keys, values in rows:
+        group = by(day, keys)
+        found = out.get(group)
+        out[group] = list(values) if found is None else [a + b for a, b in zip(found, values)]
+    return out
+
+
+def _keys(_day, keys: tuple) -> tuple:
+    return keys
+
+
+def _first_key(_day, keys: tuple) -> Any:
+    return keys[0]
+
+
+def _everything(_day, _keys) -> None:
+    return None
+
+
+def _busiest_first(counts: dict[Hashable, int]) -> list:
+    """Groups by their count, largest first, then by name (a missing name last)."""
+    return sorted(counts, key=lambda group: (-counts[group], group is None, group if group is not None else ""))
+
+
 # ---- orders -------------------------------------------------------------------------------------
-
-def order_buckets(report: "Report") -> dict[int, dict[str, Any]]:
-    """One pass over the period's orders, per day (or week): how many, their value, how far they
-    got, and what became of the COD ones."""
-    session, period = report.session, report.period
-    cod = Order.payment_method == "cod"
-    no_answer = (func.coalesce(Cancellation.source, "") == "no_answer") | Order.needs_call
-    counts = {
-        "placed": func.count(Order.id),
-        "value": func.coalesce(func.sum(Order.amount), 0),
-        "confirmed": count_if(Order.status.in_(CONFIRMED_OR_LATER)),
-        "dispatched": count_if(Order.status.in_(DISPATCHED_OR_LATER)),
-        "delivered": count_if(Order.status == "delivered"),
-        "cancelled": count_if(Order.status == "cancelled"),
-        "cod": count_if(cod),
-        "cod confirmed": count_if(cod & Order.status.in_(CONFIRMED_OR_LATER)),
-        "cod no answer": count_if(cod & ~Order.status.in_(CONFIRMED_OR_LATER) & no_answer),
-        "cod cancelled": count_if(cod & (Order.status == "cancelled") & ~no_answer),
-    }
-    step = bucket(Order.placed_at, period.start, period.step)
-    rows = session.execute(select(step, *counts.values()).outerjoin(Cancellation, Cancellation.order_id == Order.id)
-                           .where(period.contains(Order.placed_at)).group_by(step)).all()
-    return {index: dict(zip(counts, values)) for index, *values in rows}
-
 
 def orders_by_bucket(report: "Report") -> Breakdown:
     """Orders, COD orders and order value per day (or week) of the period."""
@@ -154,22 +147,10 @@ def order_funnel(report: "Report") -> Breakdown:
                      "or later, dispatched or later, delivered", ["step", "orders"], [(k, n[k]) for k in steps])
 
 
-def shipments_by_city_courier(report: "Report") -> list[tuple[str, str, int, int]]:
-    """``(city, courier, dispatched, returned)`` for shipments booked in the period."""
-    session, period = report.session, report.period
-    return [tuple(row) for row in session.execute(
-        select(Order.city, Shipment.courier, func.count(Shipment.id), count_if(Shipment.state == "returned"))
-        .join(Order, Order.id == Shipment.order_id).where(period.contains(Shipment.booked_at))
-        .group_by(Order.city, Shipment.courier)).all()]
-
-
 def rto(report: "Report", by: str) -> Breakdown:
     """Shipments booked in the period, returned, and the RTO rate, per city or per courier."""
-    totals: dict[str, list[int]] = {}
-    for city, courier, sent, back in report.shipments:  # at most cities × couriers rows
-        group = totals.setdefault(city if by == "city" else courier, [0, 0])
-        group[0], group[1] = group[0] + sent, group[1] + back
-    ordered = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
+    sums = totals(report.rows("shipments"), lambda _day, keys: keys[0] if by == "city" else keys[1])
+    ordered = sorted(sums.items(), key=lambda item: (-item[1][0], item[0]))
     return Breakdown(f"rto_by_{by}", f"RTO by {by}", METRICS["rto_rate"].definition,
                      [by, "dispatched", "returned", "rto_rate"],
                      [(name, sent, back, ratio(back, sent)) for name, (sent, back) in ordered])
@@ -180,12 +161,8 @@ def rto(report: "Report", by: str) -> Breakdown:
 def cart_recovery(report: "Report") -> Breakdown:
     """Per stage: carts whose recovery started in the period that reached it, and carts recovered
     in the period credited to it, with their revenue."""
-    session, period = report.session, report.period
-    sent = session.execute(select(*[count_if(CartRecovery.last_stage_sent >= n) for n in CART_STAGES])
-                           .where(period.contains(CartRecovery.started_at))).one()
-    recovered = {stage: (carts, revenue) for stage, carts, revenue in session.execute(
-        select(CartRecovery.recovered_stage, func.count(CartRecovery.cart_id), func.sum(CartRecovery.recovered_revenue))
-        .where(period.contains(CartRecovery.recovered_at)).group_by(CartRecovery.recovered_stage)).all()}
+    sent = totals(report.rows("carts_started"), _everything).get(None, [0] * len(CART_STAGES))
+    recovered = totals(report.rows("carts_recovered"), _first_key)
     return Breakdown("cart_recovery", "Cart recovery by stage", METRICS["recovered_carts"].definition
                      + "; messages sent = carts whose recovery started in the period and reached the stage",
                      ["stage", "messages_sent", "recovered_carts", "recovered_revenue"],
@@ -194,27 +171,14 @@ def cart_recovery(report: "Report") -> Breakdown:
 
 def csat(report: "Report") -> Breakdown:
     """CSAT questions sent in the period by the answer they got."""
-    session, period = report.session, report.period
-    answer = func.coalesce(CsatResponse.answer, "no answer")
-    counts = dict(session.execute(
-        select(answer, func.count(Touchpoint.id)).outerjoin(CsatResponse, CsatResponse.order_id == Touchpoint.order_id)
-        .where(Touchpoint.kind == CSAT_KIND, Touchpoint.state == "done", period.contains(Touchpoint.done_at))
-        .group_by(answer)).all())
+    counts = totals(report.rows("csat"), _first_key)
     return Breakdown("csat", "CSAT answers", METRICS["csat_response_rate"].definition, ["answer", "questions"],
-                     [(name, counts.get(name, 0)) for name in CSAT_ANSWERS])
+                     [(name, counts.get(name, [0])[0]) for name in CSAT_ANSWERS])
 
 
 def winback(report: "Report") -> Breakdown:
     """Per win-back step: messages sent in the period and how many were followed by an order."""
-    session, period = report.session, report.period
-    step = case(*[(OutboxMessage.template == name, days) for name, days in WINBACK_MESSAGES.items()])
-    ordered = exists().where(
-        Order.customer_id == OutboxMessage.customer_id, Order.placed_at > OutboxMessage.created_at,
-        epoch(Order.placed_at) - epoch(OutboxMessage.created_at) <= WINBACK_WINDOW_DAYS * 86400)
-    counts = {days: (sent, won) for days, sent, won in session.execute(
-        select(step, func.count(OutboxMessage.id), count_if(ordered))
-        .where(OutboxMessage.template.in_(list(WINBACK_MESSAGES)), OutboxMessage.wamid.is_not(None),
-               period.contains(OutboxMessage.created_at)).group_by(step)).all()}
+    counts = totals(report.rows("winback"), _first_key)
     rows = [(f"day {days}", sent, won, ratio(won, sent))
             for days in sorted(WINBACK_MESSAGES.values()) for sent, won in [counts.get(days, (0, 0))]]
     return Breakdown("winback", "Win-back by step", METRICS["winback_conversion"].definition,
@@ -223,88 +187,63 @@ def winback(report: "Report") -> Breakdown:
 
 def escalations(report: "Report") -> Breakdown:
     """Escalations opened in the period per reason: breached, resolved, SLA compliance."""
-    session, period = report.session, report.period
-    rows = session.execute(
-        select(Escalation.reason, func.count(Escalation.id), count_if(Escalation.breached_at.is_not(None)),
-               count_if(Escalation.status == "resolved"))
-        .where(period.contains(Escalation.created_at)).group_by(Escalation.reason)
-        .order_by(func.count(Escalation.id).desc(), Escalation.reason)).all()
+    counts = totals(report.rows("escalations"), _first_key)
     return Breakdown("escalations", "Escalations and SLA", METRICS["sla_compliance"].definition,
                      ["reason", "opened", "breached", "resolved", "sla_compliance"],
                      [(reason, opened, breached, resolved, ratio(opened - breached, opened))
-                      for reason, opened, breached, resolved in rows])
+                      for reason in _busiest_first({k: v[0] for k, v in counts.items()})
+                      for opened, breached, resolved in [counts[reason]]])
 
 
 def messages(report: "Report") -> Breakdown:
     """Messages created in the period per touchpoint: sent, delivered, read, failed by error code."""
-    session, period = report.session, report.period
-    kind = func.coalesce(Touchpoint.kind, OutboxMessage.template)
-    failed = OutboxMessage.status == "failed"
-    per_code = [count_if(failed & (OutboxMessage.error_code == code)) for code in ERROR_CODES]
-    other = count_if(failed & (OutboxMessage.error_code.is_(None) | OutboxMessage.error_code.not_in(list(ERROR_CODES))))
-    rows = session.execute(
-        select(kind, count_if(OutboxMessage.wamid.is_not(None)),
-               count_if(OutboxMessage.status.in_(("delivered", "read"))), count_if(OutboxMessage.status == "read"),
-               count_if(failed), *per_code, other)
-        .select_from(OutboxMessage).outerjoin(Touchpoint, Touchpoint.id == OutboxMessage.touchpoint_id)
-        .where(period.contains(OutboxMessage.created_at)).group_by(kind).order_by(kind)).all()
+    counts = totals(report.rows("messages"), _first_key)
     return Breakdown("messages", "Messages per touchpoint", "Sent = accepted by WhatsApp; delivered includes read "
                      "(WhatsApp may skip 'delivered'); failures by error code: "
                      + ", ".join(f"{code} {what}" for code, what in ERROR_CODES.items()),
-                     ["touchpoint", "sent", "delivered", "read", "failed",
-                      *[f"failed_{code}" for code in ERROR_CODES], "failed_other"], [tuple(r) for r in rows])
+                     ["touchpoint", *report.fact("messages").measures],
+                     [(kind, *counts[kind]) for kind in sorted(counts)])
 
 
 # ---- cancellations ------------------------------------------------------------------------------
 
-def _reason():
-    return func.coalesce(Cancellation.reason, case(*[(Cancellation.source == source, label)
-                                                     for source, label in UNGIVEN.items()], else_=NOT_GIVEN))
-
-
-def _reason_counts() -> list:
-    reason = _reason()
-    return [count_if(reason == name) for name in REASONS]
-
-
-def _by_reason(key: str, title: str, first: str, rows) -> Breakdown:
-    return Breakdown(key, title, CANCELLATIONS, [first, *REASONS, "total"],
-                     [(name, *counts, sum(counts)) for name, *counts in rows])
+def _by_reason(report: "Report", key: str, title: str, first: str, fact: str,
+               group: Callable[[Any, tuple], Hashable], reason: Callable[[tuple], str]) -> Breakdown:
+    """Cancellations per reason (columns) for each group (rows), busiest group first."""
+    per_reason: dict[Hashable, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for day, keys, (count,) in report.rows(fact):
+        per_reason[group(day, keys)][reason(keys)] += count
+    order = _busiest_first({name: sum(counts.values()) for name, counts in per_reason.items()})
+    rows = [(name, *[per_reason[name][r] for r in REASONS]) for name in order]
+    return Breakdown(key, title, CANCELLATIONS, [first, *REASONS, "total"], [(*r, sum(r[1:])) for r in rows])
 
 
 def reason_totals(report: "Report") -> Breakdown:
     """Cancellations in the period per reason."""
-    session, period = report.session, report.period
-    reason = _reason()
-    counts = dict(session.execute(select(reason, func.count(Cancellation.id))
-                                  .where(period.contains(Cancellation.created_at)).group_by(reason)).all())
+    counts = totals(report.rows("cancellations"), _first_key)
     return Breakdown("cancellation_reasons", "Cancellation reasons", CANCELLATIONS, ["reason", "cancellations"],
-                     [(name, counts.get(name, 0)) for name in REASONS])
+                     [(name, counts.get(name, [0])[0]) for name in REASONS])
 
 
 def cancellation_reasons(report: "Report", by: str) -> Breakdown:
     """Cancellations in the period per reason, split by city, payment method or product."""
-    session, period = report.session, report.period
     if by == "product":
-        joined, group = item_names(session)
-        query = select(group, *_reason_counts()).select_from(joined).join(Cancellation,
-                                                                          Cancellation.order_id == Order.id)
+        fact, group, reason = "cancelled_products", _first_key, lambda keys: keys[1]
     else:
-        group = {"city": Order.city, "payment_method": Order.payment_method}[by]
-        query = select(group, *_reason_counts()).join(Order, Order.id == Cancellation.order_id)
-    rows = session.execute(query.where(period.contains(Cancellation.created_at)).group_by(group)
-                           .order_by(func.count(Cancellation.id).desc(), group)).all()
-    return _by_reason(f"cancellations_by_{by}", f"Cancellation reasons by {by.replace('_', ' ')}", by, rows)
+        fact, reason = "cancellations", lambda keys: keys[0]
+        group = (lambda _day, keys: keys[1]) if by == "city" else (lambda _day, keys: keys[2])
+    return _by_reason(report, f"cancellations_by_{by}", f"Cancellation reasons by {by.replace('_', ' ')}", by,
+                      fact, group, reason)
 
 
 def cancellations_over_time(report: "Report") -> Breakdown:
     """Cancellations per day (or week) of the period, per reason."""
-    session, period = report.session, report.period
-    step = bucket(Cancellation.created_at, period.start, period.step)
-    rows = session.execute(select(step, *_reason_counts()).where(period.contains(Cancellation.created_at))
-                           .group_by(step)).all()
-    trend = _per_bucket("cancellations_trend", "Cancellation reasons over time", "", list(REASONS), period, rows)
-    return _by_reason(trend.key, trend.title, "from", trend.rows)
+    counts = totals(report.rows("cancellations"), lambda day, keys: (report.bucket(day), keys[0]))
+    rows = [(index, *[counts.get((index, name), [0])[0] for name in REASONS])
+            for index in range(len(report.period.bucket_labels()))]
+    trend = _per_bucket("cancellations_trend", "Cancellation reasons over time", "", list(REASONS), report.period, rows)
+    return Breakdown(trend.key, trend.title, CANCELLATIONS, ["from", *REASONS, "total"],
+                     [(*row, sum(row[1:])) for row in trend.rows])
 
 
 def _per_bucket(key: str, title: str, definition: str, columns: list[str], period: Period, rows) -> Breakdown:
@@ -338,10 +277,18 @@ BREAKDOWNS: dict[str, Callable[["Report"], Breakdown]] = {
 
 
 class Report:
-    """One period's numbers, each breakdown queried at most once (a page and its headline share them)."""
+    """One period's numbers, each fact read and each breakdown built at most once.
 
-    def __init__(self, session: Session, period: Period) -> None:
+    ``source`` gives a fact's daily rows for a period: by default the daily summary for
+    closed days and raw rows for the rest (``summary.reader``); ``summary.raw`` reads only
+    raw rows (the baseline the summary must equal).
+    """
+
+    def __init__(self, session: Session, period: Period, source: Optional[summary.Source] = None) -> None:
         self.session, self.period = session, period
+        self.source = source or summary.reader(session)
+        self._facts: dict[str, Fact] = {}
+        self._rows: dict[str, list[FactRow]] = {}
         self._done: dict[str, Breakdown] = {}
 
     def __getitem__(self, key: str) -> Breakdown:
@@ -349,9 +296,26 @@ class Report:
             self._done[key] = BREAKDOWNS[key](self)
         return self._done[key]
 
+    def fact(self, name: str) -> Fact:
+        if name not in self._facts:
+            self._facts[name] = FACTS[name](self.session)
+        return self._facts[name]
+
+    def rows(self, name: str) -> list[FactRow]:
+        """The fact's daily rows over the period."""
+        if name not in self._rows:
+            self._rows[name] = self.source(name, self.fact(name), self.period)
+        return self._rows[name]
+
+    def bucket(self, day) -> int:
+        """The chart bucket (day or week of the period) a day falls in."""
+        return (day - self.period.first_day).days // (self.period.step // DAY)
+
     @cached_property
     def order_buckets(self) -> dict[int, dict[str, Any]]:
-        return order_buckets(self)
+        """Per day (or week) with orders: how many, their value, how far they got, what became of the COD ones."""
+        return {index: dict(zip(self.fact("orders").measures, values))
+                for index, values in totals(self.rows("orders"), lambda day, _: self.bucket(day)).items()}
 
     @cached_property
     def order_counts(self) -> dict[str, Any]:
@@ -360,12 +324,8 @@ class Report:
                 for name in next(iter(self.order_buckets.values()), {})} or defaultdict(int)
 
     @cached_property
-    def shipments(self) -> list[tuple[str, str, int, int]]:
-        return shipments_by_city_courier(self)
-
-    @cached_property
     def previous(self) -> "Report":
-        return Report(self.session, self.period.previous())
+        return Report(self.session, self.period.previous(), self.source)
 
     def headline(self) -> dict[str, Optional[float]]:
         """Every figure in ``METRICS``."""
