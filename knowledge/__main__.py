@@ -40,7 +40,8 @@ def _import(args) -> int:
         published = store.publish(result.catalog, source=args.file)
         changes = published.changes
         print(f"imported {len(result.catalog)} products ({result.format}) as version {published.version} "
-              f"[{published.index_kind} index, {published.seconds:.1f} s]: {changes.summary()}")
+              f"[{published.index_kind} index, {published.embedded} embedded, {published.reused} reused, "
+              f"{published.seconds:.1f} s]: {changes.summary()}")
     for pid in changes.added:
         print(f"  + {pid}")
     for pid in changes.removed:

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from knowledge.answers import Answer, Question, answer
-from knowledge.embeddings import embed
+from knowledge.embeddings import embed_query
 from knowledge.importers import import_file
 from knowledge.profile import StoreProfile, load_profile, profile_path
 from knowledge.search import ProductSearch
@@ -75,7 +75,7 @@ class KnowledgeBase:
             published = self.store.publish(result.catalog, source=str(DEMO_CATALOG))
             logger.info("no catalog yet: loaded the demo store (%s)", published.version)
         if self.search() is not None:
-            embed(["warm-up"])
+            embed_query("warm-up")
 
 
 _bases: dict[Path, KnowledgeBase] = {}

@@ -76,6 +76,8 @@ ENGLISH = "english"
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping Urdu script as it is."""
+    if text.isascii():  # nothing to normalise: most messages and catalog text
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).lower()
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
                    or _URDU_SCRIPT.match(c))

@@ -8,7 +8,7 @@ import faiss
 import numpy as np
 
 from knowledge.catalog import Catalog, Product
-from knowledge.embeddings import embed
+from knowledge.embeddings import embed_query, embed_reusing
 from knowledge.index import LexicalIndex, build_vector_index
 from knowledge.roman_urdu import attribute_tokens, canonical_tokens
 
@@ -60,6 +60,12 @@ def document_terms(product: Product) -> dict[str, float]:
     return terms
 
 
+def catalog_vectors(catalog: Catalog, known: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, list[str]]:
+    """One embedding per product, in catalog order, and the keys they are stored under;
+    products whose text has a vector in ``known`` (an earlier version's) are not encoded again."""
+    return embed_reusing([p.search_text() for p in catalog.products.values()], known or {})
+
+
 @dataclass(frozen=True)
 class Match:
     product_id: str
@@ -79,7 +85,7 @@ class ProductSearch:
 
     @classmethod
     def build(cls, catalog: Catalog, exact_max: int | None = None) -> "ProductSearch":
-        vectors = embed([p.search_text() for p in catalog.products.values()])
+        vectors, _ = catalog_vectors(catalog)
         index = build_vector_index(vectors) if exact_max is None else build_vector_index(vectors, exact_max)
         return cls(catalog, index)
 
@@ -90,7 +96,7 @@ class ProductSearch:
         lexical = self.lexical.scores(terms) if mode != "dense" else np.zeros(len(self.ids), np.float32)
         dense: dict[int, float] = {}
         if mode != "lexical":
-            query = embed([" ".join(terms)])
+            query = embed_query(" ".join(terms))
             sims, rows = self.vectors.search(query, min(DENSE_CANDIDATES, len(self.ids)))
             dense = {int(r): float(s) for r, s in zip(rows[0], sims[0]) if r >= 0}
             for row in _top(lexical, DENSE_CANDIDATES):

@@ -9,6 +9,7 @@ from knowledge.answers import Question
 from knowledge.importers import import_bytes
 from knowledge.live import KnowledgeBase
 from knowledge.problems import ImportRefused
+from knowledge.search import ProductSearch
 from knowledge.versions import CatalogStore
 
 
@@ -78,6 +79,22 @@ def test_a_publish_failing_midway_leaves_the_old_catalog_answering(kb, monkeypat
     assert kb.store.current_version() == version
     assert "Rs 3,990" in price_answer(kb, "peshawari chappal price")
     assert [p.name for p in kb.store.versions.iterdir()] == [version]  # nothing half-written is left live
+
+
+def test_a_reimport_encodes_only_the_products_whose_text_changed(kb):
+    first = publish(kb.store, FIRST)
+    assert (first.embedded, first.reused) == (3, 0)
+    second = publish(kb.store, SECOND)  # a price changed, one product removed, one added
+    assert (second.embedded, second.reused) == (1, 2)
+    renamed = {**SECOND, "ajrak-shawl": ("Sindhi Ajrak Shawl", 1490, 9)}
+    third = publish(kb.store, renamed)
+    assert (third.embedded, third.reused) == (1, 2)
+    live = kb.store.load()
+    fresh = ProductSearch.build(live.catalog).vectors
+    kept, encoded = live.vectors.reconstruct_n(0, 3), fresh.reconstruct_n(0, 3)
+    assert min(float(a @ b) for a, b in zip(kept, encoded)) > 0.99  # reused vectors are the text's own
+    assert "Rs 1,690" in price_answer(kb, "potli bag price")
+    assert "Rs 1,490" in price_answer(kb, "sindhi ajrak shawl price")
 
 
 def test_old_versions_are_pruned(kb):
