@@ -1,6 +1,7 @@
 """Scheduling touchpoint rows: idempotent by key, cancelled when their reason goes away."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, Iterable, Optional
 
@@ -19,14 +20,20 @@ def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datet
 
     One ``INSERT … ON CONFLICT (key) DO NOTHING``: safe against a concurrent scheduler, no savepoint.
     """
-    dialect = session.get_bind().dialect.name
+    statement = _schedule_statement(session.get_bind().dialect.name)
+    # Core execution on the session's connection, one compiled statement for every call:
+    # no autoflush, no ORM bulk machinery, no per-call cache key over literal values (hot path).
+    return session.connection().execute(statement, {
+        "kind": kind, "key": key, "due_at": due_at, "customer_id": customer_id, "order_id": order_id,
+        "cart_id": cart_id, "params": params or {}, "state": "scheduled", "attempts": 0, "created_at": now,
+    }).scalar()
+
+
+@functools.lru_cache(maxsize=None)
+def _schedule_statement(dialect: str):
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
-    statement = insert(Touchpoint).values(
-        kind=kind, key=key, due_at=due_at, customer_id=customer_id, order_id=order_id, cart_id=cart_id,
-        params=params or {}, state="scheduled", attempts=0, created_at=now,
-    ).on_conflict_do_nothing(index_elements=["key"]).returning(Touchpoint.id)
-    # Core execution on the session's connection: no autoflush, no ORM bulk machinery (hot path).
-    return session.connection().execute(statement).scalar()
+    table = Touchpoint.__table__
+    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
 
 
 def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[int] = None,
@@ -39,5 +46,8 @@ def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[i
         query = query.where(Touchpoint.cart_id == cart_id)
     if kinds is not None:
         query = query.where(Touchpoint.kind.in_(list(kinds)))
-    result = session.execute(query.values(state="cancelled", result=reason, done_at=now))
+    # "fetch" updates only the matched rows loaded in this session; the default ("evaluate")
+    # tests every object in the session, which made each cancel cost O(session size).
+    result = session.execute(query.values(state="cancelled", result=reason, done_at=now),
+                             execution_options={"synchronize_session": "fetch"})
     return result.rowcount
