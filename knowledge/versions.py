@@ -34,6 +34,7 @@ class Published:
     seconds: float
     embedded: int = 0  # products whose text was encoded
     reused: int = 0  # products whose vector came from the previous version
+    embed_seconds: float = 0.0  # of ``seconds``, spent finding the vectors
 
 
 class CatalogStore:
@@ -65,7 +66,9 @@ class CatalogStore:
             live = self.current_version()
             previous = self._catalog(live) if live else None
             known = self._vectors_by_key(live) if live else {}
+            embedding = time.perf_counter()
             vectors, keys = catalog_vectors(catalog, known)
+            embedding = time.perf_counter() - embedding
             index = build_vector_index(vectors)
             as_json = catalog.to_json()
             # names sort in publishing order (pruning relies on it) and never repeat
@@ -88,7 +91,7 @@ class CatalogStore:
             self._prune(keep=version)
         changes = diff(previous, catalog)
         return Published(version, changes, index_kind(index), time.perf_counter() - started,
-                         embedded=len(keys) - reused, reused=reused)
+                         embedded=len(keys) - reused, reused=reused, embed_seconds=embedding)
 
     def _catalog(self, version: str) -> Catalog:
         return Catalog.from_json((self.versions / version / "catalog.json").read_text(encoding="utf-8"))
