@@ -22,7 +22,7 @@ from appserver.auth import Auth, require
 from appserver.pages import page
 from lifecycle.analytics.metrics import BREAKDOWNS, REASONS, Breakdown, Report
 from lifecycle.analytics.period import STORE_ZONE, Period
-from lifecycle.analytics.summary import snapshot
+from lifecycle.analytics.summary import Source, snapshot
 from lifecycle.db import Database
 
 OVERVIEW = ("orders_trend", "order_funnel", "cod_outcomes", "rto_by_city", "rto_by_courier", "cart_recovery",
@@ -124,9 +124,9 @@ def breakdown_csv(b: Breakdown) -> str:
     return out.getvalue()
 
 
-def overview(session: Session, period: Period) -> dict:
+def overview(session: Session, period: Period, source: Optional[Source] = None) -> dict:
     """Everything the overview page shows: the headline figures against the previous period, and the cards."""
-    report = Report(session, period)
+    report = Report(session, period, source)
     kpis = [{"key": key, "label": m.label, "definition": m.definition, "value": format_metric(m.kind, v),
              "previous": format_metric(m.kind, before), "change": change(key, m.kind, v, before)}
             for key, m, v, before in report.compare()]
@@ -134,9 +134,9 @@ def overview(session: Session, period: Period) -> dict:
     return {"kpis": kpis, "cards": cards}
 
 
-def cancellations(session: Session, period: Period) -> dict:
+def cancellations(session: Session, period: Period, source: Optional[Source] = None) -> dict:
     """The cancellation page's cards."""
-    report = Report(session, period)
+    report = Report(session, period, source)
     return {"cards": [card(report[key], period) for key in CANCELLATIONS]}
 
 

@@ -85,7 +85,8 @@ def _carts_recovered() -> Fact:
 def _csat() -> Fact:
     return Fact(Touchpoint.done_at, (func.coalesce(CsatResponse.answer, "no answer"),),
                 {"questions": func.count(Touchpoint.id)},
-                lambda q: q.select_from(Touchpoint).outerjoin(CsatResponse, CsatResponse.order_id == Touchpoint.order_id)
+                lambda q: q.select_from(Touchpoint)
+                .outerjoin(CsatResponse, CsatResponse.order_id == Touchpoint.order_id)
                 .where(Touchpoint.kind == CSAT_KIND, Touchpoint.state == "done"))
 
 
@@ -94,7 +95,8 @@ def _winback() -> Fact:
     ordered = exists().where(
         Order.customer_id == OutboxMessage.customer_id, Order.placed_at > OutboxMessage.created_at,
         epoch(Order.placed_at) - epoch(OutboxMessage.created_at) <= WINBACK_WINDOW_DAYS * 86400)
-    return Fact(OutboxMessage.created_at, (step,), {"sent": func.count(OutboxMessage.id), "converted": count_if(ordered)},
+    return Fact(OutboxMessage.created_at, (step,),
+                {"sent": func.count(OutboxMessage.id), "converted": count_if(ordered)},
                 lambda q: q.select_from(OutboxMessage).where(OutboxMessage.template.in_(list(WINBACK_MESSAGES)),
                                                              OutboxMessage.wamid.is_not(None)))
 
@@ -114,7 +116,8 @@ def _messages() -> Fact:
         "read": count_if(OutboxMessage.status == "read"),
         "failed": count_if(failed),
         **{f"failed_{code}": count_if(failed & (OutboxMessage.error_code == code)) for code in ERROR_CODES},
-        "failed_other": count_if(failed & (OutboxMessage.error_code.is_(None) | OutboxMessage.error_code.not_in(known))),
+        "failed_other": count_if(failed & (OutboxMessage.error_code.is_(None)
+                                           | OutboxMessage.error_code.not_in(known))),
     }, lambda q: q.select_from(OutboxMessage).outerjoin(Touchpoint, Touchpoint.id == OutboxMessage.touchpoint_id))
 
 

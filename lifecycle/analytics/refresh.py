@@ -1,10 +1,10 @@
 """Keeping the daily summary current: recompute exactly the closed days that changed.
 
-A refresh recomputes, from raw rows, every closed store day (before today in Karachi)
-that is either not summarised yet (after ``built_through``; on the first run, from the
-earliest row) or marked by a trigger since it was last summarised — whatever wrote it:
-an old order delivered or returned weeks later, a late read receipt, a CSAT answer, a
-bulk import with old dates. Nothing is recomputed on a guess ("the last N days"), and no
+A refresh recomputes, from raw rows, every closed store day (before today in Karachi) not
+summarised yet (after ``built_through``; on the first run, from the earliest row), and
+each fact's days marked by a trigger since they were last summarised — whatever wrote
+them: an old order delivered or returned weeks later, a late read receipt, a CSAT answer,
+a bulk import with old dates. Nothing is recomputed on a guess ("the last N days"), and no
 change is missed, because the marks come from the database, not from application code.
 
 Each step is one transaction over at most ``chunk_days`` days: lock the state row (a
@@ -29,8 +29,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.analytics.facts import FACTS, encode, query
 from lifecycle.analytics.period import STORE_ZONE
-from lifecycle.analytics.summary import (Change, DailyRow, SummaryState, days_of_hours, hours_within, runs,
-                                         snapshot)
+from lifecycle.analytics.summary import Change, DailyRow, SummaryState, hours_within, runs, snapshot, stale_days
 from lifecycle.clock import Clock
 from lifecycle.db import Database
 
@@ -48,31 +47,32 @@ def _earliest(session: Session) -> Optional[date]:
     return min(found).astimezone(STORE_ZONE).date() if found else None
 
 
-def _due(session: Session, state: SummaryState, closed: date) -> tuple[list[date], set[date]]:
-    """``(days to recompute, of which not yet summarised)``, oldest first."""
-    stale = {day for day in days_of_hours(session.scalars(select(Change.hour).distinct())) if day <= closed}
+def _due(session: Session, state: SummaryState, closed: date) -> tuple[dict[str, set[date]], set[date]]:
+    """``(closed days to recompute per fact, days not summarised yet)``."""
     first = state.built_through + timedelta(days=1) if state.built_through else _earliest(session)
     fresh = {first + timedelta(days=n) for n in range((closed - first).days + 1)} if first else set()
-    return sorted(stale | fresh), fresh
+    stale = stale_days(session)
+    return {name: fresh | {day for day in stale.get(name, ()) if day <= closed} for name in FACTS}, fresh
 
 
-def _recompute(session: Session, days: list[date]) -> None:
+def _recompute(session: Session, name: str, days: set[date]) -> None:
+    """Replace the fact's summary rows of these days, and forget their marks."""
     periods = runs(days)
-    session.execute(delete(DailyRow).where(or_(*(DailyRow.day.between(p.first_day, p.last_day) for p in periods))))
-    for name, build in FACTS.items():
-        fact = build(session)
-        rows = [{"fact": name, "day": day, "group_keys": list(keys), "measures": encode(fact, values)}
-                for day, keys, values in query(session, fact, periods)]
-        if rows:
-            session.execute(insert(DailyRow), rows)
+    session.execute(delete(DailyRow).where(DailyRow.fact == name, or_(
+        *(DailyRow.day.between(p.first_day, p.last_day) for p in periods))))
+    fact = FACTS[name](session)
+    rows = [{"fact": name, "day": day, "group_keys": list(keys), "measures": encode(fact, values)}
+            for day, keys, values in query(session, fact, periods)]
+    if rows:
+        session.execute(insert(DailyRow), rows)
     for period in periods:
         first, end = hours_within(period)
-        session.execute(delete(Change).where(Change.hour >= first, Change.hour < end))
+        session.execute(delete(Change).where(Change.fact == name, Change.hour >= first, Change.hour < end))
 
 
 def _compact(session: Session) -> None:
     """One mark per hour is enough (today's hours collect one per write until tomorrow)."""
-    keep = select(func.min(Change.id)).group_by(Change.hour)
+    keep = select(func.min(Change.id)).group_by(Change.fact, Change.hour)
     session.execute(delete(Change).where(Change.id.not_in(keep)))
 
 
@@ -88,14 +88,16 @@ def refresh(db: Database, now: datetime, chunk_days: int = CHUNK_DAYS,
             if state is None:
                 break
             state.refreshed_at = now
-            days, fresh = _due(session, state, closed)
+            due, fresh = _due(session, state, closed)
+            days = sorted(set().union(*due.values()))[:chunk_days]  # the oldest first
             if not days:
                 if state.built_through is None:
                     state.built_through = closed  # nothing recorded yet: every closed day is empty
                 _compact(session)
                 break
-            days = days[:chunk_days]
-            _recompute(session, days)
+            for name, wanted in due.items():
+                if wanted & set(days):
+                    _recompute(session, name, wanted & set(days))
             if fresh & set(days):
                 state.built_through = max(fresh & set(days))
         done += len(days)

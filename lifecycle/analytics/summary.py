@@ -4,12 +4,13 @@ adds up a few hundred stored rows instead of aggregating a period of raw rows.
 A page reads a day from the summary only when the summary is known to be exact for it:
 
 - ``SummaryState.built_through``: every day up to it has been summarised (None: none yet);
-- ``Change`` marks: database triggers (migration analytics_2) record the hour of every
-  row written that any fact counts, including the hours a change reaches through a join
+- ``Change`` marks: database triggers (migration analytics_2) record, per fact, the hour of
+  every row written that the fact counts, including hours a change reaches through a join
   (an old order's status → its placement day, a CSAT answer → the day it was asked, a new
-  order → the win-back messages it converts). A marked day is stale until refreshed.
+  order → the win-back messages it converts). A marked day of a fact is stale until
+  refreshed; the fact's other days and the other facts are not.
 
-Every other day (today, days not yet summarised, marked days) is counted live from raw
+Every other day (today, days not yet summarised, stale days) is counted live from raw
 rows, so a page always equals the raw computation; refresh.py keeps that set small.
 Marks are UTC hours (epoch seconds ÷ 3600), mapped to store days here, so the triggers
 need no time zone. Readers see marks, state and rows in one snapshot (``snapshot``).
@@ -57,12 +58,14 @@ class SummaryState(Base):
 
 
 class Change(Base):
-    """A write to a row some fact counts, by the UTC hour it counts in (appended by triggers)."""
+    """A write to a row a fact counts, by the UTC hour it counts in (appended by triggers)."""
 
     __tablename__ = "analytics_changes"
+    __table_args__ = (Index("ix_analytics_changes_fact_hour", "fact", "hour"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    hour: Mapped[int] = mapped_column(BigInteger, index=True)
+    fact: Mapped[str] = mapped_column(String(40))
+    hour: Mapped[int] = mapped_column(BigInteger)
 
 
 def days_of_hours(hours: Iterable[int]) -> set[date]:
@@ -89,24 +92,32 @@ def runs(days: Iterable[date]) -> list[Period]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which days the summary holds exactly."""
+    """Which days the summary holds exactly, per fact."""
 
     built_through: Optional[date]
-    stale: frozenset[date]
+    stale: dict[str, frozenset[date]]
 
-    def stored(self, day: date) -> bool:
-        return self.built_through is not None and day <= self.built_through and day not in self.stale
+    def stored(self, fact: str, day: date) -> bool:
+        return self.built_through is not None and day <= self.built_through and day not in self.stale.get(fact, ())
 
-    def split(self, period: Period) -> tuple[list[Period], list[Period]]:
+    def split(self, fact: str, period: Period) -> tuple[list[Period], list[Period]]:
         """``(from the summary, live)``: the period's days as runs."""
         days = [period.first_day + timedelta(days=n) for n in range(period.days)]
-        return runs(d for d in days if self.stored(d)), runs(d for d in days if not self.stored(d))
+        return (runs(d for d in days if self.stored(fact, d)), runs(d for d in days if not self.stored(fact, d)))
+
+
+def stale_days(session: Session) -> dict[str, set[date]]:
+    """Per fact, the days with marks."""
+    hours: dict[str, list[int]] = {}
+    for fact, hour in session.execute(select(Change.fact, Change.hour).distinct()):
+        hours.setdefault(fact, []).append(hour)
+    return {fact: days_of_hours(marked) for fact, marked in hours.items()}
 
 
 def coverage(session: Session) -> Coverage:
-    hours = session.scalars(select(Change.hour).distinct()).all()
+    stale = stale_days(session)
     built = session.scalar(select(SummaryState.built_through).where(SummaryState.id == 1))
-    return Coverage(built, frozenset(days_of_hours(hours)))
+    return Coverage(built, {fact: frozenset(days) for fact, days in stale.items()})
 
 
 def stored_rows(session: Session, name: str, fact: Fact, periods: list[Period]) -> list[FactRow]:
@@ -129,7 +140,7 @@ def reader(session: Session) -> Source:
     def rows(name: str, fact: Fact, period: Period) -> list[FactRow]:
         if not seen:
             seen.append(coverage(session))
-        stored, live = seen[0].split(period)
+        stored, live = seen[0].split(name, period)
         return stored_rows(session, name, fact, stored) + query(session, fact, live)
 
     return rows

@@ -63,9 +63,16 @@ def coverage(db) -> summary.Coverage:
         return summary.coverage(session)
 
 
+def stale_closed(db) -> dict[str, set[date]]:
+    """Per fact, the closed days marked stale."""
+    stale = {fact: {d for d in days if d <= YESTERDAY} for fact, days in coverage(db).stale.items()}
+    return {fact: days for fact, days in stale.items() if days}
+
+
 def stored(db) -> set:
     with summary.snapshot(db) as session:
-        return {(r.fact, r.day, repr(r.group_keys), repr(r.measures)) for r in session.scalars(select(summary.DailyRow))}
+        return {(r.fact, r.day, repr(r.group_keys), repr(r.measures))
+                for r in session.scalars(select(summary.DailyRow))}
 
 
 def day_rows(db, day: date, source) -> dict:
@@ -87,9 +94,10 @@ def test_summary_equals_raw_after_a_refresh(store):
     assert refresh(store, NOW) >= 60
     cover = coverage(store)
     assert cover.built_through == YESTERDAY  # today is still open
-    assert not {d for d in cover.stale if d <= YESTERDAY}
-    assert cover.split(Period.days_ending(YESTERDAY, 30)) == ([Period.days_ending(YESTERDAY, 30)], [])
-    assert cover.split(PERIODS[0]) == ([Period.days_ending(YESTERDAY, 29)], [Period(TODAY, TODAY)])
+    assert stale_closed(store) == {}
+    for fact in FACTS:
+        assert cover.split(fact, Period.days_ending(YESTERDAY, 30)) == ([Period.days_ending(YESTERDAY, 30)], [])
+        assert cover.split(fact, PERIODS[0]) == ([Period.days_ending(YESTERDAY, 29)], [Period(TODAY, TODAY)])
     assert_summary_equals_raw(store)
 
 
@@ -169,22 +177,26 @@ def _cart_stage_bulk_update(session) -> date:
     return local_day(recovery.started_at)
 
 
-EDITS = (_old_order_delivered, _reason_given_late, _csat_answered_late, _read_receipt_late,
-         _winback_converted_by_a_new_order, _city_corrected_after_booking, _escalation_breach_recorded_late,
-         _cart_stage_bulk_update)
+# each edit, the fact it must mark stale on the day it returns, and the only facts it may mark
+EDITS = ((_old_order_delivered, ("orders",)), (_reason_given_late, ("cancellations", "cancelled_products")),
+         (_csat_answered_late, ("csat",)), (_read_receipt_late, ("messages", "winback")),
+         (_winback_converted_by_a_new_order, ("winback",)),
+         (_city_corrected_after_booking, ("shipments", "cancellations", "cancelled_products")),
+         (_escalation_breach_recorded_late, ("escalations",)), (_cart_stage_bulk_update, ("carts_started",)))
 
 
 def test_a_summarised_day_that_changes_is_live_until_refreshed(store):
     refresh(store, NOW)
-    for edit in EDITS:
+    for edit, facts in EDITS:
         with store.session.begin() as session:
             day = edit(session)
-        assert day < YESTERDAY, edit.__name__
-        assert day in coverage(store).stale, edit.__name__
+        stale = stale_closed(store)
+        assert day < YESTERDAY and day in stale.get(facts[0], ()), edit.__name__
+        assert set(stale) <= set(facts), edit.__name__  # the other facts stay summarised
         assert day_rows(store, day, "stored") != day_rows(store, day, "raw"), edit.__name__  # out of date …
         assert_summary_equals_raw(store)  # … so that day is counted live
         assert refresh(store, LATER) >= 1, edit.__name__
-        assert not {d for d in coverage(store).stale if d <= YESTERDAY}, edit.__name__
+        assert stale_closed(store) == {}, edit.__name__
         assert day_rows(store, day, "stored") == day_rows(store, day, "raw"), edit.__name__
         assert_summary_equals_raw(store)
 
@@ -198,7 +210,7 @@ def test_today_is_counted_live_and_never_summarised(store):
     assert_summary_equals_raw(store)
     refresh(store, LATER)
     assert coverage(store).built_through == YESTERDAY
-    assert TODAY in coverage(store).stale  # today's writes stay marked until the day closes
+    assert TODAY in coverage(store).stale["orders"]  # today's writes stay marked until the day closes
     assert not any(day >= TODAY for _, day, _, _ in stored(store))
     tomorrow = NOW + timedelta(days=1)
     assert refresh(store, tomorrow) == 1  # the day closed: summarised once
@@ -236,9 +248,9 @@ def test_every_trigger_is_installed(db):
         names = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
     with db.engine.connect() as connection:
         found = {name for (name,) in connection.execute(text(names)) if name.startswith("analytics_")}
-    rules = ("orders", "order_shipments", "order_cancellation", "order_winback", "cancellations", "shipments",
-             "touchpoints", "touchpoint_messages", "csat_responses", "outbox_messages", "escalations",
-             "cart_recoveries")
+    rules = ("orders", "order_shipments", "order_cancellation", "order_winback", "cancellations", "cancelled_orders",
+             "shipments", "touchpoints", "touchpoint_messages", "csat_responses", "outbox_messages", "escalations",
+             "carts_started", "carts_recovered")
     events = ("",) if db.is_postgres else ("_insert", "_update", "_delete")
     assert found == {f"analytics_{rule}{event}" for rule in rules for event in events}
 
