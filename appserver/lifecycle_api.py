@@ -34,7 +34,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
         try:
             event = events.parse(raw)
             with lifecycle.db.session.begin() as session:
-                answer = events.apply(session, event, lifecycle.now(), settings)
+                answer = events.apply(session, event, lifecycle.now(), lifecycle.settings)  # current timings
         except events.EventError as exc:
             return response.json(exc.body, status=exc.status)
         return response.json(answer)

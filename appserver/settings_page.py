@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 import yaml
 from pydantic import ValidationError
@@ -52,7 +52,9 @@ def save_profile(path: Path, document: dict[str, Any]) -> None:
     os.replace(partial, path)
 
 
-def settings_blueprint(auth: Auth, data_dir: Path) -> Blueprint:
+def settings_blueprint(auth: Auth, data_dir: Path,
+                       on_save: Optional[Callable[[TouchpointSettings], None]] = None) -> Blueprint:
+    """``on_save`` puts saved touchpoint settings to work in this process at once."""
     bp = Blueprint("settings_page", url_prefix="/settings")
 
     def show(request: Request, status: int = 200, **context: Any):
@@ -77,6 +79,8 @@ def settings_blueprint(auth: Auth, data_dir: Path) -> Blueprint:
         except ValidationError as exc:
             return show(request, 422, touchpoint_errors=_errors(exc), touchpoint_form=form)
         touchpoint_settings.save(data_dir, settings)
+        if on_save is not None:
+            on_save(settings)
         return response.redirect("/settings?saved=touchpoints#touchpoints", status=303)
 
     @bp.post("/profile")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+from pathlib import Path
 
-from lifecycle import engagement, engagement_settings, templates
+from lifecycle import engagement, engagement_settings, templates, touchpoint_settings
 from lifecycle.analytics import refresh
 from lifecycle.service import Lifecycle
 
@@ -28,8 +30,15 @@ async def _work(lifecycle: Lifecycle) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     lifecycle.start_worker()
+    # the merchant may change touchpoint settings on the app server's page while this runs
+    changes = asyncio.create_task(touchpoint_settings.follow(_data_dir(), lifecycle.use_touchpoints, stop))
     await stop.wait()
+    await changes
     await lifecycle.stop_worker()
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("SAUDA_DATA_DIR", ".sauda"))
 
 
 def main(argv: list[str]) -> int:
@@ -42,6 +51,7 @@ def main(argv: list[str]) -> int:
         loaded = templates.load()
         print(f"{templates.TEMPLATES_FILE}: {len(loaded.messages)} messages, all consistent")
         return 0
+    touchpoint_settings.export_saved(_data_dir(), os.environ)  # the settings page's, over the defaults
     lifecycle = Lifecycle.from_env()  # migrates
     if args.command == "worker":
         asyncio.run(_work(lifecycle))

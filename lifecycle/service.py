@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.graph_client import GraphClient
-from lifecycle import customers, outbox, payments
+from lifecycle import customers, engagement_settings, outbox, payments
 from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.clock import Clock
 from lifecycle.db import Database, database_url
@@ -24,6 +24,7 @@ from lifecycle.models import ReceivedMedia
 from lifecycle.scheduler import Worker
 from lifecycle.settings import LifecycleSettings
 from lifecycle.templates import Templates, default as default_templates
+from lifecycle.touchpoint_settings import TouchpointSettings
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ class Lifecycle:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def use_touchpoints(self, saved: TouchpointSettings) -> None:
+        """The merchant's saved timings and offers from now on, in this process: for orders placed and
+        touchpoints run from here on (touchpoints already scheduled keep their times)."""
+        self.settings, engagement = saved.applied(self.settings, engagement_settings.current())
+        engagement_settings.use(engagement)
+        if self.worker is not None:
+            self.worker.settings = self.settings
 
     def graph_client(self) -> GraphClient:
         s = self.settings

@@ -1,20 +1,35 @@
 """Touchpoint timings and offers the merchant sets on the settings page, kept in
 ``<data dir>/touchpoints.json``, validated, and explained as the effect they have.
 
-``environment()`` gives the same values under the variable names the lifecycle and
-engagement settings read at start-up (SAUDA_COD_REMINDER_AFTER_H, SAUDA_CART_STAGES_MIN …).
+Saved settings win over the environment. ``environment()`` gives them under the variable
+names the lifecycle and engagement settings read at start-up (SAUDA_COD_REMINDER_AFTER_H,
+SAUDA_CART_STAGES_MIN …): ``export_saved`` puts them there before the app server or a
+worker reads its settings. While running, ``applied`` swaps them into settings already
+built (the settings page does so on save; ``follow`` does so in workers when the file changes).
 """
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal, MutableMapping, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lifecycle.engagement_settings import EngagementSettings
+from lifecycle.settings import LifecycleSettings
+
+logger = logging.getLogger(__name__)
 FILE_NAME = "touchpoints.json"
+# What environment() sets, as fields of the settings the engine runs with.
+LIFECYCLE_FIELDS = ("cod_reminder_after", "cod_no_answer_after", "cod_no_answer_action", "payment_reminder_after",
+                    "csat_after", "quiet_start", "quiet_end")
+ENGAGEMENT_FIELDS = ("cart_stage_delays", "cart_code_percent", "sla_minutes", "winback_60_percent",
+                     "winback_90_percent")
 
 
 def _duration(hours: float) -> str:
@@ -82,6 +97,14 @@ class TouchpointSettings(BaseModel):
             "SAUDA_ESCALATION_SLA_MIN": str(self.escalation_sla_minutes),
         }
 
+    def applied(self, lifecycle: LifecycleSettings,
+                engagement: EngagementSettings) -> tuple[LifecycleSettings, EngagementSettings]:
+        """Both settings with these timings and offers in place of theirs, parsed as at start-up."""
+        env = self.environment()
+        ours = LifecycleSettings.from_env(env), EngagementSettings.from_env(env)
+        return (replace(lifecycle, **{name: getattr(ours[0], name) for name in LIFECYCLE_FIELDS}),
+                replace(engagement, **{name: getattr(ours[1], name) for name in ENGAGEMENT_FIELDS}))
+
 
 def load(data_dir: Path) -> TouchpointSettings:
     path = Path(data_dir) / FILE_NAME
@@ -95,3 +118,49 @@ def save(data_dir: Path, settings: TouchpointSettings) -> None:
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(settings.model_dump(mode="json"), indent=2))
     os.replace(partial, path)
+
+
+def saved(data_dir: Path) -> Optional[TouchpointSettings]:
+    """The merchant's settings, or None when none were saved (or the file is unreadable: logged)."""
+    path = Path(data_dir) / FILE_NAME
+    if not path.exists():
+        return None
+    try:
+        return load(data_dir)
+    except (ValidationError, ValueError, OSError):
+        logger.exception("%s unreadable: touchpoints keep their current settings", path)
+        return None
+
+
+def export_saved(data_dir: Path, environ: MutableMapping[str, str]) -> Optional[TouchpointSettings]:
+    """Put the saved settings into ``environ`` (before settings are read from it at start-up)."""
+    chosen = saved(data_dir)
+    if chosen is not None:
+        environ.update(chosen.environment())
+        logger.info("touchpoint settings from %s", Path(data_dir) / FILE_NAME)
+    return chosen
+
+
+def _stamp(data_dir: Path) -> Optional[int]:
+    try:
+        return (Path(data_dir) / FILE_NAME).stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+async def follow(data_dir: Path, apply: Callable[[TouchpointSettings], None], stop: asyncio.Event,
+                 every: float = 5.0) -> None:
+    """Call ``apply`` with the saved settings each time the file changes, until ``stop`` is set."""
+    seen = _stamp(data_dir)
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
+        stamp = _stamp(data_dir)
+        if stamp is not None and stamp != seen:
+            seen = stamp
+            chosen = saved(data_dir)
+            if chosen is not None:
+                apply(chosen)
+                logger.info("touchpoint settings changed: %s", "; ".join(chosen.effects()))
