@@ -82,6 +82,8 @@ class Worker:
     async def run_once(self, limit: Optional[int] = None) -> int:
         """Claim, plan, send and record one batch; returns how many touchpoints it claimed."""
         now = self.clock.now()
+        if self.tracker.pending:
+            await self.tracker.record([])  # what Rasa could not take earlier (it was restarting)
         with self.db.session.begin() as session:
             ids = claim(session, now, self.name, limit or self.settings.worker_batch, self.settings.worker_lease)
         if not ids:
@@ -96,9 +98,7 @@ class Worker:
         results = await asyncio.gather(*(self._perform(job) for job in jobs))
         with self.db.session.begin() as session:
             self._record(session, jobs, results, self.clock.now())
-        if self.tracker.enabled:
-            await asyncio.gather(*(self.tracker.record_bot_message(*job.tracker)
-                                   for job, result in zip(jobs, results) if job.tracker and _sent(result)))
+        await self.tracker.record([job.tracker for job, result in zip(jobs, results) if job.tracker and _sent(result)])
         return len(ids)
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -238,3 +238,26 @@ def test_a_session_message_failed_by_webhook_131047_is_resent_as_the_template(st
         db.engine.dispose()
     assert [tuple(r) for r in rows][:2] == [("session", "failed", 131047), ("template", rows[1][1], None)]
     assert rows[1][1] in ("accepted", "sent", "delivered", "read")
+
+
+def test_proactive_messages_sent_while_rasa_is_down_reach_the_tracker_after(stack):
+    """The worker does not wait for Rasa to send; what Rasa could not record is posted to
+    the tracker once Rasa is back, so a later reply still lands in context."""
+    phone = "+923004440012"
+    stack.processes["rasa"].terminate()
+    stack.processes["rasa"].wait(timeout=30)
+    try:
+        place(stack, "SD-E2ERASA", phone)
+        [confirmation] = wait_out(stack, phone, 1)
+    finally:
+        stack.launch("rasa")
+        stack.wait_healthy("rasa")
+    deadline = time.monotonic() + 30
+    while True:
+        proactive = [e for e in stack.tracker(phone)["events"]
+                     if e["event"] == "bot" and (e.get("metadata") or {}).get("proactive")]
+        if proactive or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert [e["metadata"]["touchpoint"] for e in proactive] == ["cod_confirmation"]
+    assert proactive[0]["text"] == seen(confirmation)
