@@ -9,7 +9,7 @@ import numpy as np
 
 from knowledge.catalog import Catalog, Product
 from knowledge.embeddings import embed_query, embed_reusing
-from knowledge.index import LexicalIndex, build_vector_index
+from knowledge.index import LexicalIndex, build_vector_index, search_vectors
 from knowledge.roman_urdu import attribute_tokens, canonical_tokens
 
 # Words that never name a product: Roman Urdu and English function words, question words
@@ -97,7 +97,7 @@ class ProductSearch:
         dense: dict[int, float] = {}
         if mode != "lexical":
             query = embed_query(" ".join(terms))
-            sims, rows = self.vectors.search(query, min(DENSE_CANDIDATES, len(self.ids)))
+            sims, rows = search_vectors(self.vectors, query, min(DENSE_CANDIDATES, len(self.ids)))
             dense = {int(r): float(s) for r, s in zip(rows[0], sims[0]) if r >= 0}
             for row in _top(lexical, DENSE_CANDIDATES):
                 if row not in dense:
