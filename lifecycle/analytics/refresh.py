@@ -11,7 +11,8 @@ Each step is one transaction over at most ``chunk_days`` days: lock the state ro
 second refresher skips), read marks and raw rows in one snapshot, replace those days'
 summary rows, move ``built_through`` on, and delete the marks of those days. A mark
 written after the snapshot is not visible to that delete, so it survives for the next
-refresh. Recomputing a day gives the same rows every time: refreshing is idempotent.
+refresh (on SQLite no write can happen meanwhile: the refresh holds the write lock).
+Recomputing a day gives the same rows every time: refreshing is idempotent.
 
 Runs every ``SAUDA_SUMMARY_REFRESH_S`` seconds beside the scheduler worker (the app server's
 in-process worker or ``python -m lifecycle worker``); ``python -m lifecycle summary`` runs
