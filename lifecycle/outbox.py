@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Optional, Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.graph_client import SendResult
@@ -47,9 +47,17 @@ def row_values(touchpoint: Optional[Touchpoint], customer: Customer, rendered: R
 
 
 def queue_rows(session: Session, rows: list[dict]) -> list[int]:
-    """Insert outbox rows in one statement; their ids in the order given."""
+    """Insert outbox rows; their ids in the order given."""
     if not rows:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids drawn from the sequence first, then one pipelined executemany of a small cached
+        # statement: a 1,000-row INSERT … RETURNING spends more time in psycopg's placeholder
+        # parsing of its 10,000 parameters than PostgreSQL spends inserting.
+        ids = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id')) "
+                                        "FROM generate_series(1, :n)"), {"n": len(rows)}))
+        session.execute(insert(OutboxMessage), [{**row, "id": id_} for row, id_ in zip(rows, ids)])
+        return ids
     inserted = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
     return list(inserted)
 
