@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Optional, Protocol
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.graph_client import SendResult
@@ -65,6 +65,24 @@ def queue_rows(session: Session, rows: list[dict]) -> list[int]:
 def retry_delay(attempts: int) -> timedelta:
     """Backoff between worker-level retries of a message the client gave up on: 30 s … 1 h."""
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+_PG_RECORD_ACCEPTED = text(
+    "UPDATE outbox_messages AS m SET wamid = sent.wamid, status = 'accepted', status_at = :now, error_code = NULL, "
+    "error_message = NULL, attempts = m.attempts + 1 "
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:wamids AS text[])) AS sent(id, wamid) WHERE m.id = sent.id")
+
+
+def record_accepted(session: Session, sent: list[tuple[int, str]], now: datetime) -> None:
+    """Mark outbox rows accepted by the Graph API, (outbox id, wamid) each, in one statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_RECORD_ACCEPTED, {"ids": [i for i, _ in sent], "wamids": [w for _, w in sent], "now": now})
+        return
+    session.connection().execute(
+        update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
+            wamid=bindparam("sent_wamid"), status="accepted", status_at=now, error_code=None,
+            error_message=None, attempts=OutboxMessage.attempts + 1),
+        [{"message_id": outbox_id, "sent_wamid": wamid} for outbox_id, wamid in sent])
 
 
 def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> str:

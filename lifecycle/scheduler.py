@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Optional
 
 import httpx
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lifecycle import customers, outbox, policy, signing
@@ -227,11 +227,7 @@ class Worker:
             session.execute(update(Touchpoint).where(Touchpoint.id.in_([j.touchpoint_id for j, _ in accepted]))
                             .values(state="done", result="sent", done_at=now, lease_until=None),
                             execution_options={"synchronize_session": False})
-            session.connection().execute(
-                update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
-                    wamid=bindparam("sent_wamid"), status="accepted", status_at=now, error_code=None,
-                    error_message=None, attempts=OutboxMessage.attempts + 1),
-                [{"message_id": job.outbox_id, "sent_wamid": result.wamid} for job, result in accepted])
+            outbox.record_accepted(session, [(job.outbox_id, result.wamid) for job, result in accepted], now)
         if other:
             self._record_other(session, other, now)
 
