@@ -125,14 +125,12 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
                 order = orders.find(session, ref)
                 payment = decide_payment(session, order, request.ctx.user.name, lifecycle.now())
                 answer = {"order_id": order.ref, "order_status": order.status, "payment_status": payment.status}
-        except orders.OrderNotFound as exc:
-            if _wants_json(request):
+        except (orders.OrderNotFound, orders.TransitionError) as exc:
+            if not _wants_json(request):
+                return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
+            if isinstance(exc, orders.OrderNotFound):
                 return response.json({"error": "unknown order", "order_id": exc.ref}, status=404)
-            return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
-        except orders.TransitionError as exc:
-            if _wants_json(request):
-                return response.json({"error": str(exc)}, status=409)
-            return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
+            return response.json({"error": str(exc)}, status=409)
         if _wants_json(request):
             return response.json(answer)
         return response.redirect("/console/payments", status=303)

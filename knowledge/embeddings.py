@@ -154,14 +154,12 @@ def embed_reusing(texts: list[str], known: dict[str, np.ndarray], path: str | No
     earlier catalog version) is not encoded again."""
     model = model_id(path)
     keys = [text_key(text, model) for text in texts]
-    missing = list(dict.fromkeys(key for key in keys if key not in known))
-    fresh = dict(known)
-    if missing:
-        text_of = dict(zip(keys, texts))
-        fresh.update(zip(missing, embed([text_of[key] for key in missing], path)))
     if not texts:
         return np.zeros((0, dimension(path)), dtype=np.float32), keys
-    return np.stack([fresh[key] for key in keys]).astype(np.float32, copy=False), keys
+    missing = list(dict.fromkeys(key for key in keys if key not in known))
+    text_of = dict(zip(keys, texts))
+    fresh = dict(zip(missing, embed([text_of[key] for key in missing], path))) if missing else {}
+    return np.stack([fresh[key] if key in fresh else known[key] for key in keys]).astype(np.float32, copy=False), keys
 
 
 def dimension(path: str | None = None) -> int:

@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
+
+from knowledge.profile import ProfileInvalid, StoreProfile, load_profile, profile_path
 
 
 def _hours(env: dict, name: str, default: float) -> float:
@@ -75,10 +77,10 @@ class LifecycleSettings:
         if action not in ("cancel", "call"):
             raise SystemExit(f"SAUDA_COD_NO_ANSWER_ACTION must be cancel or call, not {action!r}")
         profile = _store_profile(env)
-        store_name = env.get("SAUDA_STORE_NAME") or (profile.store_name if profile else "Sauda Demo Store")
+        store_name = env.get("SAUDA_STORE_NAME") or profile.store_name
         accounts = {}
         for method in ("jazzcash", "easypaisa"):
-            wallet = getattr(profile, method, None) if profile else None
+            wallet = getattr(profile, method)
             accounts[method] = PaymentAccount(
                 env.get(f"SAUDA_{method.upper()}_ACCOUNT") or (wallet.number if wallet else ""),
                 env.get(f"SAUDA_{method.upper()}_TITLE") or (wallet.account_title if wallet else store_name))
@@ -119,10 +121,8 @@ class LifecycleSettings:
         )
 
 
-def _store_profile(env) -> Optional[Any]:
+def _store_profile(env) -> StoreProfile:
     """The store profile the app server answers from (an invalid one stops the start, with its errors)."""
-    from knowledge.profile import ProfileInvalid, load_profile, profile_path
-
     path = Path(env["SAUDA_STORE_PROFILE"]) if env.get("SAUDA_STORE_PROFILE") else profile_path(
         Path(env.get("SAUDA_DATA_DIR", ".sauda")))
     try:
