@@ -16,7 +16,7 @@ if [ ! -f "$model" ]; then
   echo "training $model (training data changed)" >&2
   RASA_TELEMETRY_ENABLED=false PYTHONPATH=$PWD .venv/rasa/bin/rasa train --domain domain \
     --fixed-model-name "$name" --out models >&2
-  # keep the three newest models
-  ls -1t models/sauda-*.tar.gz | tail -n +4 | xargs -r rm -f
+  # keep the six newest models (worktrees share this folder)
+  ls -1t models/sauda-*.tar.gz | tail -n +7 | xargs -r rm -f
 fi
 echo "$model"
