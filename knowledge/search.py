@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from knowledge.attributes import Vocabulary
 from knowledge.catalog import Catalog, Product
 from knowledge.embeddings import embed_query, embed_reusing
-from knowledge.index import LexicalIndex, build_vector_index, search_vectors
+from knowledge.index import LexicalIndex, build_vector_index, search_vectors, skeleton, term
 from knowledge.roman_urdu import attribute_tokens, canonical_tokens
 
 # Words that never name a product: Roman Urdu and English function words, question words
@@ -30,6 +31,12 @@ detail details fabric material quality kapra kapray kapda
 the a an is are do does you your have has what which where when how my me i it in of for
 with and or to this that these those any there can could would will get show tell about
 want need much many some please hi hello dear also only still more than
+aapke apke aapki apki aapne paas pass pas hamare humare tumhare apne mujhe hamein humein chahta chahti chahte
+milta milti milte mila mili sakta sakti sakte saktay skta skti milay milain milenge mojood mojud mojoud maujood
+dastiyab dastyab dastiab stock in-stock sold out khatam ho hoga hogi hota hoti hote hein hay he
+salam alaikum walaikum assalam aoa o waalaikum
+saal sal years year umar item items cheez cheezein product products sell sells selling bechte rakhte
+order karna karni karwana lena leni lene bhi dobara phir wala wali wale walay yeh ye is isko isay ise
 """.split())
 _ATTRIBUTE_WORDS = attribute_tokens()
 
@@ -37,11 +44,12 @@ LEXICAL_WEIGHT = 0.6  # tuned on the evaluation set (python -m knowledge eval)
 DENSE_CANDIDATES = 30
 
 
-def product_terms(text: str) -> list[str]:
+def product_terms(text: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The words of a message that can name a product: canonical, without function,
-    question, size, colour, city and number words."""
-    return [t for t in canonical_tokens(text)
-            if t not in STOPWORDS and t not in _ATTRIBUTE_WORDS and not t.isdigit()]
+    question, size, colour, city and number words, nor the words in ``exclude`` (the
+    attribute values the message names)."""
+    return [t for t in canonical_tokens(text) if t not in STOPWORDS and t not in _ATTRIBUTE_WORDS
+            and t not in exclude and not t[0].isdigit()]
 
 
 DESCRIPTION_WEIGHT = 0.5  # a suit whose description says "chiffon dupatta" is not a dupatta
@@ -58,6 +66,14 @@ def document_terms(product: Product) -> dict[str, float]:
     terms = {t: DESCRIPTION_WEIGHT for t in words(product.description)}
     terms.update({t: 1.0 for t in words(" ".join([product.title, product.product_type, " ".join(product.tags)]))})
     return terms
+
+
+def unexplained(product: Product, terms: list[str]) -> list[str]:
+    """The question's product words that this product's text does not have, even spelt
+    loosely: words the answer did not understand ("mustrd" when no product is mustard)."""
+    known = {term(w) for w in document_terms(product)}
+    outlines = {skeleton(w) for w in known} - {None}
+    return [t for t in terms if term(t) not in known and (skeleton(term(t)) or "") not in outlines]
 
 
 def catalog_vectors(catalog: Catalog, known: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -82,6 +98,7 @@ class ProductSearch:
         self.ids = list(catalog.products)
         self.vectors = vectors
         self.lexical = LexicalIndex([document_terms(catalog.products[pid]) for pid in self.ids])
+        self.vocabulary = Vocabulary.of(catalog.products.values())
 
     @classmethod
     def build(cls, catalog: Catalog, exact_max: int | None = None) -> "ProductSearch":
