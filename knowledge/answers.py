@@ -60,6 +60,11 @@ def _compose(search: ProductSearch | None, profile: StoreProfile, q: Question, p
         return reply
     if resolution.choices:
         return _choose(resolution, parsed, say)
+    if resolution.product is None and q.photo:  # a person sees the picture in the console
+        return Answer(say("Tasveer se product pehchan nahi saka. Kya main aap ki baat hamari team se karwa doon? "
+                          "Woh tasveer dekh kar bata denge.", "I can't tell the product from the picture. Shall I "
+                          "connect you with our team? They will see your picture."),
+                      handoff_offered=True, buttons=[_handoff_button(say)], facts=[Fact(F.UNKNOWN, resolution.terms)])
     if resolution.product is None:
         faq = _faq(profile, parsed, q.language)
         if faq or resolution.terms:
@@ -174,6 +179,7 @@ def _missing_line(c: _Context, missing: Missing, where: dict[str, str]) -> str:
     said = _said(mention)
     c.fact(F.NOT_OFFERED, said, option=missing.option)
     line = say(f"Maazrat, {title} {said} mein nahi aata.", f"Sorry, {title} does not come in {said}.")
+    where = {k: v for k, v in where.items() if k != missing.option}
     return line + " " + _in_stock_line(c, missing.option, where)
 
 

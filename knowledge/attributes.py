@@ -123,8 +123,8 @@ class _Scanner:
         self.found.append(Mention(text, kind, frozenset(keys), hard, start, end, frozenset(options)))
 
     def scan(self) -> list[Mention]:
-        for rule in (self._ranges, self._ages, self._units, self._packs, self._sized_numbers, self._phrases,
-                     self._colours, self._letters, self._bare_numbers, self._fuzzy):
+        for rule in (self._ranges, self._ages, self._units, self._packs, self._sized_numbers, self._colour_pairs,
+                     self._phrases, self._colours, self._letters, self._bare_numbers, self._fuzzy):
             rule()
         return sorted(self.found, key=lambda m: m.start)
 
@@ -185,8 +185,11 @@ class _Scanner:
                     keys = value_keys(" ".join(words[i:i + n])).exact
                     self.add(i, i + n, _kind(keys, options), keys, options=options)
 
-    def _colours(self) -> None:  # "bhoora", "navy blue", "off white", "کالا"
-        for n in (2, 1):
+    def _colour_pairs(self) -> None:  # "navy blue", "off white": before the catalog's "navy" and "blue"
+        self._colours(sizes=(2,))
+
+    def _colours(self, sizes=(2, 1)) -> None:  # "bhoora", "navy blue", "off white", "کالا"
+        for n in sizes:
             for i in range(len(self.t) - n + 1):
                 words = self.t[i:i + n]
                 colour = colour_of("-".join(words)) or colour_of(" ".join(words))
@@ -215,7 +218,8 @@ class _Scanner:
         if not self.vocabulary:
             return
         for i, token in enumerate(self.t):
-            if self.taken[i] or len(token) < 5 or not token.isalpha():
+            if self.taken[i] or len(token) < 5 or not token.isalpha() or token in self.vocabulary.known \
+                    or token[:-1] in self.vocabulary.known:  # a word of the catalog is no slip ("block")
                 continue
             for word, options in self.vocabulary.single_words.items():
                 if abs(len(word) - len(token)) <= 1 and _one_edit(word, token):
@@ -288,9 +292,10 @@ class Vocabulary:
     single_words: dict[str, frozenset[str]] = field(default_factory=dict)
     longest: int = 0
     names: frozenset[str] = frozenset()  # words of product names: "cream", "black" may name a product
+    known: frozenset[str] = frozenset()  # every word of the catalog's texts
 
     @classmethod
-    def of(cls, products) -> "Vocabulary":
+    def of(cls, products, known=()) -> "Vocabulary":
         found: dict[str, set[str]] = {}
         names: set[str] = set()
         for product in products:
@@ -303,7 +308,8 @@ class Vocabulary:
                         found.setdefault(key, set()).add(name)
         phrases = {k: frozenset(v) for k, v in found.items()}
         single = {k: v for k, v in phrases.items() if " " not in k and len(k) >= 5 and k.isalpha()}
-        return cls(phrases, single, max((len(k.split()) for k in phrases), default=0), frozenset(names))
+        return cls(phrases, single, max((len(k.split()) for k in phrases), default=0), frozenset(names),
+                   frozenset(known))
 
 
 EMPTY_VOCABULARY = Vocabulary()

@@ -23,6 +23,7 @@ class Question:
     product_id: str | None = None
     city: str | None = None
     current_product: str | None = None
+    photo: bool = False  # the text is a photo's caption
 
 
 AVAILABILITY, SIZES, COLOURS, PRICE, DETAILS, PICTURES = "availability", "sizes", "colours", "price", "details", "pictures"
@@ -90,15 +91,17 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     scanned = tokens_of(text)
     words = frozenset(canonical_tokens(text)) | frozenset(scanned)
     city = next((c for c in map(city_of, scanned) if c), None)
-    topic = next((name for name, (asking, _) in TOPICS.items() if words & asking), None)
+    # words of a product's name ask nothing: "Wash & Wear Kurta" is no washing question
+    asking_words = words - vocabulary.names
+    topic = next((name for name, (asking, _) in TOPICS.items() if asking_words & asking), None)
     # what names a value is no product word, unless a product's name has it ("Rose Cream", "Leather Wallet")
     covered = {i for m in found for i in range(m.start, m.end)}
     rest = " ".join(t for i, t in enumerate(scanned) if i not in covered or phrase(t) in vocabulary.names)
     # a follow-up "kapra kaunsa hai?" names no product: the words of what it asks are no product words
-    asked_words = set().union(*(asking for asking, _ in TOPICS.values()), *_WORDS.values()) & words
+    asked_words = set().union(*(asking for asking, _ in TOPICS.values()), *_WORDS.values()) & asking_words
     terms = product_terms(rest, exclude=asked_words)
     hints = product_terms(q.product_entity or "", exclude=asked_words)
-    return Parsed(text=text, words=words, mentions=found, asks=_asks(q, words, found, city, topic),
+    return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
                   topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
                   intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms])
 
@@ -108,11 +111,12 @@ def _asks(q: Question, words: frozenset[str], found: list[Mention], city: str | 
     size_named = any(m.kind == SIZE for m in found)
     colour_named = any(m.kind == COLOUR for m in found)
     folded = fold(q.text)
+    if words & _WORDS[COD]:  # "cash on delivery" is no delivery question
+        return COD
     if words & _WORDS[DELIVERY] or (city and words & _DAYS):
         return DELIVERY
-    for aspect in (COD, RETURNS):
-        if words & _WORDS[aspect]:
-            return aspect
+    if words & _WORDS[RETURNS]:
+        return RETURNS
     if topic:
         return DETAILS
     if words & _WORDS[PRICE] or _PRICE_PHRASE.search(folded):

@@ -98,7 +98,7 @@ class ProductSearch:
         self.ids = list(catalog.products)
         self.vectors = vectors
         self.lexical = LexicalIndex([document_terms(catalog.products[pid]) for pid in self.ids])
-        self.vocabulary = Vocabulary.of(catalog.products.values())
+        self.vocabulary = Vocabulary.of(catalog.products.values(), known=self.lexical.vocabulary)
 
     @classmethod
     def build(cls, catalog: Catalog, exact_max: int | None = None) -> "ProductSearch":
