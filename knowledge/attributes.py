@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.roman_urdu import colour_of, fold, normalize_word, size_of
+from knowledge.roman_urdu import colour_of, fold, normalize_word, outline, size_of
 
 SIZE, COLOUR, OTHER = "size", "colour", "other"
 
@@ -50,14 +50,14 @@ _URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012345
 _MULTI_XL = re.compile(r"\b(?:([2-5])\s*x\s*l|(double|triple)\s*(?:x\s*l|extra\s+large))\b")
 _TIMES = {"2": 2, "double": 2, "3": 3, "triple": 3, "4": 4, "5": 5}
 
-_YEARS = frozenset("y yr yrs year years saal sal saala baras bars sala".split())
+_YEARS = frozenset("y yr yrs year years saal sal saala baras bars sala سال".split())
 _MONTHS = frozenset("m mo month months mahine mahina maah".split())  # after a range: "0-6M"
-_RANGE_JOIN = frozenset("- – to se sy say sey".split())
+_RANGE_JOIN = frozenset("- – to se sy say sey سے".split())
 _UNITS = {"ml": "ml", "l": "l", "ltr": "l", "litre": "l", "liter": "l", "g": "g", "gm": "g", "gms": "g",
           "gram": "g", "grams": "g", "kg": "kg", "cm": "cm", "mm": "mm", "inch": "inch", "inches": "inch",
           "oz": "oz"}
 _SIZE_BEFORE = frozenset("size saiz sizes number no num nmbr nambar uk eu us # ناپ سائز".split())
-_SIZE_AFTER = frozenset("number no num nmbr nambar numbr".split())
+_SIZE_AFTER = frozenset("number no num nmbr nambar numbr نمبر".split())
 # what a bare number next to these is: days, money, a piece count, a time, a quantity
 _NOT_SIZE_AFTER = frozenset("""din dino days day hafte hafta week weeks baje ghante ghanta hour hours minute minutes
     mins rs rupay rupees rupee pkr hazar k piece pieces pc pcs peace pis pair pairs adad qty percent % off
@@ -293,6 +293,7 @@ class Vocabulary:
     longest: int = 0
     names: frozenset[str] = frozenset()  # words of product names: "cream", "black" may name a product
     known: frozenset[str] = frozenset()  # every word of the catalog's texts
+    outlines: dict[str, frozenset[str]] = field(default_factory=dict)  # consonants -> name words with them
 
     @classmethod
     def of(cls, products, known=()) -> "Vocabulary":
@@ -308,8 +309,12 @@ class Vocabulary:
                         found.setdefault(key, set()).add(name)
         phrases = {k: frozenset(v) for k, v in found.items()}
         single = {k: v for k, v in phrases.items() if " " not in k and len(k) >= 5 and k.isalpha()}
+        outlines: dict[str, set[str]] = {}
+        for word in names:
+            if word.isalpha() and len(outline(word)) >= 2:
+                outlines.setdefault(outline(word), set()).add(word)
         return cls(phrases, single, max((len(k.split()) for k in phrases), default=0), frozenset(names),
-                   frozenset(known))
+                   frozenset(known), {k: frozenset(v) for k, v in outlines.items()})
 
 
 EMPTY_VOCABULARY = Vocabulary()

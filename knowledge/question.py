@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.attributes import COLOUR, SIZE, EMPTY_VOCABULARY, Mention, Vocabulary, mentions, phrase, tokens_of
-from knowledge.roman_urdu import canonical_tokens, city_of, fold
+from knowledge.roman_urdu import URDU_STOPWORDS, canonical_tokens, city_of, fold, outline, transliterate
 from knowledge.search import product_terms
 
 
@@ -96,7 +96,8 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     topic = next((name for name, (asking, _) in TOPICS.items() if asking_words & asking), None)
     # what names a value is no product word, unless a product's name has it ("Rose Cream", "Leather Wallet")
     covered = {i for m in found for i in range(m.start, m.end)}
-    rest = " ".join(t for i, t in enumerate(scanned) if i not in covered or phrase(t) in vocabulary.names)
+    rest = " ".join(_latin(t, vocabulary) for i, t in enumerate(scanned)
+                    if i not in covered or phrase(t) in vocabulary.names)
     # a follow-up "kapra kaunsa hai?" names no product: the words of what it asks are no product words
     asked_words = set().union(*(asking for asking, _ in TOPICS.values()), *_WORDS.values()) & asking_words
     terms = product_terms(rest, exclude=asked_words)
@@ -104,6 +105,17 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
                   topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
                   intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms])
+
+
+def _latin(token: str, vocabulary: Vocabulary) -> str:
+    """An Urdu-script word as the catalog's name words with its consonants (کھسہ -> "khussa"),
+    else in Roman letters; words that never name a product dropped."""
+    if token.isascii():
+        return token
+    if token in URDU_STOPWORDS:
+        return ""
+    latin = transliterate(token)
+    return " ".join(sorted(vocabulary.outlines.get(outline(latin), ()))) or latin
 
 
 def _asks(q: Question, words: frozenset[str], found: list[Mention], city: str | None, topic: str | None) -> str:

@@ -53,7 +53,8 @@ def replies(demo_search, demo_profile) -> dict[str, object]:
 
 def right_product(item, reply) -> bool:
     if "choices" in item:
-        offered = [json.loads(b["payload"][len("/choose_product"):])["product_id"] for b in reply.buttons]
+        offered = [json.loads(b["payload"][len("/choose_product"):])["product_id"] for b in reply.buttons
+                   if b["payload"].startswith("/choose_product")]
         return set(item["choices"]) <= set(offered) and 2 <= len(offered) <= 10
     if item["product"] is None:
         return reply.product_id is None and reply.handoff_offered
