@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.roman_urdu import colour_of, fold, normalize_word, outline, size_of
+from knowledge.roman_urdu import colour_of, fold, normalize_word, outline, size_of, transliterate
 
 SIZE, COLOUR, OTHER = "size", "colour", "other"
 
@@ -45,7 +45,7 @@ class Mention:
     options: frozenset[str] = frozenset()  # catalog phrases: the option names they are values of
 
 
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z\u0600-\u06ff]+|[-–/#%]")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z\u0621-\u065f\u0670-\u06d3]+|[-–/#%]")  # Urdu letters, not its ، or ؟
 _URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _MULTI_XL = re.compile(r"\b(?:([2-5])\s*x\s*l|(double|triple)\s*(?:x\s*l|extra\s+large))\b")
 _TIMES = {"2": 2, "double": 2, "3": 3, "triple": 3, "4": 4, "5": 5}
@@ -177,7 +177,7 @@ class _Scanner:
     def _phrases(self) -> None:  # the catalog's own words: "king", "free size", "sky blue", "pack of 3"
         if not self.vocabulary:
             return
-        words = [phrase(t) if t not in "-–/#%" else t for t in self.t]
+        words = [t if t in "-–/#%" else phrase(t) if t.isascii() else self.vocabulary.urdu(t) for t in self.t]
         for n in range(self.vocabulary.longest, 0, -1):
             for i in range(len(words) - n + 1):
                 options = self.vocabulary.phrases.get(" ".join(words[i:i + n]))
@@ -209,6 +209,8 @@ class _Scanner:
         for i, token in enumerate(self.t):
             if not _is_num(token) or self.taken[i] or len(token.split(".")[0]) > 3:
                 continue
+            if self.at(i + 1) in ("-", "–") and _is_num(self.at(i + 2)):
+                continue  # a range that is no size ("2-3 din")
             after = self.at(i + 2) if self.at(i + 1) == "-" else self.at(i + 1)
             if after in _NOT_SIZE_AFTER or self.at(i - 1) in _NOT_SIZE_BEFORE or self.at(i - 1) == "-":
                 continue
@@ -294,13 +296,18 @@ class Vocabulary:
     names: frozenset[str] = frozenset()  # words of product names: "cream", "black" may name a product
     known: frozenset[str] = frozenset()  # every word of the catalog's texts
     outlines: dict[str, frozenset[str]] = field(default_factory=dict)  # consonants -> name words with them
+    value_outlines: dict[str, str] = field(default_factory=dict)  # consonants -> a one-word value phrase
+
+    def urdu(self, token: str) -> str:
+        """An Urdu-script word as the one-word option value it spells (کوئین -> "queen"), or as it is."""
+        return self.value_outlines.get(outline(transliterate(token)), token)
 
     @classmethod
     def of(cls, products, known=()) -> "Vocabulary":
         found: dict[str, set[str]] = {}
         names: set[str] = set()
         for product in products:
-            names |= name_words(product)
+            names |= name_words(product) | set(phrase(" ".join(product.tags)).split())
             for variant in product.variants:
                 for name, value in variant.options.items():
                     key = phrase(value)
@@ -313,8 +320,9 @@ class Vocabulary:
         for word in names:
             if word.isalpha() and len(outline(word)) >= 2:
                 outlines.setdefault(outline(word), set()).add(word)
+        value_outlines = {outline(k): k for k in phrases if " " not in k and k.isalpha() and len(outline(k)) >= 2}
         return cls(phrases, single, max((len(k.split()) for k in phrases), default=0), frozenset(names),
-                   frozenset(known), {k: frozenset(v) for k, v in outlines.items()})
+                   frozenset(known), {k: frozenset(v) for k, v in outlines.items()}, value_outlines)
 
 
 EMPTY_VOCABULARY = Vocabulary()

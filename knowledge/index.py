@@ -77,6 +77,7 @@ def term(token: str) -> str:
 
 
 SKELETON_WEIGHT = 0.6  # a skeleton match counts less than the word itself
+DESCRIPTION_OUTLINES = 0.5  # words counting this much or less (the description's) get no outline
 
 
 class LexicalIndex:
@@ -89,8 +90,8 @@ class LexicalIndex:
         for row, words in enumerate(documents):
             keyed: dict[str, float] = {}
             for word, weight in words.items():
-                # outlines of name words only: description words are too many to guess at
-                for key in (term(word), skeleton(term(word)) if weight == 1.0 else None):
+                # outlines of name, type and tag words only: description words are too many to guess at
+                for key in (term(word), skeleton(term(word)) if weight > DESCRIPTION_OUTLINES else None):
                     if key is not None:
                         keyed[key] = max(keyed.get(key, 0.0), weight)
             for key, weight in keyed.items():

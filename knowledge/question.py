@@ -100,7 +100,8 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
                     if i not in covered or phrase(t) in vocabulary.names)
     # a follow-up "kapra kaunsa hai?" names no product: the words of what it asks are no product words
     asked_words = set().union(*(asking for asking, _ in TOPICS.values()), *_WORDS.values()) & asking_words
-    terms = product_terms(rest, exclude=asked_words)
+    cities = {t for t in canonical_tokens(rest) if city_of(t)}
+    terms = product_terms(rest, exclude=asked_words | cities)
     hints = product_terms(q.product_entity or "", exclude=asked_words)
     return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
                   topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
@@ -108,14 +109,13 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
 
 
 def _latin(token: str, vocabulary: Vocabulary) -> str:
-    """An Urdu-script word as the catalog's name words with its consonants (کھسہ -> "khussa"),
-    else in Roman letters; words that never name a product dropped."""
+    """An Urdu-script word as the catalog's name words with its consonants (کھسہ -> "khussa")."""
     if token.isascii():
         return token
     if token in URDU_STOPWORDS:
         return ""
-    latin = transliterate(token)
-    return " ".join(sorted(vocabulary.outlines.get(outline(latin), ()))) or latin
+    # a word none of the catalog's names spells is left out: a guess at its letters names nothing
+    return " ".join(sorted(vocabulary.outlines.get(outline(transliterate(token)), ())))
 
 
 def _asks(q: Question, words: frozenset[str], found: list[Mention], city: str | None, topic: str | None) -> str:

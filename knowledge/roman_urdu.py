@@ -50,6 +50,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "choorian": ("churiyan", "choriyan", "chooriyan", "churian"),
     "footwear": ("joota", "jota", "jooti", "joote", "jootay", "shoes", "shoe", "جوتا", "جوتے", "جوتی", "شوز"),
     "kurta": ("kurtaa", "kurtay", "kurte", "کرتا"),
+    "embroidered": ("kadhai", "karhai", "kasheeda", "kashida", "embroidery"),
     # who a product is for, as catalogs name it
     "men": ("gents", "mens", "male", "mard", "mardana", "mardon", "مردانہ", "جینٹس"),
     "ladies": ("women", "womens", "woman", "female", "aurat", "aurton", "zanana", "lady", "لیڈیز", "خواتین"),
@@ -166,17 +167,17 @@ _NUMBERS = {"ek": 1, "aik": 1, "one": 1, "do": 2, "two": 2, "teen": 3, "three": 
             "chaar": 4, "four": 4, "panch": 5, "paanch": 5, "five": 5}
 
 _CITIES: dict[str, tuple[str, ...]] = {
-    "Karachi": ("karachi", "khi", "krachi", "karachee"),
-    "Lahore": ("lahore", "lhr", "lahor", "lahour"),
-    "Islamabad": ("islamabad", "isb", "isl", "islamabaad", "isloo"),
-    "Rawalpindi": ("rawalpindi", "pindi", "rwp", "rawalpindee"),
-    "Faisalabad": ("faisalabad", "fsd", "faislabad", "lyallpur"),
-    "Multan": ("multan", "mux"),
-    "Peshawar": ("peshawar", "pesh", "psh", "pishawar"),
-    "Quetta": ("quetta", "qta", "koita"),
-    "Hyderabad": ("hyderabad", "hyd", "hydrabad", "haiderabad"),
-    "Sialkot": ("sialkot", "skt"),
-    "Gujranwala": ("gujranwala", "grw"),
+    "Karachi": ("karachi", "khi", "krachi", "karachee", "کراچی"),
+    "Lahore": ("lahore", "lhr", "lahor", "lahour", "لاہور"),
+    "Islamabad": ("islamabad", "isb", "isl", "islamabaad", "isloo", "اسلام آباد", "اسلام‌آباد"),
+    "Rawalpindi": ("rawalpindi", "pindi", "rwp", "rawalpindee", "راولپنڈی", "پنڈی"),
+    "Faisalabad": ("faisalabad", "fsd", "faislabad", "lyallpur", "فیصل آباد", "فیصل‌آباد"),
+    "Multan": ("multan", "mux", "ملتان"),
+    "Peshawar": ("peshawar", "pesh", "psh", "pishawar", "پشاور"),
+    "Quetta": ("quetta", "qta", "koita", "کوئٹہ"),
+    "Hyderabad": ("hyderabad", "hyd", "hydrabad", "haiderabad", "حیدرآباد"),
+    "Sialkot": ("sialkot", "skt", "سیالکوٹ"),
+    "Gujranwala": ("gujranwala", "grw", "گوجرانوالہ"),
     "Sukkur": ("sukkur", "sukhar"),
     "Abbottabad": ("abbottabad", "abbotabad", "atd"),
     "Bahawalpur": ("bahawalpur", "bwp"),
@@ -261,36 +262,3 @@ def canonical_tokens(text: str) -> list[str]:
             token = _SIZE_OF[token]
         tokens.append(token)
     return tokens
-
-
-def extract_attributes(text: str) -> dict[str, list[str]]:
-    """Sizes, colours and cities a message names, in order, without repeats.
-
-    One-letter sizes (S, M, L) count only when standing as a word ("M mein hai?",
-    "S size"), and a bare number only beside "size"/"number" ("9 number").
-    """
-    tokens = canonical_tokens(text)
-    found: dict[str, list[str]] = {"sizes": [], "colours": [], "cities": []}
-
-    def add(kind: str, value: str) -> None:
-        if value not in found[kind]:
-            found[kind].append(value)
-
-    for i, token in enumerate(tokens):
-        if token in _COLOURS:
-            add("colours", token)
-        elif token.capitalize() in _CITIES:
-            add("cities", token.capitalize())
-        elif token in _SIZES:
-            add("sizes", token)
-        elif token in _LETTER_SIZES:
-            add("sizes", token.upper())
-        elif token.isdigit() and i > 0 and tokens[i - 1] == "size":
-            add("sizes", token)
-    return found
-
-
-def attribute_tokens() -> frozenset[str]:
-    """The canonical tokens that name a colour, size or city (as ``canonical_tokens`` emits them)."""
-    return (frozenset(_COLOURS) | frozenset(_SIZES) | _LETTER_SIZES
-            | frozenset(city.lower() for city in _CITIES))

@@ -11,7 +11,7 @@ from knowledge.attributes import Vocabulary
 from knowledge.catalog import Catalog, Product
 from knowledge.embeddings import embed_query, embed_reusing
 from knowledge.index import LexicalIndex, build_vector_index, search_vectors, skeleton, term
-from knowledge.roman_urdu import attribute_tokens, canonical_tokens
+from knowledge.roman_urdu import canonical_tokens
 
 # Words that never name a product: Roman Urdu and English function words, question words
 # and the shop-talk of the question itself (price, size, delivery...).
@@ -38,33 +38,32 @@ salam alaikum walaikum assalam aoa o waalaikum
 saal sal years year umar item items cheez cheezein product products sell sells selling bechte rakhte
 order karna karni karwana lena leni lene bhi dobara phir wala wali wale walay yeh ye is isko isay ise
 """.split())
-_ATTRIBUTE_WORDS = attribute_tokens()
 
 LEXICAL_WEIGHT = 0.6  # tuned on the evaluation set (python -m knowledge eval)
 DENSE_CANDIDATES = 30
 
 
 def product_terms(text: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """The words of a message that can name a product: canonical, without function,
-    question, size, colour, city and number words, nor the words in ``exclude`` (the
-    attribute values the message names)."""
-    return [t for t in canonical_tokens(text) if t not in STOPWORDS and t not in _ATTRIBUTE_WORDS
-            and t not in exclude and not t[0].isdigit()]
+    """The words of a message that can name a product: canonical, without function and
+    question words, numbers, nor the words in ``exclude``."""
+    return [t for t in canonical_tokens(text) if t not in STOPWORDS and t not in exclude and not t[0].isdigit()]
 
 
 DESCRIPTION_WEIGHT = 0.5  # a suit whose description says "chiffon dupatta" is not a dupatta
+TAG_WEIGHT = 0.8  # "kids school shoes" names "Kids Black School Shoes" more than a sneaker tagged "school"
 
 
 def document_terms(product: Product) -> dict[str, float]:
-    """The words a product is found by lexically: its name, type and tags count fully,
-    words only in its description half."""
+    """The words a product is found by lexically: its name counts fully, its type and tags
+    a little less, words only in its description half."""
     def words(text: str) -> list[str]:
         tokens = canonical_tokens(text)
         tokens += [part for t in tokens if "-" in t and not t[0].isdigit() for part in t.split("-")]
         return [t for t in tokens if t not in STOPWORDS and not t.isdigit()]
 
     terms = {t: DESCRIPTION_WEIGHT for t in words(product.description)}
-    terms.update({t: 1.0 for t in words(" ".join([product.title, product.product_type, " ".join(product.tags)]))})
+    terms.update({t: TAG_WEIGHT for t in words(" ".join([product.product_type, *product.tags]))})
+    terms.update({t: 1.0 for t in words(product.title)})
     return terms
 
 
