@@ -12,9 +12,11 @@ import itertools
 import json
 import logging
 import re
+from dataclasses import replace
 
 from knowledge import facts as F
-from knowledge.attributes import COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, ground, option_kind, options_of
+from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, ground, option_kind, options_of,
+                                  phrase)
 from knowledge.catalog import Product, Variant
 from knowledge.facts import Answer, Fact, where_of
 from knowledge.profile import StoreProfile
@@ -22,7 +24,7 @@ from knowledge.question import (AVAILABILITY, COD, COLOURS, DELIVERY, DETAILS, P
                                 STORE_ASPECTS, TOPICS, Parsed, Question, parse)
 from knowledge.resolve import Resolution, resolve
 from knowledge.roman_urdu import ENGLISH, canonical_tokens
-from knowledge.search import ProductSearch, unexplained
+from knowledge.search import ProductSearch, beyond_name, loosely_in, unexplained
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +75,25 @@ def _compose(search: ProductSearch | None, profile: StoreProfile, q: Question, p
                       response="utter_ask_which_product", facts=[Fact(F.ASK_WHICH)])
     product = resolution.product
     grounding = ground(product, parsed.mentions)
-    compose = PRODUCT_ANSWERS.get(parsed.asks, _availability)
-    reply = compose(_Context(product, profile, say, grounding, parsed, city, unexplained(product, resolution.terms)))
+    context = _Context(product, profile, say, grounding, parsed, city, unexplained(product, resolution.terms),
+                       beyond_name(product, resolution.terms))
+    reply = PRODUCT_ANSWERS.get(_what_is_asked(context), _availability)(context)
     _about(reply, product, profile, say, invite=any(f.kind in (F.AVAILABLE, F.IN_STOCK) and f.value
                                                     for f in reply.facts))
     return reply
+
+
+def _what_is_asked(c: "_Context") -> str:
+    """The parsed question's aspect, refined on the product: words beyond its name and no
+    size, colour or availability word ask a description fact ("charging cable aati hai?");
+    the size of a product made in one size is its dimensions."""
+    asks = c.parsed.asks
+    if asks == AVAILABILITY and c.extra and not c.parsed.mentions and not c.parsed.availability_words:
+        return DETAILS
+    if asks == SIZES and not any(option_kind(o) == SIZE for o in c.options) and not c.parsed.topic:
+        c.parsed = replace(c.parsed, topic="dimensions")
+        return DETAILS
+    return asks
 
 
 class _Say:
@@ -92,10 +108,11 @@ class _Context:
     """One product question being answered: the product, what was named on it, and how to say things."""
 
     def __init__(self, product: Product, profile: StoreProfile, say: _Say, grounding: Grounding, parsed: Parsed,
-                 city: str | None, unexplained: list[str]):
+                 city: str | None, unexplained: list[str], extra: list[str]):
         self.product, self.profile, self.say = product, profile, say
         self.grounding, self.parsed, self.city = grounding, parsed, city
         self.not_understood = [m.text for m in grounding.ignored] + unexplained
+        self.extra = extra  # the question's words that do not name the product: what it asks about
         self.options = options_of(product)
         self.facts: list[Fact] = []
         self.lines: list[str] = []
@@ -327,25 +344,25 @@ def _price(c: _Context) -> Answer:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_RANGE_IN_TEXT = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)")
+_NUMERIC_TOPICS = ("length", "weight", "dimensions")
 
 
 def _details(c: _Context) -> Answer:
-    """A description fact, quoted: the sentence that tells it, or that we do not know."""
+    """A description fact, quoted: the sentence that tells what was asked (its topic, the
+    words of the question the product's name does not have, the values named), or that we
+    do not know, with a person offered. Never a sentence made up."""
     product, say, topic = c.product, c.say, c.parsed.topic
-    sentences = [s.strip() for s in _SENTENCE.split(product.description) if s.strip()]
-    if topic is None:
-        text = " ".join(sentences[:3])
+    sentences = [s.strip() for s in _SENTENCE.split(product.description) if s.strip()] + list(product.tags)
+    if topic is None and not c.extra:
+        text = " ".join(sentences[:3]) if product.description else ""
         if text:
             c.fact(F.DESCRIPTION, text)
         c.lines.append(f"{product.title}: {text}" if text else
                        say("Is ki tafseel catalog mein nahi hai.", "The catalog has no description for it."))
         c.lines.append(_price_line(c, {}))
         return c.answer()
-    telling = TOPICS[topic][1]
-    found = next((s for s in sentences if set(canonical_tokens(s)) & telling
-                  and (topic not in ("length", "weight", "dimensions") or re.search(r"\d", s))), None)
-    if found is None:
-        found = next((t for t in product.tags if set(canonical_tokens(t)) & telling), None)
+    found = _telling_sentence(c, sentences)
     if found is None:
         c.lines.append(say(f"Maazrat, {product.title} ki yeh maloomat hamare paas nahi. Kya main aap ki baat hamari "
                            "team se karwa doon?", f"Sorry, we don't have that information about {product.title}. "
@@ -354,6 +371,27 @@ def _details(c: _Context) -> Answer:
     c.fact(F.DESCRIPTION, found)
     c.lines.append(f"{product.title}: {found}")
     return c.answer()
+
+
+def _telling_sentence(c: _Context, sentences: list[str]) -> str | None:
+    """The sentence that answers: it has the topic's words (and a number, for a measure) and
+    every word the question asks with; the values named and numbers in its ranges count extra."""
+    topic = c.parsed.topic
+    telling = TOPICS[topic][1] if topic else set()
+    values = {w for vals in c.grounding.selection.values() for v in vals for w in phrase(v).split()}
+    numbers = {float(k[2:]) for m in c.parsed.mentions for k in m.keys if k[:2] in ("n:", "a:")}
+    best, best_score = None, 0.0
+    for sentence in sentences:
+        words = set(canonical_tokens(sentence))
+        if topic and not (words & telling) or topic in _NUMERIC_TOPICS and not re.search(r"\d", sentence):
+            continue
+        if not all(loosely_in(w, words) for w in c.extra):
+            continue
+        score = 1 + len(words & telling) + len(words & values) + sum(
+            2 for lo, hi in _RANGE_IN_TEXT.findall(sentence) for n in numbers if float(lo) <= n <= float(hi))
+        if score > best_score:
+            best, best_score = sentence, score
+    return best
 
 
 def _pictures(c: _Context) -> Answer:

@@ -48,19 +48,27 @@ _WORDS = {
 _PRICE_PHRASE = re.compile(r"\b(?:kitn[aeiy]+|kitnay|ktna)\s+(?:ka|ki|ke)\b|\bhow\s+much\b(?!\s+(?:does\s+it\s+weigh|"
                            r"weight|long))")
 _DAYS = set("din days kab lagenge lagay lagega".split())
+_AVAILABLE = set("available availability dastiyab dastyab mojood mojud maujood stock khatam sold milega milegi milenge "
+                 "دستیاب موجود".split())
+_CAN_HAVE = re.compile(r"\bmil\s+(?:sakta|sakti|sakte|jaye|jayega|jayegi|jaega|jaegi|jata|jati)\b|\bin stock\b|"
+                       r"\bdo you have\b")
 
 # description facts a customer asks about -> (words that ask it, words of a sentence that tells it)
 TOPICS: dict[str, tuple[set[str], set[str]]] = {
+    "origin": (set("kahan imported import country origin mulk".split()),
+               set("imported origin country pakistan china turkey italy thailand korea local".split())),
+    "fit": (set("fit fits fitting rahega rahegi aayega aaega ayega lun loon".split()),
+            set("fit fits suits suit".split())),
     "length": (set("lambi lamba lambai lambaai length long lengths height oonchai unchai uncha oonchi".split()),
                set("length long cm inch inches metre meter metres meters m lambai height tall".split())),
-    "weight": (set("wazan weight heavy halka halki bhari bhaari weigh weighs".split()),
+    "weight": (set("wazan weight heavy halka halki bhari bhaari weigh weighs gram grams gm kg وزن".split()),
                set("weight weighs grams gram g kg gsm lightweight light".split())),
     "material": (set("kapra kapda kapray kapre fabric material bana bani bane made cloth stuff".split()),
                  set("fabric material made cotton leather polyester silk lawn linen wool rubber synthetic suede canvas "
                      "denim velvet chiffon khaddar cambric pvc eva plastic jersey fleece microfiber".split())),
-    "dimensions": (set("dimensions dimension measurement measurements chorai choraai chaurai width naap".split()),
+    "dimensions": (set("dimensions dimension measurement measurements chorai choraai chaurai width naap ناپ".split()),
                    set("dimensions cm inch inches width height depth measures x".split())),
-    "care": (set("dhona dhulai dhoya dhoyen wash washing washable care iron istri machine".split()),
+    "care": (set("dho dhona dhulai dhoya dhoyen dhulta dhulti wash washing washable care iron istri machine".split()),
              set("wash washable washing machine iron dry clean bleach care hand".split())),
     "contents": (set("box included include includes contents dabba dabbe".split()),
                  set("box includes included comes contains pack set pair with".split())),
@@ -82,6 +90,7 @@ class Parsed:
     intent: str | None = None
     language: str = "roman_urdu"
     hints: list[str] = field(default_factory=list)  # the NLU's product entity, as product words
+    availability_words: bool = False  # "available", "dastiyab", "milega", "stock"...
 
 
 def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
@@ -105,7 +114,8 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     hints = product_terms(q.product_entity or "", exclude=asked_words)
     return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
                   topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
-                  intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms])
+                  intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms],
+                  availability_words=bool(words & _AVAILABLE) or bool(_CAN_HAVE.search(fold(text))))
 
 
 def _latin(token: str, vocabulary: Vocabulary) -> str:

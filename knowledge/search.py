@@ -36,6 +36,8 @@ milta milti milte mila mili sakta sakti sakte saktay skta skti milay milain mile
 dastiyab dastyab dastiab stock in-stock sold out khatam ho hoga hogi hota hoti hote hein hay he
 salam alaikum walaikum assalam aoa o waalaikum
 saal sal years year umar item items cheez cheezein product products sell sells selling bechte rakhte
+jayega jayegi jaye jaega jaegi jata jati aata aati aate saath sath hua hui huay kis kaise bhai liye
+dikhayein dikhaen dikhain dikhana dikha dikhaiye bataen bataiye batayein what whats
 order karna karni karwana lena leni lene bhi dobara phir wala wali wale walay yeh ye is isko isay ise
 """.split())
 
@@ -65,6 +67,21 @@ def document_terms(product: Product) -> dict[str, float]:
     terms.update({t: TAG_WEIGHT for t in words(" ".join([product.product_type, *product.tags]))})
     terms.update({t: 1.0 for t in words(product.title)})
     return terms
+
+
+def beyond_name(product: Product, terms: list[str]) -> list[str]:
+    """The question's product words that are not in this product's name, type or tags."""
+    names = {w for w, weight in document_terms(product).items() if weight > DESCRIPTION_WEIGHT}
+    return [t for t in terms if not loosely_in(t, names)]
+
+
+def loosely_in(word: str, words: set[str]) -> bool:
+    """The word, or one spelt or inflected a little differently ("filling" / "fillers",
+    "adjust" / "adjustable", "chapal" / "chappal"), is among ``words``."""
+    word = term(word)
+    outline = skeleton(word)
+    return any(term(w) == word or (outline and skeleton(term(w)) == outline)
+               or (min(len(w), len(word)) >= 4 and w[:4] == word[:4]) for w in words)
 
 
 def unexplained(product: Product, terms: list[str]) -> list[str]:
