@@ -76,7 +76,7 @@ def _compose(search: ProductSearch | None, profile: StoreProfile, q: Question, p
     product = resolution.product
     grounding = ground(product, parsed.mentions)
     context = _Context(product, profile, say, grounding, parsed, city, unexplained(product, resolution.terms),
-                       beyond_name(product, resolution.terms))
+                       beyond_name(product, resolution.terms) + parsed.asking)
     reply = PRODUCT_ANSWERS.get(_what_is_asked(context), _availability)(context)
     _about(reply, product, profile, say, invite=any(f.kind in (F.AVAILABLE, F.IN_STOCK) and f.value
                                                     for f in reply.facts))
@@ -385,9 +385,10 @@ def _telling_sentence(c: _Context, sentences: list[str]) -> str | None:
         words = set(canonical_tokens(sentence))
         if topic and not (words & telling) or topic in _NUMERIC_TOPICS and not re.search(r"\d", sentence):
             continue
-        if not all(loosely_in(w, words) for w in c.extra):
+        said = [w for w in c.extra if loosely_in(w, words)]
+        if not topic and len(said) < len(c.extra):  # with no topic, the question's own words say what it asks
             continue
-        score = 1 + len(words & telling) + len(words & values) + sum(
+        score = 1 + len(words & telling) + len(words & values) + len(said) + len(set(c.extra) & words) + sum(
             2 for lo, hi in _RANGE_IN_TEXT.findall(sentence) for n in numbers if float(lo) <= n <= float(hi))
         if score > best_score:
             best, best_score = sentence, score

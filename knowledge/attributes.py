@@ -307,7 +307,7 @@ class Vocabulary:
         found: dict[str, set[str]] = {}
         names: set[str] = set()
         for product in products:
-            names |= name_words(product) | set(phrase(" ".join(product.tags)).split())
+            names |= name_words(product)
             for variant in product.variants:
                 for name, value in variant.options.items():
                     key = phrase(value)
@@ -391,6 +391,8 @@ def ground(product, found: list[Mention]) -> Grounding:
             values = selection.setdefault(name, [])
             values += [v for v in hits[name] if v not in values]
             continue
+        if set(phrase(mention.text).split()) <= name_words(product):
+            continue  # "cream" of "Rose Cream", "black" of "Black Strap Sandal": said by its name
         option = _option_for(mention, options, product)
         if option is not False:
             missing.append(Missing(mention, option))
@@ -402,8 +404,6 @@ def ground(product, found: list[Mention]) -> Grounding:
 def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str | None | bool:
     """The option an unmatched mention would be a value of; None when it is clearly a size
     or colour and the product has no such option; False when it is no attribute of this product."""
-    if set(phrase(mention.text).split()) <= name_words(product):
-        return False  # "cream" of "Rose Cream", "black" of "Black Leather Wallet": its name, not an option
     prefixes = {k[:2] for k in mention.keys}
     for name, values in options.items():
         if mention.options and name in mention.options:
@@ -420,5 +420,5 @@ def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str
 
 
 def name_words(product) -> set[str]:
-    """The canonical words of a product's title and type."""
-    return set(phrase(f"{product.title} {product.product_type}").split())
+    """The canonical words of a product's title, type and tags."""
+    return set(phrase(" ".join([product.title, product.product_type, *product.tags])).split())

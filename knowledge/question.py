@@ -36,13 +36,13 @@ _INTENT_ASPECTS = {"ask_availability": AVAILABILITY, "ask_sizes": SIZES, "ask_co
 
 _WORDS = {
     DELIVERY: set("delivery deliver deliveries shipping ship courier pohanch pohnche pahunch pohanchega pohnchega "
-                  "pohanchta pohanchti bhejte".split()),
+                  "pohanchta pohanchti bhejte ڈیلیوری پہنچے پہنچ".split()),
     COD: set("cod cash advance".split()),
     RETURNS: set("return returns exchange wapas wapsi refund policy tabdeel badal".split()),
-    PRICE: set("price prices qeemat keemat kimat rate rates cost costs discount".split()),
-    PICTURES: set("picture pictures pic pics photo photos tasveer tasveerein tasveeren image images video".split()),
-    COLOURS: set("colour colours color colors rang rangon shades shade".split()),
-    SIZES: set("size sizes saiz number numbers naap".split()),
+    PRICE: set("price prices qeemat keemat kimat rate rates cost costs discount قیمت".split()),
+    PICTURES: set("picture pictures pic pics photo photos tasveer tasveerein tasveeren image images video تصویر".split()),
+    COLOURS: set("colour colours color colors rang rangon shades shade رنگ رنگوں".split()),
+    SIZES: set("size sizes saiz number numbers naap سائز".split()),
     DETAILS: set("detail details tafseel description quality".split()),
 }
 _PRICE_PHRASE = re.compile(r"\b(?:kitn[aeiy]+|kitnay|ktna)\s+(?:ka|ki|ke)\b|\bhow\s+much\b(?!\s+(?:does\s+it\s+weigh|"
@@ -91,6 +91,8 @@ class Parsed:
     language: str = "roman_urdu"
     hints: list[str] = field(default_factory=list)  # the NLU's product entity, as product words
     availability_words: bool = False  # "available", "dastiyab", "milega", "stock"...
+    value_terms: list[str] = field(default_factory=list)  # values named that are also words of product names
+    asking: list[str] = field(default_factory=list)  # words of what is asked, not naming the product
 
 
 def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
@@ -103,19 +105,43 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     # words of a product's name ask nothing: "Wash & Wear Kurta" is no washing question
     asking_words = words - vocabulary.names
     topic = next((name for name, (asking, _) in TOPICS.items() if asking_words & asking), None)
-    # what names a value is no product word, unless a product's name has it ("Rose Cream", "Leather Wallet")
+    # what names a value is no product word; if it is also in a product's name ("Rose Cream", "Black Strap
+    # Sandal") it names one only when nothing else does
     covered = {i for m in found for i in range(m.start, m.end)}
-    rest = " ".join(_latin(t, vocabulary) for i, t in enumerate(scanned)
-                    if i not in covered or phrase(t) in vocabulary.names)
+    value_words = " ".join(t for i, t in enumerate(scanned) if i in covered and phrase(t) in vocabulary.names)
     # a follow-up "kapra kaunsa hai?" names no product: the words of what it asks are no product words
     asked_words = set().union(*(asking for asking, _ in TOPICS.values()), *_WORDS.values()) & asking_words
-    cities = {t for t in canonical_tokens(rest) if city_of(t)}
-    terms = product_terms(rest, exclude=asked_words | cities)
+    product_part, asked_part = _split_asked(
+        [_latin(t, vocabulary) for i, t in enumerate(scanned) if i not in covered], vocabulary)
+    cities = {t for t in canonical_tokens(product_part) if city_of(t)}
+    terms = product_terms(product_part, exclude=asked_words | cities)
+    asking = product_terms(asked_part, exclude=asked_words | cities)
     hints = product_terms(q.product_entity or "", exclude=asked_words)
     return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
                   topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
+                  value_terms=product_terms(value_words), asking=asking,
                   intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms],
                   availability_words=bool(words & _AVAILABLE) or bool(_CAN_HAVE.search(fold(text))))
+
+
+_GENITIVE = frozenset("ka ki ke kay ky کا کی کے".split())
+
+
+def _split_asked(tokens: list[str], vocabulary: Vocabulary) -> tuple[str, str]:
+    """The words naming the product, and the words of what is asked of it: after a genitive
+    ("baby lotion ki expiry date") or before an English "of" ("the thread count of the quilt
+    cover"), words the catalog does not know are what is asked, not part of the product's name."""
+    tokens = [t for t in tokens if t]
+    if "of" in tokens[1:-1]:
+        at = tokens.index("of")
+        before, after = tokens[:at], tokens[at + 1:]
+        return " ".join(after), " ".join(before)
+    at = next((i for i, t in enumerate(tokens) if t in _GENITIVE), None)
+    if at is None:
+        return " ".join(tokens), ""
+    after = tokens[at + 1:]
+    known = [t for t in after if t in vocabulary.known or t[:-1] in vocabulary.known]
+    return " ".join(tokens[:at] + known), " ".join(t for t in after if t not in known)
 
 
 def _latin(token: str, vocabulary: Vocabulary) -> str:

@@ -36,9 +36,12 @@ def resolve(search: ProductSearch, parsed, *, product_id: str | None = None, cur
     if product_id in products:
         return Resolution(product=products[product_id])
     terms = list(dict.fromkeys(parsed.terms + parsed.hints))
+    current = products.get(current_product or "")
+    if not terms and current is not None:  # "pack of 3 wala?" after the lip balm: about the lip balm
+        return Resolution(product=current, follow_up=True)
+    terms = terms or parsed.value_terms  # "cream hai?": a value word that is also a product's name
     if not terms:
-        current = products.get(current_product or "")
-        return Resolution(product=current, follow_up=current is not None)
+        return Resolution()
     matches = [m for m in search.search(terms, k=MAX_CHOICES * 2, mode=mode)
                if m.lexical >= LEXICAL_MIN or m.dense >= DENSE_MIN]
     if not matches:
@@ -58,6 +61,6 @@ def resolve(search: ProductSearch, parsed, *, product_id: str | None = None, cur
 
 
 def _offers(product: Product, mentions: list[Mention]) -> bool:
-    """The product has every value the question names."""
+    """The product has every value the question names (as an option, or in its name)."""
     grounding = ground(product, mentions)
-    return bool(grounding.selection) and not grounding.missing
+    return not grounding.missing and not grounding.ignored

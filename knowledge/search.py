@@ -38,6 +38,7 @@ salam alaikum walaikum assalam aoa o waalaikum
 saal sal years year umar item items cheez cheezein product products sell sells selling bechte rakhte
 jayega jayegi jaye jaega jaegi jata jati aata aati aate saath sath hua hui huay kis kaise bhai liye
 dikhayein dikhaen dikhain dikhana dikha dikhaiye bataen bataiye batayein what whats
+assalamualaikum asalamualaikum assalamoalaikum salaam walaikumassalam aoa hello
 order karna karni karwana lena leni lene bhi dobara phir wala wali wale walay yeh ye is isko isay ise
 """.split())
 
