@@ -15,8 +15,8 @@ import re
 from dataclasses import replace
 
 from knowledge import facts as F
-from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, ground, option_kind, options_of,
-                                  phrase)
+from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, carry, ground, option_kind,
+                                  options_of, phrase)
 from knowledge.catalog import Product, Variant
 from knowledge.facts import Answer, Fact, where_of
 from knowledge.profile import StoreProfile
@@ -75,9 +75,13 @@ def _compose(search: ProductSearch | None, profile: StoreProfile, q: Question, p
                       response="utter_ask_which_product", facts=[Fact(F.ASK_WHICH)])
     product = resolution.product
     grounding = ground(product, parsed.mentions)
+    if resolution.follow_up and q.current_options:
+        grounding = carry(grounding, q.current_options, product)
     context = _Context(product, profile, say, grounding, parsed, city, unexplained(product, resolution.terms),
                        beyond_name(product, resolution.terms) + parsed.asking)
     reply = PRODUCT_ANSWERS.get(_what_is_asked(context), _availability)(context)
+    selections = context.selections()
+    reply.options = selections[0] if len(selections) == 1 and not grounding.missing else {}
     _about(reply, product, profile, say, invite=any(f.kind in (F.AVAILABLE, F.IN_STOCK) and f.value
                                                     for f in reply.facts))
     return reply

@@ -401,6 +401,18 @@ def ground(product, found: list[Mention]) -> Grounding:
     return Grounding(selection, missing, ignored)
 
 
+def carry(grounding: Grounding, before: dict[str, str], product) -> Grounding:
+    """A follow-up on the same product keeps the values named before that it does not
+    change: "pink 39?" then "aur 40?" asks for 40 in pink."""
+    options = options_of(product)
+    changed = set(grounding.selection) | {m.option for m in grounding.missing}
+    kept = {name: [value] for name, value in before.items()
+            if name not in changed and value in options.get(name, ())}
+    selection = {name: (grounding.selection.get(name) or kept[name]) for name in options
+                 if name in grounding.selection or name in kept}
+    return Grounding(selection, grounding.missing, grounding.ignored)
+
+
 def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str | None | bool:
     """The option an unmatched mention would be a value of; None when it is clearly a size
     or colour and the product has no such option; False when it is no attribute of this product."""

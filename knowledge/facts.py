@@ -124,6 +124,7 @@ class Answer:
     facts: list[Fact] = field(default_factory=list)
     handoff_offered: bool = False
     response: str | None = None  # the domain response saying the same fixed sentence, if any
+    options: dict[str, str] = field(default_factory=dict)  # the values it was about, for a follow-up
 
     def fact(self, kind: str, **match) -> Fact | None:
         """The first fact of ``kind`` (whose fields equal ``match``), or None."""

@@ -23,6 +23,7 @@ class Question:
     product_id: str | None = None
     city: str | None = None
     current_product: str | None = None
+    current_options: dict[str, str] = field(default_factory=dict)  # values named before on that product
     photo: bool = False  # the text is a photo's caption
 
 
@@ -136,7 +137,8 @@ def _split_asked(tokens: list[str], vocabulary: Vocabulary) -> tuple[str, str]:
         at = tokens.index("of")
         before, after = tokens[:at], tokens[at + 1:]
         return " ".join(after), " ".join(before)
-    at = next((i for i, t in enumerate(tokens) if t in _GENITIVE), None)
+    # "bachon ke liye X": for whom, and the product comes after
+    at = next((i for i, t in enumerate(tokens) if t in _GENITIVE and tokens[i + 1:i + 2] != ["liye"]), None)
     if at is None:
         return " ".join(tokens), ""
     after = tokens[at + 1:]

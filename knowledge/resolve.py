@@ -39,9 +39,18 @@ def resolve(search: ProductSearch, parsed, *, product_id: str | None = None, cur
     current = products.get(current_product or "")
     if not terms and current is not None:  # "pack of 3 wala?" after the lip balm: about the lip balm
         return Resolution(product=current, follow_up=True)
-    terms = terms or parsed.value_terms  # "cream hai?": a value word that is also a product's name
-    if not terms:
+    if not terms and not parsed.value_terms:
         return Resolution()
+    found = _named(search, terms or parsed.value_terms, parsed, current_product, mode)
+    if found.choices and terms and parsed.value_terms:  # "cotton bath towel bara wala": the value is in a name
+        again = _named(search, terms + parsed.value_terms, parsed, current_product, mode)
+        return again if again.product is not None else found
+    return found
+
+
+def _named(search: ProductSearch, terms: list[str], parsed, current_product: str | None, mode: str) -> Resolution:
+    """The product (or the close candidates) the words name."""
+    products = search.catalog.products
     matches = [m for m in search.search(terms, k=MAX_CHOICES * 2, mode=mode)
                if m.lexical >= LEXICAL_MIN or m.dense >= DENSE_MIN]
     if not matches:

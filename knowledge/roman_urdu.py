@@ -214,7 +214,7 @@ _REPEATS = re.compile(r"(.)\1+")
 def outline(word: str) -> str:
     """The consonants of a word, doubled ones once: spellings of one word mostly share
     it, and so does the Urdu-script word in Roman letters ("peshawari", پشاوری "pshaori" -> "psr")."""
-    word = word.replace("ck", "k").replace("c", "k").replace("q", "k")
+    word = word.replace("ck", "k").replace("c", "k").replace("q", "k").replace("z", "s")
     return _REPEATS.sub(r"\1", _NOT_CONSONANTS.sub("", word))
 
 
