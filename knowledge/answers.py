@@ -15,8 +15,8 @@ import re
 from dataclasses import replace
 
 from knowledge import facts as F
-from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, carry, ground, option_kind,
-                                  options_of, phrase)
+from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, carry, ground, name_words,
+                                  option_kind, options_of, phrase)
 from knowledge.catalog import Product, Variant
 from knowledge.facts import Answer, Fact, where_of
 from knowledge.profile import StoreProfile
@@ -24,7 +24,7 @@ from knowledge.question import (AVAILABILITY, COD, COLOURS, DELIVERY, DETAILS, P
                                 STORE_ASPECTS, TOPICS, Parsed, Question, parse)
 from knowledge.resolve import Resolution, resolve
 from knowledge.roman_urdu import ENGLISH, canonical_tokens
-from knowledge.search import ProductSearch, beyond_name, loosely_in, unexplained
+from knowledge.search import ProductSearch, loosely_in, unexplained
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,7 @@ def _compose(search: ProductSearch | None, profile: StoreProfile, q: Question, p
     grounding = ground(product, parsed.mentions)
     if resolution.follow_up and q.current_options:
         grounding = carry(grounding, q.current_options, product)
-    context = _Context(product, profile, say, grounding, parsed, city, unexplained(product, resolution.terms),
-                       beyond_name(product, resolution.terms) + parsed.asking)
+    context = _Context(product, profile, say, grounding, parsed, city, unexplained(product, resolution.terms))
     reply = PRODUCT_ANSWERS.get(_what_is_asked(context), _availability)(context)
     selections = context.selections()
     reply.options = selections[0] if len(selections) == 1 and not grounding.missing else {}
@@ -88,10 +87,13 @@ def _compose(search: ProductSearch | None, profile: StoreProfile, q: Question, p
 
 
 def _what_is_asked(c: "_Context") -> str:
-    """The parsed question's aspect, refined on the product: words beyond its name and no
-    size, colour or availability word ask a description fact ("charging cable aati hai?");
+    """The parsed question's aspect, refined on the product: words asked of it and no size,
+    colour or availability word ask a description fact ("ke saath charging cable aati hai?");
     the size of a product made in one size is its dimensions."""
     asks = c.parsed.asks
+    if c.parsed.topic and c.parsed.topic_words <= name_words(c.product):  # "Wash & Wear Kurta" asks no washing
+        c.parsed = replace(c.parsed, topic=None)
+        asks = AVAILABILITY if asks == DETAILS else asks
     if asks == AVAILABILITY and c.extra and not c.parsed.mentions and not c.parsed.availability_words:
         return DETAILS
     if asks == SIZES and not any(option_kind(o) == SIZE for o in c.options) and not c.parsed.topic:
@@ -112,11 +114,12 @@ class _Context:
     """One product question being answered: the product, what was named on it, and how to say things."""
 
     def __init__(self, product: Product, profile: StoreProfile, say: _Say, grounding: Grounding, parsed: Parsed,
-                 city: str | None, unexplained: list[str], extra: list[str]):
+                 city: str | None, unexplained: list[str]):
         self.product, self.profile, self.say = product, profile, say
         self.grounding, self.parsed, self.city = grounding, parsed, city
         self.not_understood = [m.text for m in grounding.ignored] + unexplained
-        self.extra = extra  # the question's words that do not name the product: what it asks about
+        # the question's words of what it asks about the product: the ones after a genitive it does not have
+        self.extra = parsed.asking + [w for w in unexplained if w in parsed.asked_part and w not in parsed.asking]
         self.options = options_of(product)
         self.facts: list[Fact] = []
         self.lines: list[str] = []

@@ -93,7 +93,9 @@ class Parsed:
     hints: list[str] = field(default_factory=list)  # the NLU's product entity, as product words
     availability_words: bool = False  # "available", "dastiyab", "milega", "stock"...
     value_terms: list[str] = field(default_factory=list)  # values named that are also words of product names
-    asking: list[str] = field(default_factory=list)  # words of what is asked, not naming the product
+    asking: list[str] = field(default_factory=list)  # words of what is asked, naming no product
+    asked_part: list[str] = field(default_factory=list)  # every product word after the genitive
+    topic_words: frozenset[str] = frozenset()  # the words that asked the topic
 
 
 def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
@@ -103,8 +105,7 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     scanned = tokens_of(text)
     words = frozenset(canonical_tokens(text)) | frozenset(scanned)
     city = next((c for c in map(city_of, scanned) if c), None)
-    # words of a product's name ask nothing: "Wash & Wear Kurta" is no washing question
-    asking_words = words - vocabulary.names
+    asking_words = words
     topic = next((name for name, (asking, _) in TOPICS.items() if asking_words & asking), None)
     # what names a value is no product word; if it is also in a product's name ("Rose Cream", "Black Strap
     # Sandal") it names one only when nothing else does
@@ -116,11 +117,13 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
         [_latin(t, vocabulary) for i, t in enumerate(scanned) if i not in covered], vocabulary)
     cities = {t for t in canonical_tokens(product_part) if city_of(t)}
     terms = product_terms(product_part, exclude=asked_words | cities)
-    asking = product_terms(asked_part, exclude=asked_words | cities)
+    asking = product_terms(asked_part, exclude=asked_words | cities | set(terms))
+    after = product_terms(asked_part, exclude=asked_words | cities)
     hints = product_terms(q.product_entity or "", exclude=asked_words)
     return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
                   topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
-                  value_terms=product_terms(value_words), asking=asking,
+                  value_terms=product_terms(value_words), asking=asking, asked_part=after,
+                  topic_words=frozenset(TOPICS[topic][0] & words) if topic else frozenset(),
                   intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms],
                   availability_words=bool(words & _AVAILABLE) or bool(_CAN_HAVE.search(fold(text))))
 
@@ -131,7 +134,7 @@ _GENITIVE = frozenset("ka ki ke kay ky کا کی کے".split())
 def _split_asked(tokens: list[str], vocabulary: Vocabulary) -> tuple[str, str]:
     """The words naming the product, and the words of what is asked of it: after a genitive
     ("baby lotion ki expiry date") or before an English "of" ("the thread count of the quilt
-    cover"), words the catalog does not know are what is asked, not part of the product's name."""
+    cover"), words no product's name has are what is asked, not part of the product's name."""
     tokens = [t for t in tokens if t]
     if "of" in tokens[1:-1]:
         at = tokens.index("of")
@@ -142,8 +145,10 @@ def _split_asked(tokens: list[str], vocabulary: Vocabulary) -> tuple[str, str]:
     if at is None:
         return " ".join(tokens), ""
     after = tokens[at + 1:]
-    known = [t for t in after if t in vocabulary.known or t[:-1] in vocabulary.known]
-    return " ".join(tokens[:at] + known), " ".join(t for t in after if t not in known)
+    naming = [t for t in after if phrase(t) in vocabulary.names or phrase(t)[:-1] in vocabulary.names]
+    # words after it that name some product stay product words; knowledge.answers asks with the ones
+    # the chosen product does not have ("embroidered khussa ki heel": "heel" names a sandal)
+    return " ".join(tokens[:at] + naming), " ".join(after)
 
 
 def _latin(token: str, vocabulary: Vocabulary) -> str:

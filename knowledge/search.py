@@ -70,12 +70,6 @@ def document_terms(product: Product) -> dict[str, float]:
     return terms
 
 
-def beyond_name(product: Product, terms: list[str]) -> list[str]:
-    """The question's product words that are not in this product's name, type or tags."""
-    names = {w for w, weight in document_terms(product).items() if weight > DESCRIPTION_WEIGHT}
-    return [t for t in terms if not loosely_in(t, names)]
-
-
 def loosely_in(word: str, words: set[str]) -> bool:
     """The word, or one spelt or inflected a little differently ("filling" / "fillers",
     "adjust" / "adjustable", "chapal" / "chappal"), is among ``words``."""
