@@ -106,7 +106,9 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     words = frozenset(canonical_tokens(text)) | frozenset(scanned)
     city = next((c for c in map(city_of, scanned) if c), None)
     asking_words = words
-    topic = next((name for name, (asking, _) in TOPICS.items() if asking_words & asking), None)
+    # a topic asked with words that name no product first: "shoe care kit ke dabbe mein" asks about the box
+    topic = next((name for name, (asking, _) in TOPICS.items() if (words - vocabulary.names) & asking),
+                 next((name for name, (asking, _) in TOPICS.items() if words & asking), None))
     # what names a value is no product word; if it is also in a product's name ("Rose Cream", "Black Strap
     # Sandal") it names one only when nothing else does
     covered = {i for m in found for i in range(m.start, m.end)}
