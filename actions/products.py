@@ -36,6 +36,7 @@ def question_from(tracker: Tracker, caption: Optional[str] = None) -> Question:
         product_id=entity("product_id"),
         city=tracker.get_slot("city") or _last_order_city(tracker.sender_id),
         current_product=tracker.get_slot("current_product"),
+        current_options=tracker.get_slot("current_options") or {},
         photo=caption is not None,
     )
 
@@ -55,9 +56,12 @@ async def answer_product(dispatcher: CollectingDispatcher, tracker: Tracker, cap
         dispatcher.utter_message(response=reply.response, buttons=reply.buttons or None)
     else:
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, image=reply.image)
+    events = []
     if reply.product_id and reply.product_id != tracker.get_slot("current_product"):
-        return [SlotSet("current_product", reply.product_id)]
-    return []
+        events.append(SlotSet("current_product", reply.product_id))
+    if reply.product_id and reply.options != (tracker.get_slot("current_options") or {}):
+        events.append(SlotSet("current_options", reply.options))
+    return events
 
 
 def about_a_product(tracker: Tracker) -> bool:

@@ -18,12 +18,13 @@ import faiss
 import numpy as np
 
 from bench.table import Table, percentiles
-from knowledge.answers import Question, answer
+from knowledge.answers import answer
 from knowledge.catalog import Catalog
 from knowledge.embeddings import clear_query_cache, dtype_name, embed, workers
 from knowledge.importers import import_bytes
 from knowledge.index import EXACT_SEARCH_MAX, build_vector_index, index_kind, search_vectors
 from knowledge.profile import DEMO_PROFILE, load_profile
+from knowledge.question import Question
 from knowledge.search import ProductSearch, product_terms
 from knowledge.versions import CatalogStore
 
