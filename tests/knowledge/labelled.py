@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,8 @@ class Reply:
 @dataclass
 class Verdict:
     right_product: bool
-    wrong: list[str]  # stated facts that are not true, or expected facts not stated
+    false: list[str]  # stated facts the CSV contradicts (must never happen)
+    missed: list[str]  # expected facts the answer did not state
     false_yes: bool  # said an out-of-stock or nonexistent variant is available
 
 
@@ -84,14 +86,14 @@ def judge(item: dict, reply: Reply, store: Store) -> Verdict:
     expect = item.get("expect") or {}
     false_yes = expect.get("available") in (False, "not_offered") and bool(YES.search(reply.text)) \
         and reply.product_id == item.get("product")
-    wrong = _facts(item, reply, store) if right and item.get("product") else []
+    false, missed = _facts(item, reply, store) if right and item.get("product") else ([], [])
     if false_yes:
-        wrong.append("said yes to a variant that is not available")
-    return Verdict(right, wrong, false_yes)
+        false.append("said yes to a variant that is not available")
+    return Verdict(right, false, missed, false_yes)
 
 
-def _facts(item: dict, reply: Reply, store: Store) -> list[str]:
-    wrong = []
+def _facts(item: dict, reply: Reply, store: Store) -> tuple[list[str], list[str]]:
+    false, missed = [], []
     text, expect, handle = reply.text, item.get("expect") or {}, item["product"]
     variants = store.variants[handle]
     delivery = store.profile["delivery"]
@@ -100,33 +102,33 @@ def _facts(item: dict, reply: Reply, store: Store) -> list[str]:
     allowed |= {rs(r["charge"]) for r in [delivery["default"], *delivery["cities"].values()]}
     allowed |= {rs(x) for x in (delivery.get("free_above"), store.profile["cod"].get("charge"),
                                 store.profile["cod"].get("max_order")) if x}
-    wrong += [f"Rs {m} is no price of it" for m in RUPEES.findall(text) if f"Rs {m}" not in allowed]
+    false += [f"Rs {m} is no price of it" for m in RUPEES.findall(text) if f"Rs {m}" not in allowed]
     available = expect.get("available")
     if available is True:
         if not YES.search(text):
-            wrong.append("did not say it is available")
-        wrong += [f"did not name {v}" for v in (item.get("options") or {}).values() if v.lower() not in text.lower()]
+            (false if NO.search(text) and "Khatam" not in text else missed).append("did not say it is available")
+        missed += [f"did not name {v}" for v in (item.get("options") or {}).values() if v.lower() not in text.lower()]
     elif available in (False, "not_offered") and not NO.search(text):
-        wrong.append(f"did not say it is {'not offered' if available == 'not_offered' else 'out of stock'}")
+        missed.append(f"did not say it is {'not offered' if available == 'not_offered' else 'out of stock'}")
     if item.get("asks") in ("sizes", "colours") and "in_stock" in expect:
-        wrong += [f"did not list {v} in stock" for v in expect["in_stock"] if v.lower() not in text.lower()]
+        missed += [f"did not list {v} in stock" for v in expect["in_stock"] if v.lower() not in text.lower()]
     if "price" in expect and rs(expect["price"]) not in text:
-        wrong.append(f"did not say the price {rs(expect['price'])}")
+        missed.append(f"did not say the price {rs(expect['price'])}")
     if "compare_at" in expect and rs(expect["compare_at"]) not in text:
-        wrong.append(f"did not say the price before the sale {rs(expect['compare_at'])}")
+        missed.append(f"did not say the price before the sale {rs(expect['compare_at'])}")
     fact = expect.get("fact")
     if fact == "unknown" and not UNKNOWN_FACT.search(text):
-        wrong.append("did not say it does not know")
+        missed.append("did not say it does not know")
     elif fact and fact != "unknown" and fact.lower() not in text.lower():
-        wrong.append(f"did not quote {fact!r}")
+        missed.append(f"did not quote {fact!r}")
     if "city" in expect:
         rule = delivery["cities"].get(expect["city"], delivery["default"])
         days = f"{rule['min_days']}-{rule['max_days']}" if rule["min_days"] != rule["max_days"] else str(rule["min_days"])
         if days not in text or rs(rule["charge"]) not in text:
-            wrong.append(f"did not say {expect['city']}: {days} days, {rs(rule['charge'])}")
+            missed.append(f"did not say {expect['city']}: {days} days, {rs(rule['charge'])}")
     if item.get("asks") == "pictures" and reply.image not in store.images[handle]:
-        wrong.append("sent no picture of it")
-    return wrong
+        missed.append("sent no picture of it")
+    return false, missed
 
 
 def facts_against_csv(facts, store: Store) -> list[str]:
@@ -150,3 +152,74 @@ def facts_against_csv(facts, store: Store) -> list[str]:
         if fact.product_id and ok and not ok():
             wrong.append(f"{fact.kind} {fact.where} {fact.option or ''} = {fact.value!r}")
     return wrong
+
+
+# --- asking the questions ------------------------------------------------------------------------
+
+def _chosen(payload: str) -> str | None:
+    return json.loads(payload[len("/choose_product"):])["product_id"] if payload.startswith("/choose_product") else None
+
+
+def ask_in_process(search, profile, item: dict):
+    """(Reply, facts) for the item's last turn, the turns before it asked first, carrying
+    what the action server carries between turns (the product and values discussed)."""
+    from knowledge.answers import answer
+    from knowledge.question import Question
+    from knowledge.roman_urdu import detect_language
+
+    current, options, language = None, {}, "roman_urdu"
+    for text in item["turns"]:
+        language = detect_language(text) or language
+        reply = answer(search, profile, Question(text=text, language=language, current_product=current,
+                                                 current_options=options))
+        if reply.product_id:
+            options = reply.options if reply.product_id == current or reply.options else {}
+            current = reply.product_id
+    choices = [c for c in (_chosen(b["payload"]) for b in reply.buttons) if c]
+    return Reply(reply.text, reply.product_id, choices, reply.image), reply.facts
+
+
+LINK = re.compile(r"/products/([\w-]+)")
+
+
+def ask_through(stack, phone: str, item: dict) -> Reply:
+    """The item's turns sent through the WhatsApp simulator as one customer; the last reply judged."""
+    from tests.stack import message_text
+
+    for text in item["turns"]:
+        records = stack.say(phone, text, quiet=0.2)["replies"]
+    text = "\n".join(message_text(r) for r in records)
+    links = LINK.findall(text)
+    choices = []
+    image = None
+    for record in records:
+        action = (record.get("message") or {}).get("action") or {}
+        choices += [c for c in (_chosen(b["reply"]["id"]) for b in action.get("buttons", [])) if c]
+        choices += [c for s in action.get("sections", []) for c in (_chosen(r["id"]) for r in s["rows"]) if c]
+        if record.get("type") == "image":
+            image = (record.get("message") or {}).get("link")
+    return Reply(text, links[-1] if links else None, choices, image)
+
+
+@dataclass
+class Score:
+    total: int = 0
+    right: int = 0
+    answered: int = 0  # right product and every expected fact stated
+    false: list[str] = field(default_factory=list)
+    false_yes: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, item: dict, verdict: Verdict) -> None:
+        self.total += 1
+        self.right += verdict.right_product
+        self.answered += verdict.right_product and not verdict.missed and not verdict.false
+        self.false += [f"{item['id']}: {f}" for f in verdict.false]
+        self.false_yes += verdict.false_yes
+        if not verdict.right_product or verdict.missed:
+            self.misses.append(f"{item['id']} {item['turns'][-1]!r}: "
+                               + ("wrong product" if not verdict.right_product else "; ".join(verdict.missed)))
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else 0.0
