@@ -223,3 +223,20 @@ class Score:
     @property
     def accuracy(self) -> float:
         return self.right / self.total if self.total else 0.0
+
+
+def start_store_stack(data_dir: Path, model: str, folder: Path = SECOND_STORE):
+    """The real processes answering from a labelled store's catalog and profile."""
+    from knowledge.importers import import_file
+    from knowledge.live import knowledge_base
+    from tests.stack import start_stack
+
+    knowledge_base(data_dir).store.publish(import_file(folder / "catalog.csv").catalog, source=str(folder))
+    return start_stack(data_dir, model, {"SAUDA_STORE_PROFILE": str(folder / "profile.yml")})
+
+
+def score_through(stack, items: list[dict], store: Store) -> Score:
+    score = Score()
+    for n, item in enumerate(items):
+        score.add(item, judge(item, ask_through(stack, f"+9230099{n:05d}", item), store))
+    return score

@@ -14,12 +14,10 @@ import pytest
 
 from knowledge import facts as F
 from knowledge.importers import import_file
-from knowledge.live import knowledge_base
 from knowledge.profile import load_profile
 from knowledge.search import ProductSearch
-from tests.knowledge.labelled import (SECOND_STORE, Score, ask_in_process, ask_through, facts_against_csv, judge,
-                                      load_questions, load_store)
-from tests.stack import start_stack
+from tests.knowledge.labelled import (SECOND_STORE, Score, ask_in_process, facts_against_csv, judge, load_questions,
+                                      load_store, score_through, start_store_stack)
 
 QUESTIONS = load_questions()
 RIGHT_PRODUCT = 0.97
@@ -64,18 +62,12 @@ def test_in_process_right_product_and_every_fact_true(in_process, store):
 
 @pytest.fixture(scope="module")
 def second_stack(tmp_path_factory, model):
-    """The real processes answering from the second store's catalog and profile."""
-    data_dir = tmp_path_factory.mktemp("second-store")
-    base = knowledge_base(data_dir)
-    base.store.publish(import_file(SECOND_STORE / "catalog.csv").catalog, source="second_store/catalog.csv")
-    running = start_stack(data_dir, model, {"SAUDA_STORE_PROFILE": str(SECOND_STORE / "profile.yml")})
+    running = start_store_stack(tmp_path_factory.mktemp("second-store"), model)
     yield running
     running.stop()
 
 
 def test_end_to_end_through_the_simulator(second_stack, store):
-    score = Score()
-    for n, item in enumerate(QUESTIONS):
-        score.add(item, judge(item, ask_through(second_stack, f"+9230099{n:05d}", item), store))
+    score = score_through(second_stack, QUESTIONS, store)
     assert score.accuracy >= RIGHT_PRODUCT, f"right product {score.accuracy:.1%}; misses: {score.misses}"
     assert score.false == [] and score.false_yes == 0
