@@ -360,16 +360,16 @@ def _details(c: _Context) -> Answer:
     words of the question the product's name does not have, the values named), or that we
     do not know, with a person offered. Never a sentence made up."""
     product, say, topic = c.product, c.say, c.parsed.topic
-    sentences = [s.strip() for s in _SENTENCE.split(product.description) if s.strip()] + list(product.tags)
+    sentences = [s.strip() for s in _SENTENCE.split(product.description) if s.strip()]
     if topic is None and not c.extra:
-        text = " ".join(sentences[:3]) if product.description else ""
+        text = " ".join(sentences[:3])
         if text:
             c.fact(F.DESCRIPTION, text)
         c.lines.append(f"{product.title}: {text}" if text else
                        say("Is ki tafseel catalog mein nahi hai.", "The catalog has no description for it."))
         c.lines.append(_price_line(c, {}))
         return c.answer()
-    found = _telling_sentence(c, sentences)
+    found = _telling_sentence(c, sentences + list(product.tags))
     if found is None:
         c.lines.append(say(f"Maazrat, {product.title} ki yeh maloomat hamare paas nahi. Kya main aap ki baat hamari "
                            "team se karwa doon?", f"Sorry, we don't have that information about {product.title}. "

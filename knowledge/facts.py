@@ -96,8 +96,8 @@ def _holds(fact: Fact, catalog: Catalog | None, profile: StoreProfile) -> bool:
         if fact.kind == COMPARE_AT:
             return fact.value in compares and fact.value > low
         return any(round(100 * (1 - low / c)) == fact.value for c in compares)
-    if fact.kind == DESCRIPTION:
-        return bool(fact.value) and (fact.value in product.description or fact.value in product.tags)
+    if fact.kind == DESCRIPTION:  # quoted sentences joined by a space may stand on lines of their own
+        return bool(fact.value) and (fact.value in " ".join(product.description.split()) or fact.value in product.tags)
     if fact.kind == IMAGE:
         return fact.value in product.images or any(v.image == fact.value for v in product.variants)
     return True

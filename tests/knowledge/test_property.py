@@ -64,7 +64,7 @@ TEMPLATES = ["{p} {a} available hai?", "kya {p} {a} mein mil sakta hai?", "{p} {
              "Do you have the {p} in {a}?", "Is {p} {a} available?"]
 FOLLOW_UPS = ["{a} mein hai?", "aur {a}?", "{a} milega?", "is it available in {a}?"]
 # other questions naming values: what they state is checked the same way, yes/no is not asked
-OTHER_TEMPLATES = ["{p} {a} mein kaunse sizes hain?", "{p} {a} mein kya colours hain?", "{p} {a} ki price kya hai?",
+OTHER_TEMPLATES = ["{p} ki details?", "{p} ka kapra kaunsa hai?", "{p} {a} mein kaunse sizes hain?", "{p} {a} mein kya colours hain?", "{p} {a} ki price kya hai?",
                    "How much is the {p} in {a}?", "{p} {a} ki tasveer bhejein", "{p} ke sizes?", "{p} ke rang?"]
 RUPEES = re.compile(r"Rs (\d{1,3}(?:,\d{3})*(?:\.\d\d)?)")
 HEADER = ["Handle", "Title", "Body (HTML)", "Type", "Tags", "Option1 Name", "Option1 Value", "Option2 Name",
@@ -121,7 +121,8 @@ def export(products: dict) -> bytes:
                    "Variant Price": f"{v['price']:.2f}", "Variant Compare At Price": f"{v['compare']:.2f}"
                    if v["compare"] else ""}
             if i == 0:
-                row.update({"Title": p["title"], "Body (HTML)": f"<p>{p['title']}.</p>", "Type": p["noun"],
+                row.update({"Title": p["title"], "Type": p["noun"], "Tags": f"{p['noun']}, {p['name']}",
+                            "Body (HTML)": f"<p>{p['title']}.</p><p>Made of {p['name']} cotton.</p>",
                             "Status": "active"})
                 if not p["options"]:
                     row.update({"Option1 Name": "Title", "Option1 Value": "Default Title"})
