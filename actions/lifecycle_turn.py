@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.service import runtime
 
 

@@ -14,8 +14,8 @@ from appserver.merchant_pages import mount_merchant_pages
 from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
-from lifecycle.couriers.background import poll_couriers_with_server
-from lifecycle.tracking_page import tracking_blueprint
+from lifecycle.integrations.couriers.background import poll_couriers_with_server
+from appserver.tracking_page import tracking_blueprint
 
 logger = logging.getLogger(__name__)
 

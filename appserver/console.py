@@ -11,11 +11,13 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle import customers, engagement_settings, escalations, orders, outbox, payments
-from lifecycle.engagement import EngagementLoop, install_hooks
-from lifecycle.engagement_models import EscalationActivity
-from lifecycle.models import Customer, Escalation, Order, OutboxMessage
-from lifecycle.rasa_conversations import RasaConversations
+from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.config import engagement_settings
+from lifecycle.engine import outbox
+from lifecycle.flows.engagement import EngagementLoop, install_hooks
+from lifecycle.db.engagement_models import EscalationActivity
+from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
+from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
 
 

@@ -12,7 +12,9 @@ import time
 import httpx
 from sanic import Blueprint, Request, response
 
-from lifecycle import events, signing
+from lifecycle.events import shop as events
+
+from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 
 logger = logging.getLogger(__name__)

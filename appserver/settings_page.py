@@ -14,8 +14,8 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.pages import page
 from knowledge.profile import StoreProfile, load_profile, profile_path
-from lifecycle import touchpoint_settings
-from lifecycle.touchpoint_settings import TouchpointSettings
+from lifecycle.config import touchpoint_settings
+from lifecycle.config.touchpoint_settings import TouchpointSettings
 
 WALLETS = ("jazzcash", "easypaisa")
 BLANK_CITY_ROWS = 2

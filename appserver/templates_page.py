@@ -8,7 +8,7 @@ from sanic import Blueprint, Request, response
 
 from appserver.auth import Auth, require
 from appserver.pages import page
-from lifecycle import meta_templates, templates
+from lifecycle.engine import meta_templates, templates
 
 
 def templates_blueprint(auth: Auth) -> Blueprint:

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from bench.table import Table, percentiles
-from bot.signing import SIGNATURE_HEADER, sign
+from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import payloads
 from tests.stack import Stack, start_stack, trained_model
 

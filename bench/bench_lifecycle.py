@@ -20,13 +20,13 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, select, text
 
 from bench.table import Table
-from bot.graph_client import SendResult
-from lifecycle import orders
-from lifecycle.clock import Clock
-from lifecycle.db import Database
-from lifecycle.models import Order
-from lifecycle.scheduler import Worker
-from lifecycle.settings import LifecycleSettings
+from whatsapp.graph_client import SendResult
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Order
+from lifecycle.engine.scheduler import Worker
+from lifecycle.config.settings import LifecycleSettings
 
 PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOON_PKT = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from bot.signing import sign
-from bot.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
+from whatsapp.signing import sign
+from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
 
 logger = logging.getLogger(__name__)
 

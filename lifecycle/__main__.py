@@ -15,7 +15,11 @@ import signal
 import sys
 from pathlib import Path
 
-from lifecycle import engagement, engagement_settings, templates, touchpoint_settings
+from lifecycle.flows import engagement
+
+from lifecycle.config import engagement_settings, touchpoint_settings
+
+from lifecycle.engine import templates
 from lifecycle.analytics import refresh
 from lifecycle.service import Lifecycle
 

@@ -15,16 +15,18 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.graph_client import GraphClient
-from lifecycle import customers, engagement_settings, outbox, payments
+from whatsapp.graph_client import GraphClient
+from lifecycle.domain import customers, payments
+from lifecycle.config import engagement_settings
+from lifecycle.engine import outbox
 from lifecycle.analytics.refresh import keep_fresh
-from lifecycle.clock import Clock
-from lifecycle.db import Database, database_url
-from lifecycle.models import ReceivedMedia
-from lifecycle.scheduler import Worker
-from lifecycle.settings import LifecycleSettings
-from lifecycle.templates import Templates, default as default_templates
-from lifecycle.touchpoint_settings import TouchpointSettings
+from lifecycle.domain.clock import Clock
+from lifecycle.db.engine import Database, database_url
+from lifecycle.db.models import ReceivedMedia
+from lifecycle.engine.scheduler import Worker
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.engine.templates import Templates, default as default_templates
+from lifecycle.config.touchpoint_settings import TouchpointSettings
 
 logger = logging.getLogger(__name__)
 

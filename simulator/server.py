@@ -21,7 +21,7 @@ import httpx
 import phonenumbers
 from sanic import Request, Sanic, response
 
-from bot.signing import SIGNATURE_HEADER, sign
+from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import payloads
 from simulator.graph_rules import graph_error, validate_send
 from simulator.settings import SimulatorSettings

@@ -40,5 +40,5 @@ class SimulatorSettings:
 
 def _templates_path(value: Optional[str]) -> Optional[Path]:
     if value is None:
-        return ROOT / "lifecycle" / "templates.yml"
+        return ROOT / "lifecycle" / "engine" / "templates.yml"
     return Path(value) if value else None

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from lifecycle.analytics.period import DAY, Period
 from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
-from lifecycle.engagement_models import CartRecovery, CsatResponse
-from lifecycle.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
+from lifecycle.db.engagement_models import CartRecovery, CsatResponse
+from lifecycle.db.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
 
 CART_STAGES = (1, 2, 3)
 WINBACK_MESSAGES = {"winback_new_arrivals": 30, "winback_personal_code": 60, "winback_last_code": 90}

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lifecycle.analytics.facts import Fact, FactRow, decode, query
 from lifecycle.analytics.period import STORE_ZONE, Period
-from lifecycle.db import Database
-from lifecycle.models import Base
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Base
 
 HOUR = 3600
 Source = Callable[[str, Fact, Period], list[FactRow]]

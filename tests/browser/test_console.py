@@ -13,12 +13,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from lifecycle import customers, escalations, orders, payments
-from lifecycle.db import Database
-from lifecycle.engagement_models import AgentReply
-from lifecycle.engagement_settings import EngagementSettings
-from lifecycle.models import Escalation
-from lifecycle.settings import LifecycleSettings
+from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.db.engine import Database
+from lifecycle.db.engagement_models import AgentReply
+from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.db.models import Escalation
+from lifecycle.config.settings import LifecycleSettings
 from tests.stack import AGENT_PASSWORD, APP_PYTHON, ROOT, Stack, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -33,7 +33,7 @@ PHONE = "+923214567890"
 def servers(tmp_path_factory):
     """App server and WhatsApp simulator on a database with one escalation and one payment to verify."""
     data_dir = tmp_path_factory.mktemp("console")
-    db = Database(f"sqlite:///{data_dir / 'lifecycle.db'}").migrate()
+    db = Database(f"sqlite:///{data_dir / 'lifecycle.db.engine'}").migrate()
     now = datetime.now(timezone.utc)
     with db.session.begin() as session:
         order = orders.place(session, orders.NewOrder(

@@ -18,8 +18,8 @@ import pytest
 
 from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import STORE_ZONE, Period
-from lifecycle.db import Database
-from lifecycle.demo_history import generate
+from lifecycle.db.engine import Database
+from lifecycle.analytics.demo_history import generate
 from tests.stack import APP_PYTHON, MERCHANT_PASSWORD, ROOT, Stack, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -32,7 +32,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("dashboard")
-    db = Database(f"sqlite:///{data_dir / 'lifecycle.db'}").migrate()
+    db = Database(f"sqlite:///{data_dir / 'lifecycle.db.engine'}").migrate()
     with db.session.begin() as session:
         generate(session, datetime.now(timezone.utc), orders=1500)
     port = free_port()
