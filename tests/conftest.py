@@ -8,7 +8,7 @@ import pytest
 
 from tests.stack import ROOT, start_stack, trained_model
 
-FIXTURES = ROOT.parent / "shared" / "fixtures" / "whatsapp"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "whatsapp"
 
 
 @pytest.fixture(scope="session")
