@@ -22,14 +22,14 @@ import phonenumbers
 from sanic import Request, Sanic, response
 
 from whatsapp.signing import SIGNATURE_HEADER, sign
-from simulator import payloads
-from simulator.graph_rules import graph_error, validate_send
+from simulator.customer import webhooks as payloads
+from simulator.graph.rules import graph_error, validate_send
 from simulator.settings import SimulatorSettings
 from simulator.state import ChatRecord, Fault, SimulatorState
-from simulator.templates import TemplateRegistry
+from simulator.graph.templates import TemplateRegistry
 
 logger = logging.getLogger(__name__)
-WEB_DIR = Path(__file__).resolve().parent / "web"
+WEB_DIR = Path(__file__).resolve().parent / "customer" / "web"
 OUTSIDE_WINDOW = Fault(code=131047, via_webhook=True)
 ERROR_TITLES = {
     131047: "Re-engagement message",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from whatsapp import payloads as outgoing
-from simulator.graph_rules import validate_send
+from simulator.graph.rules import validate_send
 
 TO = "923001234567"
 
