@@ -5,6 +5,8 @@ import hashlib
 import hmac
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+# The same signature over what the channel hands to the app server (bot/hooks.py → appserver/channel_events.py).
+HOOK_SIGNATURE_HEADER = "X-Sauda-Signature"
 
 
 def sign(raw_body: bytes, secret: str) -> str:

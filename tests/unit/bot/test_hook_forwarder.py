@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.hooks import HOOK_SIGNATURE_HEADER, HookForwarder, LifecycleHooks, hook_body
-from whatsapp.signing import signature_is_valid
+from bot.hooks import HookForwarder, LifecycleHooks, hook_body
+from whatsapp.signing import HOOK_SIGNATURE_HEADER, signature_is_valid
 from bot.state import open_state
 
 SECRET = "forwarder-test-secret"
