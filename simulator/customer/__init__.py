@@ -1,1 +1,1 @@
-"""The customer side: webhooks as Meta would post them when a customer writes, and the web chat."""
+"""The customer side: what a customer sends (as Meta would post it to the bot), transcripts, and the web chat."""

@@ -8,14 +8,14 @@ import httpx
 import pytest
 
 from whatsapp.signing import SIGNATURE_HEADER, sign
-from simulator import payloads
+from simulator import webhooks
 from tests.stack.channel_helpers import (
     hook_events, new_phone, outbound, relay, say_and_wait, user_events, wait_for_outbound,
 )
 
 
 def text_body(stack, wa_id: str, text: str, wamid: str | None = None) -> dict:
-    return payloads.message_webhook(wa_id, payloads.text_message(text), wamid=wamid,
+    return webhooks.message_webhook(wa_id, webhooks.text_message(text), wamid=wamid,
                                     phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"],
                                     display_phone_number="923000000000")
 
@@ -119,7 +119,7 @@ def test_statuses_taken_during_an_app_outage_reach_the_lifecycle_after_a_rasa_re
     answers 200 at once, and the status is handed over when the app server is back, even
     though Rasa restarted in between."""
     wamid = "wamid.OUTAGE" + new_phone()
-    body = payloads.status_webhook(wamid, "delivered", new_phone(),
+    body = webhooks.status_webhook(wamid, "delivered", new_phone(),
                                    phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"], display_phone_number="1")
     stack.processes["app"].terminate()
     stack.processes["app"].wait(timeout=20)

@@ -7,13 +7,13 @@ import secrets
 import httpx
 
 from whatsapp.signing import SIGNATURE_HEADER, sign
-from simulator import payloads
+from simulator import webhooks
 from tests.stack import message_text
 
 
 def _text_webhook(stack, wa_id: str, text: str) -> bytes:
-    body = payloads.message_webhook(
-        wa_id, payloads.text_message(text),
+    body = webhooks.message_webhook(
+        wa_id, webhooks.text_message(text),
         phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"], display_phone_number="923000000000",
     )
     return json.dumps(body).encode()
