@@ -19,7 +19,7 @@ help:
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed
 
 # rasa 3.6.21 declares Requires-Python <3.11; it runs on 3.11 with the pins in the lock
-# file, installed without dependency resolution (see DESIGN.md, "Two Python environments").
+# file, installed without dependency resolution (see README.md, "Two Python environments").
 $(RASA_VENV)/.installed: requirements/rasa.lock
 	@test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install -q pip==24.3.1

@@ -43,7 +43,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
 
     @bp.post("/events")
     async def receive_event(request: Request):
-        """One event ``{"id", "type", "data"}`` from the shop's backend (see lifecycle/events.py)."""
+        """One event ``{"id", "type", "data"}`` from the shop's backend (see lifecycle/events/shop.py)."""
         if (bad := refused(request)) is not None:
             return bad
         try:

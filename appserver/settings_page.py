@@ -1,6 +1,6 @@
 """Settings page: the store profile (delivery per city, wallet accounts, review links), saved
 into ``<data dir>/profile.yml`` through the knowledge base's own validation, and the touchpoint
-timings and offers (lifecycle/touchpoint_settings.py), each shown with its effect."""
+timings and offers (lifecycle/config/touchpoint_settings.py), each shown with its effect."""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""Templates page: every message in lifecycle/templates.yml with its category, languages and
+"""Templates page: every message in lifecycle/engine/templates.yml with its category, languages and
 variables, and Meta template-creation requests to download (one template, or all)."""
 from __future__ import annotations
 

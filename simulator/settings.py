@@ -20,7 +20,7 @@ class SimulatorSettings:
     display_phone_number: str
     status_delay: float
     quiet_period: float
-    templates_path: Optional[Path]  # approved templates (lifecycle/templates.yml); "" for none
+    templates_path: Optional[Path]  # approved templates (lifecycle/engine/templates.yml); "" for none
 
     @classmethod
     def from_env(cls) -> "SimulatorSettings":

@@ -1,7 +1,7 @@
 """Engagement tables (cart recovery, discount codes, CSAT, escalation activity, win-back),
 on the lifecycle's ``Base`` so one Alembic history migrates them.
 
-Kept beside lifecycle/models.py rather than in it: these rows only add to the core
+Kept beside lifecycle/db/models.py rather than in it: these rows only add to the core
 records (a cart, an order, an escalation) and are owned by the engagement flows.
 """
 from __future__ import annotations

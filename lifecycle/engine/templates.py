@@ -1,4 +1,4 @@
-"""Messages from lifecycle/templates.yml, rendered as session messages or Meta templates.
+"""Messages from lifecycle/engine/templates.yml, rendered as session messages or Meta templates.
 
 The renderer refuses a missing variable (``TemplateError``) rather than sending a
 message with a hole in it; the file is validated when it is loaded.

@@ -2,7 +2,7 @@
 scheduler, the hooks that start them, and a loop for SLA breaches, agent alerts and the
 win-back sweep. Import this module wherever the scheduler worker runs.
 
-Hooks: carts and orders change in lifecycle/carts.py, orders.py and events.py. Until those
+Hooks: carts and orders change in lifecycle/domain/carts.py, domain/orders.py and events/shop.py. Until those
 call ``cart_changed`` / ``order_placed`` directly, session events bridge them once
 ``install_hooks()`` ran (the app server does; tests install them for their own runs):
 ``before_flush`` notes carts whose status changed and new orders, ``before_commit`` acts

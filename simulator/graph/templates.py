@@ -1,4 +1,4 @@
-"""Approved message templates as Meta would hold them, read from lifecycle/templates.yml.
+"""Approved message templates as Meta would hold them, read from lifecycle/engine/templates.yml.
 
 With the registry loaded, sends are checked the way Meta checks them (unknown name or
 language -> 132001, wrong number of body parameters -> 132000) and rendered for the web

@@ -213,7 +213,7 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
     return stack
 
 
-if __name__ == "__main__":  # manual use: python tests/stack.py DIR
+if __name__ == "__main__":  # manual use: python tests/stack/__init__.py DIR
     s = start_stack(Path(sys.argv[1]), trained_model())
     print(s)
     try:

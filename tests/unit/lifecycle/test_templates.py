@@ -1,4 +1,4 @@
-"""lifecycle/templates.yml: validated on load, rendered as session messages or Meta templates,
+"""lifecycle/engine/templates.yml: validated on load, rendered as session messages or Meta templates,
 and never rendered with a variable missing."""
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ the 30 days before an order). Rules are triggers in the database so that every w
 covered: the ORM, bulk updates, imports.
 
 SQLite: batch migrations that recreate a table drop its triggers; re-create them after
-(tests/analytics/test_summary.py checks they are all present at head).
+(tests/unit/lifecycle/analytics/test_summary.py checks they are all present at head).
 
 Revision ID: analytics_2
 Revises: analytics_1

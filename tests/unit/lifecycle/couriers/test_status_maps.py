@@ -1,4 +1,4 @@
-"""Every raw status and code in DESIGN.md reads as the internal state its meaning implies.
+"""Every raw status and code in the design brief's courier lists (copied below) reads as the internal state its meaning implies.
 
 The expected states are worked out here from what each status means for the parcel,
 not copied from the adapters' maps.
@@ -83,7 +83,7 @@ TCS_EXPECTED = {
     "Shipment Cancelled": S.CANCELLED,
 }
 
-# The lists in DESIGN.md ("Pakistan specifics"), verbatim.
+# The lists of the design brief ("Pakistan specifics", not in this repository), verbatim.
 DESIGN_LEOPARDS = (
     "Pickup Request not Send, Pickup Request Sent, Consignment Booked, 48 Hours Auto Canceled, Cancelled, "
     "Shipment Picked, Drop Off at Express Center, Arrived at Station, Dispatched, In Transit, Missroute, "
