@@ -21,7 +21,7 @@ from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Touchpoint
 from lifecycle.engine.scheduler import Worker
-from tests.unit.lifecycle.conftest import NOON_PKT, cod_order
+from tests.unit.lifecycle.conftest import NOON_PKT, cod_order, postgres_db, settings  # noqa: F401 - fixtures
 from tests.stack import APP_PYTHON, ROOT, free_port
 
 
