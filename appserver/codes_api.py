@@ -8,7 +8,6 @@ import time
 from sanic import Blueprint, Request, response
 
 from lifecycle.domain import discount_codes
-
 from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 

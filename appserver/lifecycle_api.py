@@ -13,7 +13,6 @@ import httpx
 from sanic import Blueprint, Request, response
 
 from lifecycle.events import shop as events
-
 from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 

@@ -16,9 +16,7 @@ import sys
 from pathlib import Path
 
 from lifecycle.flows import engagement
-
 from lifecycle.config import engagement_settings, touchpoint_settings
-
 from lifecycle.engine import templates
 from lifecycle.analytics import refresh
 from lifecycle.service import Lifecycle

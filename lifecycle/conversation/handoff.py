@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from lifecycle.config import engagement_settings
-
 from lifecycle.domain import escalations, orders
 from lifecycle.conversation.replies import Reply, Turn
 

@@ -24,9 +24,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lifecycle.domain import customers
-
 from lifecycle.engine import outbox, policy
-
 from lifecycle.integrations import signing
 from lifecycle.domain.clock import Clock
 from lifecycle.integrations.rasa_tracker import RasaTracker

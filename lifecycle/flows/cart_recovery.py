@@ -21,9 +21,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from lifecycle.flows import catalog_picks
-
 from lifecycle.domain import discount_codes, orders
-
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings

@@ -11,9 +11,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 
 from lifecycle.flows import catalog_picks
-
 from lifecycle.domain import customers, escalations
-
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import CsatResponse
 from lifecycle.engine.handlers import Context, Plan, handler, order_variables

@@ -16,9 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from lifecycle.flows import catalog_picks
-
 from lifecycle.domain import discount_codes
-
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.config.engagement_settings import EngagementSettings

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 
 from lifecycle.domain import orders
-
 from lifecycle.integrations import signing
 from lifecycle.db.models import Order, Touchpoint
 from lifecycle.engine.scheduler import Worker

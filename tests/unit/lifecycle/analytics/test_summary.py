@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from lifecycle.domain import orders
-
 from lifecycle.engine import outbox
 from lifecycle.analytics import summary
 from lifecycle.analytics.facts import FACTS, WINBACK_MESSAGES, query

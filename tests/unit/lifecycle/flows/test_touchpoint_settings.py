@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lifecycle.config import engagement_settings, touchpoint_settings
-
 from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.config.engagement_settings import EngagementSettings

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from lifecycle.domain import customers, orders
-
 from lifecycle.flows import winback
 from lifecycle.db.engagement_models import DiscountCode, WinbackState
 from lifecycle.db.models import Customer, Order, Touchpoint
