@@ -18,7 +18,7 @@ def database_url(env: Optional[dict] = None) -> str:
         return env["DATABASE_URL"]
     data_dir = Path(env.get("SAUDA_DATA_DIR", ".sauda"))
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir.resolve() / 'lifecycle.db.engine'}"
+    return f"sqlite:///{data_dir.resolve() / 'lifecycle.db'}"
 
 
 def make_engine(url: str) -> Engine:

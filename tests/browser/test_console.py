@@ -33,7 +33,7 @@ PHONE = "+923214567890"
 def servers(tmp_path_factory):
     """App server and WhatsApp simulator on a database with one escalation and one payment to verify."""
     data_dir = tmp_path_factory.mktemp("console")
-    db = Database(f"sqlite:///{data_dir / 'lifecycle.db.engine'}").migrate()
+    db = Database(f"sqlite:///{data_dir / 'lifecycle.db'}").migrate()
     now = datetime.now(timezone.utc)
     with db.session.begin() as session:
         order = orders.place(session, orders.NewOrder(

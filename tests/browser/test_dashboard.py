@@ -32,7 +32,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("dashboard")
-    db = Database(f"sqlite:///{data_dir / 'lifecycle.db.engine'}").migrate()
+    db = Database(f"sqlite:///{data_dir / 'lifecycle.db'}").migrate()
     with db.session.begin() as session:
         generate(session, datetime.now(timezone.utc), orders=1500)
     port = free_port()

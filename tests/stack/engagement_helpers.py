@@ -39,7 +39,7 @@ def to_next_noon(stack) -> None:
 
 @contextmanager
 def lifecycle_db(stack):
-    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db.engine'}")
+    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
     try:
         with db.session() as session:
             yield session

@@ -46,7 +46,7 @@ def app_server(tmp_path_factory):
             proc.kill()
             pytest.fail(f"app server did not start:\n{(data_dir / 'app.log').read_text()[-3000:]}")
         time.sleep(0.3)
-    yield url, Database(f"sqlite:///{data_dir / 'lifecycle.db.engine'}")
+    yield url, Database(f"sqlite:///{data_dir / 'lifecycle.db'}")
     proc.terminate()
     proc.wait(timeout=20)
 

@@ -112,7 +112,7 @@ def _accepted(sim_url: str) -> Counter:
 def test_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_batch(tmp_path, settings, simulator):
     sim_url, sim_env = simulator
     count, batch = 120, 20
-    db = Database(f"sqlite:///{tmp_path / 'lifecycle.db.engine'}").migrate()
+    db = Database(f"sqlite:///{tmp_path / 'lifecycle.db'}").migrate()
     from datetime import datetime, timezone
     _place_many(db, settings, count, datetime.now(timezone.utc))
     # every send takes 300 ms, so a batch is in flight when the kill comes

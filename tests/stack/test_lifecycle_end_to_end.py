@@ -65,7 +65,7 @@ def buttons(record: dict) -> list[tuple[str, str]]:
 
 
 def order_row(stack, ref: str) -> Order:
-    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db.engine'}")
+    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
     try:
         with db.session() as session:
             order = session.scalar(select(Order).where(Order.ref == ref))
@@ -190,7 +190,7 @@ def test_dispatch_out_for_delivery_and_delivered(stack):
     event(stack, "order.delivered", order_id="SD-E2E5")
     delivered = wait_out(stack, phone, before + 5)[-1]
     assert seen(delivered) == "Your order SD-E2E5 has been delivered. Thank you for shopping with us!"
-    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db.engine'}")
+    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
     with db.session() as session:
         csat = session.scalar(select(Touchpoint).join(Order).where(Order.ref == "SD-E2E5",
                                                                     Touchpoint.kind == "csat"))
@@ -227,7 +227,7 @@ def test_a_session_message_failed_by_webhook_131047_is_resent_as_the_template(st
     assert (template["type"], template["message"]["name"]) == ("template", "sauda_cod_confirmation")
     assert "SD-E2E131047" in seen(template)
     assert ("Confirm karein", '/confirm_order{"order_id":"SD-E2E131047"}') in buttons(template)
-    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db.engine'}")
+    db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
     try:
         with db.session() as session:
             rows = session.execute(select(OutboxMessage.mode, OutboxMessage.status, OutboxMessage.error_code)

@@ -36,7 +36,7 @@ def _postgres_problem() -> str | None:
 
 @pytest.fixture
 def sqlite_db(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'lifecycle.db.engine'}").migrate()
+    db = Database(f"sqlite:///{tmp_path / 'lifecycle.db'}").migrate()
     yield db
     db.engine.dispose()
 
