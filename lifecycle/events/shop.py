@@ -221,8 +221,8 @@ def _shipment_booked(session, data: ShipmentBookedData, now, settings):
 
 
 def _shipment(session, order, courier: str, cn: str) -> Shipment:
-    shipment = session.scalar(select(Shipment).where(Shipment.order_id == order.id, Shipment.courier == courier.lower(),
-                                                     Shipment.cn == cn))
+    shipment = session.scalar(select(Shipment).where(Shipment.order_id == order.id,
+                                                     Shipment.courier == courier_key(courier), Shipment.cn == cn))
     if shipment is None:
         raise EventError(404, {"error": "unknown shipment", "order_id": order.ref, "courier": courier, "cn": cn})
     return shipment

@@ -120,3 +120,24 @@ def test_a_booked_shipment_keeps_one_courier_key_however_the_shop_spells_it(db, 
         events.apply(session, event, clock.now(), settings)
     with db.session() as session:
         assert session.scalar(select(Shipment.courier).where(Shipment.cn == "MP123456")) == "mnp"
+
+
+@pytest.mark.parametrize("booked, scanned, cn", [
+    ("M&P", "M&P", "MP223344"), ("TCS Express", "TCS Express", "779412326902"),
+    ("Leopards Courier", "leopards courier", "LE7512345678"), ("tcs", "TCS Express", "779412326903"),
+])
+def test_a_scan_finds_its_shipment_however_the_shop_spells_the_courier(db, clock, settings, booked, scanned, cn):
+    from lifecycle.events import shop as events
+
+    order_id = _place(db, clock, settings)
+    with db.session.begin() as session:
+        order = session.get(Order, order_id)
+        orders.confirm(session, order, "customer", clock.now())
+        events.apply(session, events.parse({"id": f"book-{cn}", "type": "shipment.booked",
+                                            "data": {"order_id": order.ref, "courier": booked, "cn": cn}}),
+                     clock.now(), settings)
+        answer = events.apply(session, events.parse({
+            "id": f"scan-{cn}", "type": "shipment.scan",
+            "data": {"order_id": order.ref, "courier": scanned, "cn": cn, "raw_status": "Out for delivery",
+                     "state": "out_for_delivery", "at": clock.now().isoformat()}}), clock.now(), settings)
+    assert answer["shipment_state"] == "out_for_delivery" and answer["scan_recorded"]
