@@ -27,7 +27,7 @@ def build_app(settings: AppSettings) -> Sanic:
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])
     lifecycle = mount_lifecycle(app)
-    app.blueprint(tracking_blueprint(lifecycle.db, lifecycle.settings.store_name))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
     poll_couriers_with_server(app, lifecycle.db, lifecycle.settings, lifecycle.clock)
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     mount_catalog(app, settings)

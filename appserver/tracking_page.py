@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -88,17 +88,17 @@ HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Pol
            "X-Content-Type-Options": "nosniff"}
 
 
-def tracking_blueprint(db: Database, store_name: str) -> Blueprint:
-    """``GET /track/<token>``, reading shipments from ``db``."""
+def tracking_blueprint(db: Database, store_name: Callable[[], str]) -> Blueprint:
+    """``GET /track/<token>``, reading shipments from ``db``; ``store_name`` as the merchant last saved it."""
     bp = Blueprint("tracking_page")
 
     @bp.get("/track/<token>")
     async def track(request: Request, token: str):
         view = None
         if TOKEN.fullmatch(token):
-            view = await asyncio.to_thread(tracking_view, db, token, store_name)
+            view = await asyncio.to_thread(tracking_view, db, token, store_name())
         if view is None:
-            html = _pages.get_template("track_not_found.html").render(store_name=store_name)
+            html = _pages.get_template("track_not_found.html").render(store_name=store_name())
             return response.html(html, status=404, headers=HEADERS)
         return response.html(_pages.get_template("track.html").render(view=view), headers=HEADERS)
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from lifecycle.flows import engagement
-from lifecycle.config import engagement_settings, touchpoint_settings
+from lifecycle.config import engagement_settings, touchpoint_settings, watch
 from lifecycle.engine import templates
 from lifecycle.analytics import refresh
 from lifecycle.service import Lifecycle
@@ -33,7 +33,7 @@ async def _work(lifecycle: Lifecycle) -> None:
         loop.add_signal_handler(sig, stop.set)
     lifecycle.start_worker()
     # the merchant may change touchpoint settings on the app server's page while this runs
-    changes = asyncio.create_task(touchpoint_settings.follow(_data_dir(), lifecycle.use_touchpoints, stop))
+    changes = asyncio.create_task(watch.follow(lifecycle.saved_files(), lifecycle.use_saved, stop))
     await stop.wait()
     await changes
     await lifecycle.stop_worker()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from whatsapp.graph_client import GraphClient
 from lifecycle.domain import customers, payments
-from lifecycle.config import engagement_settings
+from knowledge.profile import ProfileInvalid, load_profile, profile_path
+from lifecycle.config import engagement_settings, touchpoint_settings
 from lifecycle.engine import outbox
 from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.domain.clock import Clock
@@ -49,6 +51,23 @@ class Lifecycle:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def use_saved(self) -> None:
+        """Put what the merchant saved on the settings page to work in this process: the store profile
+        (store name, wallet accounts for the next payment instructions) and the touchpoint settings."""
+        try:
+            self.settings = self.settings.with_profile(load_profile(profile_path(self.settings.data_dir)))
+        except ProfileInvalid:
+            logger.exception("store profile unreadable: the store name and wallets stay as they were")
+        chosen = touchpoint_settings.saved(self.settings.data_dir)
+        if chosen is not None:
+            self.use_touchpoints(chosen)
+        elif self.worker is not None:
+            self.worker.settings = self.settings
+
+    def saved_files(self) -> list[Path]:
+        """The files ``use_saved`` reads, for a process that follows them."""
+        return [self.settings.data_dir / "profile.yml", self.settings.data_dir / touchpoint_settings.FILE_NAME]
 
     def use_touchpoints(self, saved: TouchpointSettings) -> None:
         """The merchant's saved timings and offers from now on, in this process: for orders placed and

@@ -3,16 +3,20 @@
 The store's name and wallet accounts come from the store profile the merchant edits
 (knowledge/profile.py), so that answers, payment instructions and the tracking page name
 the same store; ``SAUDA_STORE_NAME`` and ``SAUDA_<WALLET>_ACCOUNT/_TITLE`` override it.
+``with_profile`` applies a profile the merchant saves while the process runs.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Optional
 
 from knowledge.profile import ProfileInvalid, StoreProfile, load_profile, profile_path
+
+
+WALLETS = ("jazzcash", "easypaisa")
 
 
 def _hours(env: dict, name: str, default: float) -> float:
@@ -33,6 +37,7 @@ class PaymentAccount:
 @dataclass(frozen=True)
 class LifecycleSettings:
     store_name: str = "Sauda Demo Store"
+    data_dir: Path = Path(".sauda")  # SAUDA_DATA_DIR: the store profile, saved settings, SQLite
     events_secret: str = ""  # SAUDA_EVENTS_SECRET: the shop signs its events with it
     events_max_skew: int = 300  # seconds an event's timestamp may differ from now (replays)
     shopify_secret: str = ""  # SAUDA_SHOPIFY_SECRET: Shopify's webhook signing secret (else the events secret)
@@ -63,6 +68,9 @@ class LifecycleSettings:
     quiet_allows_utility: bool = True
     marketing_per_day: int = 2
     accounts: dict[str, PaymentAccount] = field(default_factory=dict)
+    # what the environment sets over the store profile (empty: the profile's)
+    store_name_override: str = ""
+    account_overrides: dict[str, PaymentAccount] = field(default_factory=dict)
     # worker
     worker_enabled: bool = True
     worker_batch: int = 200
@@ -76,16 +84,13 @@ class LifecycleSettings:
         action = env.get("SAUDA_COD_NO_ANSWER_ACTION", "cancel")
         if action not in ("cancel", "call"):
             raise SystemExit(f"SAUDA_COD_NO_ANSWER_ACTION must be cancel or call, not {action!r}")
-        profile = _store_profile(env)
-        store_name = env.get("SAUDA_STORE_NAME") or profile.store_name
-        accounts = {}
-        for method in ("jazzcash", "easypaisa"):
-            wallet = getattr(profile, method)
-            accounts[method] = PaymentAccount(
-                env.get(f"SAUDA_{method.upper()}_ACCOUNT") or (wallet.number if wallet else ""),
-                env.get(f"SAUDA_{method.upper()}_TITLE") or (wallet.account_title if wallet else store_name))
-        return cls(
-            store_name=store_name,
+        data_dir = Path(env.get("SAUDA_DATA_DIR", ".sauda"))
+        settings = cls(
+            data_dir=data_dir,
+            store_name_override=env.get("SAUDA_STORE_NAME", ""),
+            account_overrides={method: PaymentAccount(env.get(f"SAUDA_{method.upper()}_ACCOUNT", ""),
+                                                      env.get(f"SAUDA_{method.upper()}_TITLE", ""))
+                               for method in WALLETS},
             events_secret=env.get("SAUDA_EVENTS_SECRET", ""),
             events_max_skew=int(env.get("SAUDA_EVENTS_MAX_SKEW", 300)),
             shopify_secret=env.get("SAUDA_SHOPIFY_SECRET", ""),
@@ -112,20 +117,25 @@ class LifecycleSettings:
             quiet_end=_clock_time(env.get("SAUDA_QUIET_END", "09:00")),
             quiet_allows_utility=env.get("SAUDA_QUIET_ALLOWS_UTILITY", "1") in ("1", "true", "yes"),
             marketing_per_day=int(env.get("SAUDA_MARKETING_PER_DAY", 2)),
-            accounts=accounts,
             worker_enabled=env.get("SAUDA_WORKER", "inprocess") == "inprocess",
             worker_batch=int(env.get("SAUDA_WORKER_BATCH", 200)),
             worker_poll=float(env.get("SAUDA_WORKER_POLL_S", 1.0)),
             worker_lease=float(env.get("SAUDA_WORKER_LEASE_S", 120)),
             summary_refresh=float(env.get("SAUDA_SUMMARY_REFRESH_S", 60)),
         )
+        path = Path(env["SAUDA_STORE_PROFILE"]) if env.get("SAUDA_STORE_PROFILE") else profile_path(data_dir)
+        try:
+            return settings.with_profile(load_profile(path))
+        except ProfileInvalid as exc:  # an invalid profile stops the start, with its errors
+            raise SystemExit(f"store profile: {exc}") from None
 
-
-def _store_profile(env) -> StoreProfile:
-    """The store profile the app server answers from (an invalid one stops the start, with its errors)."""
-    path = Path(env["SAUDA_STORE_PROFILE"]) if env.get("SAUDA_STORE_PROFILE") else profile_path(
-        Path(env.get("SAUDA_DATA_DIR", ".sauda")))
-    try:
-        return load_profile(path)
-    except ProfileInvalid as exc:
-        raise SystemExit(f"store profile: {exc}") from None
+    def with_profile(self, profile: StoreProfile) -> "LifecycleSettings":
+        """The store name and wallet accounts from ``profile``, under the environment's overrides."""
+        store_name = self.store_name_override or profile.store_name
+        accounts = {}
+        for method in WALLETS:
+            wallet, override = getattr(profile, method), self.account_overrides.get(method)
+            accounts[method] = PaymentAccount(
+                (override and override.number) or (wallet.number if wallet else ""),
+                (override and override.title) or (wallet.account_title if wallet else store_name))
+        return replace(self, store_name=store_name, accounts=accounts)

@@ -5,18 +5,17 @@ Saved settings win over the environment. ``environment()`` gives them under the 
 names the lifecycle and engagement settings read at start-up (SAUDA_COD_REMINDER_AFTER_H,
 SAUDA_CART_STAGES_MIN …): ``export_saved`` puts them there before the app server or a
 worker reads its settings. While running, ``applied`` swaps them into settings already
-built (the settings page does so on save; ``follow`` does so in workers when the file changes).
+built (``Lifecycle.use_saved`` does so on save, and in workers when the file changes).
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
-from typing import Callable, Literal, MutableMapping, Optional
+from typing import Literal, MutableMapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -139,28 +138,3 @@ def export_saved(data_dir: Path, environ: MutableMapping[str, str]) -> Optional[
         environ.update(chosen.environment())
         logger.info("touchpoint settings from %s", Path(data_dir) / FILE_NAME)
     return chosen
-
-
-def _stamp(data_dir: Path) -> Optional[int]:
-    try:
-        return (Path(data_dir) / FILE_NAME).stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-
-
-async def follow(data_dir: Path, apply: Callable[[TouchpointSettings], None], stop: asyncio.Event,
-                 every: float = 5.0) -> None:
-    """Call ``apply`` with the saved settings each time the file changes, until ``stop`` is set."""
-    seen = _stamp(data_dir)
-    while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), every)
-        except asyncio.TimeoutError:
-            pass
-        stamp = _stamp(data_dir)
-        if stamp is not None and stamp != seen:
-            seen = stamp
-            chosen = saved(data_dir)
-            if chosen is not None:
-                apply(chosen)
-                logger.info("touchpoint settings changed: %s", "; ".join(chosen.effects()))

@@ -24,7 +24,7 @@ CN = "LE7512345678"
 async def site(sqlite_db):
     lifecycle = Lifecycle(sqlite_db)
     app = new_app("tracking_page_test")
-    app.blueprint(tracking_blueprint(lifecycle.db, STORE))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: STORE))
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
         yield lifecycle, http
 

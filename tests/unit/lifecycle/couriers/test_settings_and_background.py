@@ -40,7 +40,7 @@ async def test_the_server_polls_couriers_while_it_runs_and_its_tracking_page_fol
     settings = CourierSettings.from_env({"TCS_BASE_URL": couriers.url, "TCS_API_TOKEN": "tt",
                                          "SAUDA_COURIER_POLL_SECONDS": "0.05"})
     app = new_app("poller_host")
-    app.blueprint(tracking_blueprint(lifecycle.db, "Noor Lawn House"))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: "Noor Lawn House"))
     poll_couriers_with_server(app, lifecycle.db, lifecycle.settings, lifecycle.clock, settings)
     async with serve(app) as url:
         for _ in range(100):

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lifecycle.config import engagement_settings, touchpoint_settings
+from lifecycle.config import engagement_settings, touchpoint_settings, watch
 from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.config.engagement_settings import EngagementSettings
@@ -112,11 +112,11 @@ def test_a_saved_setting_changes_what_the_running_engine_does(sqlite_db, engagem
 
 
 def test_workers_follow_the_file(tmp_path, sqlite_db, engagement):
-    lifecycle = Lifecycle(sqlite_db, LifecycleSettings())
+    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(data_dir=tmp_path))
 
     async def save_and_wait() -> None:
         stop = asyncio.Event()
-        following = asyncio.create_task(touchpoint_settings.follow(tmp_path, lifecycle.use_touchpoints, stop, 0.02))
+        following = asyncio.create_task(watch.follow(lifecycle.saved_files(), lifecycle.use_saved, stop, 0.02))
         await asyncio.sleep(0.05)
         touchpoint_settings.save(tmp_path, CHOSEN)
         for _ in range(200):
