@@ -127,30 +127,6 @@ def status_webhook(
     )
 
 
-def marketing_preference_webhook(wa_id: str, value: str) -> dict[str, Any]:
-    detail = {
-        "stop": "User requested to stop marketing messages",
-        "resume": "User requested to resume marketing messages",
-    }.get(value, value)
-    return _envelope(
-        "user_preferences",
-        {
-            "messaging_product": "whatsapp",
-            "metadata": _metadata("", ""),
-            "contacts": [{"wa_id": wa_id, "profile": {"name": "Customer"}}],
-            "user_preferences": [
-                {
-                    "wa_id": wa_id,
-                    "detail": detail,
-                    "category": "marketing_messages",
-                    "value": value,
-                    "timestamp": int(time.time()),
-                }
-            ],
-        },
-    )
-
-
 def inbound_messages(body: Any) -> Iterator[tuple[str, str, str, dict, Optional[str]]]:
     """(wa_id, wamid, type, type-specific object, profile name) of each customer message
     in a webhook body, skipping whatever is not shaped like one."""

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whatsapp.payloads import text_payload
-from lifecycle.domain import customers, orders
+from lifecycle.domain import customers
 from lifecycle.integrations import signing
 from lifecycle.db.engagement_models import AgentAlert, AgentReply, EscalationActivity
 from lifecycle.config.engagement_settings import EngagementSettings
@@ -192,9 +192,3 @@ def queue(session: Session, include_resolved: int = 20) -> list[QueueRow]:
 def replies_of(session: Session, escalation: Escalation) -> list[AgentReply]:
     return list(session.scalars(select(AgentReply).where(AgentReply.escalation_id == escalation.id)
                                 .order_by(AgentReply.id)))
-
-
-def order_summary(order: Optional[Order]) -> Optional[str]:
-    if order is None:
-        return None
-    return f"{order.ref}: {orders.format_items(order.items)}, Rs. {orders.format_amount(order.amount)}, {order.status}"

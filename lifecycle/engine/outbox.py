@@ -21,8 +21,6 @@ from lifecycle.engine.templates import Rendered
 logger = logging.getLogger(__name__)
 
 STATUS_RANK = {"queued": 0, "accepted": 1, "sent": 2, "delivered": 3, "read": 4}
-# Send outcomes (bot.graph_client.ERROR_OUTCOMES) that end a touchpoint for good.
-FINAL_OUTCOMES = {"undeliverable", "marketing_opted_out", "marketing_limited", "error"}
 TRANSIENT_OUTCOMES = {"rate_limited", "too_many_to_user"}
 MAX_SEND_ATTEMPTS = 8
 
