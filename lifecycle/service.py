@@ -20,7 +20,9 @@ from whatsapp.graph_client import GraphClient
 from lifecycle.domain import customers, payments
 from knowledge.profile import ProfileInvalid, load_profile, profile_path
 from lifecycle.config import engagement_settings, touchpoint_settings
-from lifecycle.engine import outbox
+from lifecycle.engine import handlers, outbox
+from lifecycle.engine.registry import HandlerRegistry
+from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database, database_url
@@ -33,11 +35,17 @@ from lifecycle.config.touchpoint_settings import TouchpointSettings
 logger = logging.getLogger(__name__)
 
 
+def handler_registry() -> HandlerRegistry:
+    """Every touchpoint kind's handler: the order lifecycle's and each flow's."""
+    return HandlerRegistry(handlers.HANDLERS, cart_recovery.HANDLERS, winback.HANDLERS, csat.HANDLERS)
+
+
 class Lifecycle:
     def __init__(self, db: Database, settings: LifecycleSettings, clock: Optional[Clock] = None,
-                 templates: Optional[Templates] = None) -> None:
+                 templates: Optional[Templates] = None, handlers: Optional[HandlerRegistry] = None) -> None:
         self.db = db
         self.settings = settings
+        self.handlers = handlers if handlers is not None else handler_registry()
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
         self._stop: Optional[asyncio.Event] = None
@@ -84,7 +92,11 @@ class Lifecycle:
 
     # -- worker in this process ---------------------------------------------------------
     def start_worker(self) -> None:
-        self.worker = Worker(self.db, self.settings, self.graph_client(), clock=self.clock, templates=self.templates)
+        """Start the scheduler in this process; MissingHandlers if a touchpoint kind has no handler here."""
+        with self.db.session() as session:
+            self.handlers.check(session)
+        self.worker = Worker(self.db, self.settings, self.graph_client(), self.handlers, clock=self.clock,
+                             templates=self.templates)
         self._stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         self._task = loop.create_task(self.worker.run(self._stop))

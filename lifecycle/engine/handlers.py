@@ -2,8 +2,8 @@
 
 A handler looks at the touchpoint's order as it is now and returns a ``Plan``: a message
 from templates.yml to send (and the question it leaves pending), a merchant webhook, or a
-reason to skip. Other flows register their own kinds with ``@handler("kind")``; the
-worker only claims kinds that have a handler.
+reason to skip. ``HANDLERS`` are the order lifecycle's; the flows have tables of their own, and
+the composition root joins them into one registry (engine/registry.py).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lifecycle.domain import orders
 from lifecycle.db.models import Customer, Escalation, Order, Payment, Shipment, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.domain.statuses import TouchpointKind
 
 COURIER_NAMES = {"leopards": "Leopards Courier", "postex": "PostEx", "tcs": "TCS", "mnp": "M&P", "trax": "Trax",
                  "callcourier": "Call Courier"}
@@ -47,14 +48,6 @@ class Context:
 
 
 Handler = Callable[[Context], Plan]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-    return register
 
 
 def courier_name(courier: str) -> str:
@@ -82,17 +75,14 @@ def _send(ctx: Context, message: str, ask: Optional[str] = None, **extra: Any) -
     return Plan("send", message, {**order_variables(ctx), **extra}, ask=ask)
 
 
-@handler("cod_confirmation")
 def cod_confirmation(ctx: Context) -> Plan:
     return _unless_status(ctx, "pending_confirmation") or _send(ctx, "cod_confirmation", ask="confirm_order")
 
 
-@handler("cod_reminder")
 def cod_reminder(ctx: Context) -> Plan:
     return _unless_status(ctx, "pending_confirmation") or _send(ctx, "cod_reminder", ask="confirm_order")
 
 
-@handler("cod_no_answer")
 def cod_no_answer(ctx: Context) -> Plan:
     """No answer to the confirmation or the reminder: the merchant chose auto-cancel or a call."""
     stop = _unless_status(ctx, "pending_confirmation")
@@ -116,13 +106,11 @@ def _wallet(ctx: Context) -> dict[str, Any]:
             "account": account.number, "account_title": account.title or ctx.settings.store_name}
 
 
-@handler("payment_instructions")
 def payment_instructions(ctx: Context) -> Plan:
     return _unless_status(ctx, "payment_pending") or _send(ctx, "payment_instructions", ask="transaction_id",
                                                            **_wallet(ctx))
 
 
-@handler("payment_reminder")
 def payment_reminder(ctx: Context) -> Plan:
     stop = _unless_status(ctx, "payment_pending")
     if stop:
@@ -134,12 +122,10 @@ def payment_reminder(ctx: Context) -> Plan:
     return _send(ctx, "payment_reminder", ask="transaction_id", **_wallet(ctx))
 
 
-@handler("payment_received")
 def payment_received(ctx: Context) -> Plan:
     return _unless_status(ctx, "confirmed", "dispatched") or _send(ctx, "payment_received")
 
 
-@handler("order_cancelled")
 def order_cancelled(ctx: Context) -> Plan:
     return _unless_status(ctx, "cancelled") or _send(ctx, "order_cancelled", ask="cancel_reason")
 
@@ -148,7 +134,6 @@ def _shipment(ctx: Context) -> Shipment:
     return ctx.session.get(Shipment, ctx.touchpoint.params["shipment_id"])
 
 
-@handler("dispatch")
 def dispatch(ctx: Context) -> Plan:
     stop = _unless_status(ctx, "dispatched", "out_for_delivery")
     if stop:
@@ -159,7 +144,6 @@ def dispatch(ctx: Context) -> Plan:
                  tracking_url=tracking_url(ctx.settings, shipment))
 
 
-@handler("out_for_delivery")
 def out_for_delivery(ctx: Context) -> Plan:
     stop = _unless_status(ctx, "out_for_delivery")
     if stop:
@@ -170,12 +154,10 @@ def out_for_delivery(ctx: Context) -> Plan:
     return _send(ctx, "out_for_delivery_paid", courier=courier)
 
 
-@handler("delivered")
 def delivered(ctx: Context) -> Plan:
     return _unless_status(ctx, "delivered") or _send(ctx, "delivered")
 
 
-@handler("merchant_webhook")
 def merchant_webhook(ctx: Context) -> Plan:
     if not ctx.settings.merchant_webhook_url:
         return Plan("skip", reason="no SAUDA_MERCHANT_WEBHOOK_URL")
@@ -186,3 +168,18 @@ def merchant_webhook(ctx: Context) -> Plan:
     if cancellation is not None:
         body["cancellation"] = {"source": cancellation.source, "reason": cancellation.reason}
     return Plan("webhook", webhook=body)
+
+
+HANDLERS: dict[str, Handler] = {
+    TouchpointKind.COD_CONFIRMATION: cod_confirmation,
+    TouchpointKind.COD_REMINDER: cod_reminder,
+    TouchpointKind.COD_NO_ANSWER: cod_no_answer,
+    TouchpointKind.PAYMENT_INSTRUCTIONS: payment_instructions,
+    TouchpointKind.PAYMENT_REMINDER: payment_reminder,
+    TouchpointKind.PAYMENT_RECEIVED: payment_received,
+    TouchpointKind.ORDER_CANCELLED: order_cancelled,
+    TouchpointKind.DISPATCH: dispatch,
+    TouchpointKind.OUT_FOR_DELIVERY: out_for_delivery,
+    TouchpointKind.DELIVERED: delivered,
+    TouchpointKind.MERCHANT_WEBHOOK: merchant_webhook,
+}

@@ -17,7 +17,7 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 import httpx
 from sqlalchemy import or_, select, update
@@ -29,7 +29,7 @@ from lifecycle.integrations import signing
 from lifecycle.domain.clock import Clock
 from lifecycle.integrations.rasa_tracker import RasaTracker
 from lifecycle.db.engine import Database
-from lifecycle.engine.handlers import HANDLERS, Context, Plan
+from lifecycle.engine.handlers import Context, Handler, Plan
 from lifecycle.db.models import Customer, Order, OutboxMessage, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.engine.templates import Templates, default as default_templates
@@ -37,10 +37,10 @@ from lifecycle.engine.templates import Templates, default as default_templates
 logger = logging.getLogger(__name__)
 
 
-def claim(session: Session, now: datetime, worker: str, limit: int, lease: float) -> list[int]:
-    """Claim up to ``limit`` due touchpoints (and ones whose claim expired) for ``worker``."""
+def claim(session: Session, now: datetime, worker: str, limit: int, lease: float, kinds: Iterable[str]) -> list[int]:
+    """Claim up to ``limit`` due touchpoints of ``kinds`` (and ones whose claim expired) for ``worker``."""
     due = (select(Touchpoint.id)
-           .where(Touchpoint.kind.in_(list(HANDLERS)), Touchpoint.due_at <= now,
+           .where(Touchpoint.kind.in_(list(kinds)), Touchpoint.due_at <= now,
                   or_(Touchpoint.state == "scheduled",
                       (Touchpoint.state == "claimed") & (Touchpoint.lease_until < now)))
            .order_by(Touchpoint.due_at).limit(limit))
@@ -70,11 +70,12 @@ class Worker:
     """Runs due touchpoints; ``run_once`` is one batch, ``run`` loops until stopped."""
 
     def __init__(self, db: Database, settings: LifecycleSettings, sender: outbox.Sender,
-                 clock: Optional[Clock] = None, templates: Optional[Templates] = None,
+                 handlers: Mapping[str, Handler], clock: Optional[Clock] = None, templates: Optional[Templates] = None,
                  tracker: Optional[RasaTracker] = None, name: Optional[str] = None) -> None:
         self.db = db
         self.settings = settings
         self.sender = sender
+        self.handlers = handlers
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
         self.tracker = tracker or RasaTracker(settings.rasa_url, settings.rasa_token)
@@ -87,7 +88,8 @@ class Worker:
         if self.tracker.pending:
             await self.tracker.record([])  # what Rasa could not take earlier (it was restarting)
         with self.db.session.begin() as session:
-            ids = claim(session, now, self.name, limit or self.settings.worker_batch, self.settings.worker_lease)
+            ids = claim(session, now, self.name, limit or self.settings.worker_batch, self.settings.worker_lease,
+                        self.handlers)
         if not ids:
             return 0
         try:
@@ -164,7 +166,7 @@ class Worker:
         if customer is None:
             _finish(touchpoint, "failed", "touchpoint has no customer", now)
             return None
-        plan: Plan = HANDLERS[touchpoint.kind](Context(session, touchpoint, customer, order, self.settings, now))
+        plan: Plan = self.handlers[touchpoint.kind](Context(session, touchpoint, customer, order, self.settings, now))
         if plan.action in ("skip", "done"):
             _finish(touchpoint, "skipped" if plan.action == "skip" else "done", plan.reason, now)
             return None

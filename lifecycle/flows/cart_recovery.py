@@ -25,10 +25,11 @@ from lifecycle.domain import discount_codes, orders
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan, handler
+from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.domain.statuses import TouchpointKind
 from lifecycle.db.models import Cart, Order, Touchpoint
 
-KIND = "cart_recovery"
+KIND = TouchpointKind.CART_RECOVERY
 STAGES = (1, 2, 3)
 
 
@@ -157,7 +158,6 @@ def _buyers_last_week(session: Session, item: dict[str, Any], now: datetime) -> 
                 if any((i.get("sku") or i.get("name")) == key for i in items or [])})
 
 
-@handler(KIND)
 def stage_message(ctx: Context) -> Plan:
     cart = ctx.session.get(Cart, ctx.touchpoint.cart_id)
     recovery = ctx.session.get(CartRecovery, cart.id)
@@ -199,3 +199,6 @@ def _proof(ctx: Context, cart: Cart, picks: catalog_picks.Picks, base: dict[str,
         if buyers >= settings.social_proof_min_orders:
             return Plan("send", "cart_social_proof", {**base, "item": item["name"], "buyers": buyers})
     return Plan("send", "cart_still_saved", base)
+
+
+HANDLERS = {TouchpointKind.CART_RECOVERY: stage_message}

@@ -14,7 +14,8 @@ from lifecycle.flows import catalog_picks
 from lifecycle.domain import customers, escalations
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import CsatResponse
-from lifecycle.engine.handlers import Context, Plan, handler, order_variables
+from lifecycle.engine.handlers import Context, Plan, order_variables
+from lifecycle.domain.statuses import TouchpointKind
 from lifecycle.db.models import Customer, Order, PendingQuestion
 from lifecycle.conversation.replies import Reply, Turn, pending_resolver
 from lifecycle.flows.sentiment import classify
@@ -22,7 +23,6 @@ from lifecycle.flows.sentiment import classify
 RELATED_PRODUCTS = 2
 
 
-@handler("csat")
 def ask(ctx: Context) -> Plan:
     if ctx.order.status != "delivered":
         return Plan("skip", reason=f"order {ctx.order.ref} is {ctx.order.status}")
@@ -106,3 +106,5 @@ def _resolve_csat(turn: Turn, customer: Customer, pending: PendingQuestion, affi
     order = turn.session.get(Order, pending.order_id) if pending.order_id else None
     return record(turn, customer, order, "positive" if affirm else "negative", [])
 
+
+HANDLERS = {TouchpointKind.CSAT: ask}

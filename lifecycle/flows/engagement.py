@@ -21,7 +21,7 @@ import httpx
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import cart_recovery, csat, winback  # noqa: F401 - csat registers its handler
+from lifecycle.flows import cart_recovery, winback
 from lifecycle.domain import escalations
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database

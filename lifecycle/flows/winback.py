@@ -20,10 +20,11 @@ from lifecycle.domain import discount_codes
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan, handler
+from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.domain.statuses import TouchpointKind
 from lifecycle.db.models import Order, Touchpoint
 
-KIND = "winback"
+KIND = TouchpointKind.WINBACK
 PRODUCTS = 3
 SEPARATOR = " | "
 WINBACK_60_VALID_DAYS = 7
@@ -87,7 +88,6 @@ def sweep(session: Session, now: datetime, settings: EngagementSettings, limit: 
     return len(rows)
 
 
-@handler(KIND)
 def message(ctx: Context) -> Plan:
     stage, last_order_id = ctx.touchpoint.params["stage"], ctx.touchpoint.params["last_order_id"]
     state = ctx.session.get(WinbackState, ctx.customer.id)
@@ -121,3 +121,6 @@ def message(ctx: Context) -> Plan:
         return Plan("send", "winback_new_arrivals", {"name": name, "category": ", ".join(categories),
                                                      "products": listed})
     return Plan("send", "winback_quarterly", {"name": name, "products": listed})
+
+
+HANDLERS = {TouchpointKind.WINBACK: message}

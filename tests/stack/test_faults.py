@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from whatsapp.graph_client import SendResult
+from lifecycle.service import handler_registry
 from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
@@ -54,7 +55,7 @@ def test_two_workers_on_postgresql_never_send_a_touchpoint_twice(postgres_db, se
 
     def work(name: str) -> None:
         db = Database(postgres_db.url)  # its own engine and connections, like another process
-        worker = Worker(db, settings, sender, clock=Clock(NOON_PKT), name=name)
+        worker = Worker(db, settings, sender, handler_registry(), clock=Clock(NOON_PKT), name=name)
         idle = 0
         while idle < 3:
             n = asyncio.run(worker.run_once())

@@ -15,7 +15,7 @@ from lifecycle.config.settings import LifecycleSettings
 from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.engine.scheduler import Worker
-from lifecycle.service import Lifecycle
+from lifecycle.service import Lifecycle, handler_registry
 from tests.fakes.serving import new_app, serve
 from tests.unit.lifecycle.conftest import NOON_PKT, RecordingSender, cod_order, sqlite_db  # noqa: F401 - fixture
 
@@ -47,7 +47,7 @@ def test_a_wallet_number_saved_on_the_page_is_in_the_next_payment_instruction(tm
     settings = LifecycleSettings(data_dir=tmp_path, phone_number_id="1").with_profile(load_profile(DEMO_PROFILE))
     assert settings.accounts["jazzcash"].number != NEW_NUMBER
     lifecycle = Lifecycle(sqlite_db, settings, clock=clock)
-    lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, clock=clock, name="test")
+    lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, handler_registry(), clock=clock, name="test")
     auth = Auth({"owner": ("merchant", PASSWORD)}, "session-secret")
     app = new_app("settings_page")
     app.blueprint(auth_blueprint(auth))

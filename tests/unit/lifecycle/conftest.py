@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from whatsapp.graph_client import SendResult
+from lifecycle.service import handler_registry
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
 from lifecycle.domain.orders import NewOrder
@@ -110,7 +111,7 @@ def sender():
 
 @pytest.fixture
 def worker(db, settings, sender, clock):
-    return Worker(db, settings, sender, clock=clock, name="test-worker")
+    return Worker(db, settings, sender, handler_registry(), clock=clock, name="test-worker")
 
 
 def cod_order(ref: str = "SD-1001", phone: str = "0300-1234567", **changes) -> NewOrder:

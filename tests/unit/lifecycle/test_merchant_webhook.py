@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
+from lifecycle.service import handler_registry
 from lifecycle.domain import orders
 from lifecycle.integrations import signing
 from lifecycle.db.models import Order, Touchpoint
@@ -46,7 +47,7 @@ def merchant():
 def test_confirmation_is_posted_signed_and_retried_while_the_merchant_is_down(db, clock, settings, sender, merchant):
     url, received, state = merchant
     settings = replace(settings, merchant_webhook_url=url, merchant_webhook_secret="merchant-secret")
-    worker = Worker(db, settings, sender, clock=clock, name="w")
+    worker = Worker(db, settings, sender, handler_registry(), clock=clock, name="w")
     with db.session.begin() as session:
         order = orders.place(session, cod_order(), clock.now(), settings)
         orders.confirm(session, order, "customer", clock.now())

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from whatsapp.graph_client import SendResult
+from lifecycle.service import handler_registry
 from lifecycle.domain import customers, orders, payments
 from lifecycle.engine import outbox
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage, Touchpoint
@@ -86,7 +87,7 @@ def test_no_answer_gets_one_reminder_then_the_order_is_cancelled(db, clock, sett
 
 
 def test_no_answer_with_the_call_option_flags_the_order_for_a_call_and_sends_nothing(db, clock, settings, sender):
-    worker = Worker(db, replace(settings, cod_no_answer_action="call"), sender, clock=clock, name="w")
+    worker = Worker(db, replace(settings, cod_no_answer_action="call"), sender, handler_registry(), clock=clock, name="w")
     order_id = place(db, clock, settings, inbound=True)
     for step in (0, 2 * 3600, 6 * 3600):
         clock.advance(step)
@@ -125,7 +126,7 @@ def test_a_stop_condition_met_after_scheduling_skips_the_send(db, clock, setting
 def test_quiet_hours_defer_utility_when_the_merchant_says_so(db, settings, sender):
     from lifecycle.domain.clock import Clock
     late = Clock(datetime(2026, 3, 2, 18, 30, tzinfo=timezone.utc))  # 23:30 in Karachi
-    worker = Worker(db, replace(settings, quiet_allows_utility=False), sender, clock=late, name="w")
+    worker = Worker(db, replace(settings, quiet_allows_utility=False), sender, handler_registry(), clock=late, name="w")
     place(db, late, settings)
     run(worker)
     assert sender.sent == []
@@ -240,9 +241,9 @@ def test_policy_marketing_opt_out_cap_and_quiet_hours(db, clock, settings):
 def test_a_dead_workers_claim_is_taken_over_after_its_lease_without_a_duplicate(db, clock, settings, sender, worker):
     """Worker A claims and plans (queues the outbox row), then dies before sending."""
     place(db, clock, settings)
-    dead = Worker(db, settings, sender, clock=clock, name="dead")
+    dead = Worker(db, settings, sender, handler_registry(), clock=clock, name="dead")
     with db.session.begin() as session:
-        ids = claim(session, clock.now(), "dead", 10, settings.worker_lease)
+        ids = claim(session, clock.now(), "dead", 10, settings.worker_lease, handler_registry())
     with db.session.begin() as session:
         dead._plan(session, ids, clock.now(), isolate=False)
     assert run(worker) == 0  # still leased to the dead worker
@@ -280,7 +281,7 @@ def test_payment_flow_instructions_reminder_and_verification(db, clock, settings
 
 def test_one_broken_touchpoint_fails_alone_and_the_rest_of_the_batch_is_sent(db, clock, settings, sender):
     """A wallet order with no account configured cannot be rendered; the COD order beside it still goes."""
-    worker = Worker(db, replace(settings, accounts={}), sender, clock=clock, name="w")
+    worker = Worker(db, replace(settings, accounts={}), sender, handler_registry(), clock=clock, name="w")
     place(db, clock, settings, ref="SD-1", payment_method="jazzcash")
     place(db, clock, settings, ref="SD-2", phone="03007654321")
     assert run(worker) == 2

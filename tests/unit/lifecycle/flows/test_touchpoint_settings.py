@@ -15,7 +15,7 @@ from lifecycle.domain.clock import Clock
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.models import Order, Touchpoint
 from lifecycle.engine.scheduler import Worker
-from lifecycle.service import Lifecycle
+from lifecycle.service import Lifecycle, handler_registry
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
 from tests.unit.lifecycle.conftest import NOON_PKT, RecordingSender, cod_order
@@ -95,7 +95,7 @@ def test_saved_settings_are_read_at_start_up(tmp_path):
 def test_a_saved_setting_changes_what_the_running_engine_does(sqlite_db, engagement):
     clock, sender = Clock(NOON_PKT), RecordingSender()
     lifecycle = Lifecycle(sqlite_db, LifecycleSettings(), clock=clock)
-    lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, clock=clock, name="test")
+    lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, handler_registry(), clock=clock, name="test")
     lifecycle.use_touchpoints(CHOSEN)  # what the settings page does on save
     with sqlite_db.session.begin() as session:
         order_id = orders.place(session, cod_order(), clock.now(), lifecycle.settings).id
