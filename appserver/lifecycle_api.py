@@ -93,19 +93,20 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
 
 
 def mount_lifecycle(app) -> Lifecycle:
-    """Build the lifecycle from the environment, mount its routes and run its worker with the server."""
+    """Build the lifecycle from the environment, mount its routes and, with SAUDA_WORKER=inprocess,
+    run its background work with the server."""
     from lifecycle.service import set_runtime
 
     lifecycle = Lifecycle.from_env()
     set_runtime(lifecycle)
     app.blueprint(lifecycle_blueprint(lifecycle))
     if lifecycle.settings.worker_enabled:
-        async def start_worker(_app, _loop=None) -> None:
-            lifecycle.start_worker()
+        async def start_background(_app, _loop=None) -> None:
+            lifecycle.start_background()
 
-        async def stop_worker(_app, _loop=None) -> None:
-            await lifecycle.stop_worker()
+        async def stop_background(_app, _loop=None) -> None:
+            await lifecycle.stop_background()
 
-        app.after_server_start(start_worker)
-        app.before_server_stop(stop_worker)
+        app.after_server_start(start_background)
+        app.before_server_stop(stop_background)
     return lifecycle

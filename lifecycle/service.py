@@ -1,5 +1,5 @@
-"""The lifecycle as one running thing: database, settings, clock, and the scheduler worker
-with the dashboard summary's refresh beside it.
+"""The composition root: the lifecycle as one running thing (database, settings, clock, the
+handler registry) and the background work that runs beside requests, under one supervisor.
 
 The app server builds it once (``Lifecycle.from_env``); actions in the same process
 reach it through ``runtime()``. Channel events (statuses, opt-outs, inbound activity)
@@ -7,7 +7,7 @@ are applied here.
 """
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,9 +19,13 @@ from sqlalchemy.orm import Session
 from whatsapp.graph_client import GraphClient
 from lifecycle.domain import customers, payments
 from knowledge.profile import ProfileInvalid, load_profile, profile_path
-from lifecycle.config import engagement_settings, touchpoint_settings
+from lifecycle.config import engagement_settings, touchpoint_settings, watch
 from lifecycle.engine import handlers, outbox
 from lifecycle.engine.registry import HandlerRegistry
+from lifecycle.engine.supervisor import Job, Supervisor
+from lifecycle.flows.engagement import EngagementLoop
+from lifecycle.integrations.couriers.background import poll_couriers
+from lifecycle.integrations.couriers.settings import CourierSettings
 from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.domain.clock import Clock
@@ -48,9 +52,7 @@ class Lifecycle:
         self.handlers = handlers if handlers is not None else handler_registry()
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
-        self._stop: Optional[asyncio.Event] = None
-        self._task: Optional[asyncio.Task] = None
-        self._summary: Optional[asyncio.Task] = None
+        self.supervisor: Optional[Supervisor] = None
         self.worker: Optional[Worker] = None
 
     @classmethod
@@ -90,27 +92,35 @@ class Lifecycle:
         return GraphClient(base_url=s.graph_base_url, version=s.graph_version, phone_number_id=s.phone_number_id,
                            access_token=s.access_token, rate_per_second=s.send_rate)
 
-    # -- worker in this process ---------------------------------------------------------
-    def start_worker(self) -> None:
-        """Start the scheduler in this process; MissingHandlers if a touchpoint kind has no handler here."""
+    # -- background work in this process -------------------------------------------------
+    def start_background(self, couriers: Optional[CourierSettings] = None) -> Supervisor:
+        """Start everything that runs beside requests under one supervisor: the scheduler, the
+        engagement loop (SLA, agent alerts, win-back sweep), the courier poller, the dashboard
+        summary refresh and the watch on the merchant's saved settings. MissingHandlers (before
+        anything starts) if a touchpoint kind has no handler here."""
         with self.db.session() as session:
             self.handlers.check(session)
+        couriers = couriers or CourierSettings.from_env()
         self.worker = Worker(self.db, self.settings, self.graph_client(), self.handlers, clock=self.clock,
                              templates=self.templates)
-        self._stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        self._task = loop.create_task(self.worker.run(self._stop))
+        jobs: dict[str, Job] = {
+            "scheduler": self.worker.run,
+            "engagement": EngagementLoop(self.db, self.clock).run,
+            "couriers": functools.partial(poll_couriers, self.db, self.settings, self.clock, couriers),
+            "settings": functools.partial(watch.follow, self.saved_files(), self.use_saved),
+        }
         if self.settings.summary_refresh > 0:
-            self._summary = loop.create_task(keep_fresh(self.db, self.clock, self._stop, self.settings.summary_refresh))
+            jobs["summary"] = functools.partial(keep_fresh, self.db, self.clock, every=self.settings.summary_refresh)
+        self.supervisor = Supervisor(jobs)
+        self.supervisor.start()
+        return self.supervisor
 
-    async def stop_worker(self) -> None:
-        if self._task is not None:
-            self._stop.set()
-            await self._task
-            if self._summary is not None:
-                await self._summary
+    async def stop_background(self) -> None:
+        if self.supervisor is not None:
+            await self.supervisor.stop()
             await self.worker.close()
             await self.worker.sender.close()
+            self.supervisor = None
 
     # -- channel events -----------------------------------------------------------------
     def handle_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:

@@ -83,27 +83,37 @@ class Worker:
         self._http: Optional[httpx.AsyncClient] = None
 
     async def run_once(self, limit: Optional[int] = None) -> int:
-        """Claim, plan, send and record one batch; returns how many touchpoints it claimed."""
+        """Claim, plan, send and record one batch; returns how many touchpoints it claimed.
+
+        The database phases run in a worker thread: the event loop may be serving requests too."""
         now = self.clock.now()
         if self.tracker.pending:
             await self.tracker.record([])  # what Rasa could not take earlier (it was restarting)
-        with self.db.session.begin() as session:
-            ids = claim(session, now, self.name, limit or self.settings.worker_batch, self.settings.worker_lease,
-                        self.handlers)
+        ids = await asyncio.to_thread(self._claim, now, limit or self.settings.worker_batch)
         if not ids:
             return 0
+        jobs = await asyncio.to_thread(self._plan_batch, ids, now)
+        results = await asyncio.gather(*(self._perform(job) for job in jobs))
+        await asyncio.to_thread(self._record_batch, jobs, results)
+        await self.tracker.record([job.tracker for job, result in zip(jobs, results) if job.tracker and _sent(result)])
+        return len(ids)
+
+    def _claim(self, now: datetime, limit: int) -> list[int]:
+        with self.db.session.begin() as session:
+            return claim(session, now, self.name, limit, self.settings.worker_lease, self.handlers)
+
+    def _plan_batch(self, ids: list[int], now: datetime) -> list[Job]:
         try:
             with self.db.session.begin() as session:
-                jobs = self._plan(session, ids, now, isolate=False)
+                return self._plan(session, ids, now, isolate=False)
         except Exception:  # noqa: BLE001 - plan again, each touchpoint on its own, to fail only the bad one
             logger.warning("batch plan failed; planning touchpoint by touchpoint", exc_info=True)
             with self.db.session.begin() as session:
-                jobs = self._plan(session, ids, now, isolate=True)
-        results = await asyncio.gather(*(self._perform(job) for job in jobs))
+                return self._plan(session, ids, now, isolate=True)
+
+    def _record_batch(self, jobs: list[Job], results: list[Any]) -> None:
         with self.db.session.begin() as session:
             self._record(session, jobs, results, self.clock.now())
-        await self.tracker.record([job.tracker for job, result in zip(jobs, results) if job.tracker and _sent(result)])
-        return len(ids)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll for due work until ``stop`` is set; errors are logged and the loop goes on."""

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 from datetime import datetime
-from typing import Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import httpx
 from sqlalchemy import event, inspect
@@ -30,6 +30,7 @@ from lifecycle.db.models import Cart, Order
 
 logger = logging.getLogger(__name__)
 _NOTED = "engagement_noted"
+T = TypeVar("T")
 
 
 def cart_changed(session: Session, cart: Cart, now: datetime) -> None:
@@ -98,23 +99,28 @@ class EngagementLoop:
         self.settings = settings or current()
 
     async def run_once(self, http: Optional[httpx.AsyncClient] = None) -> dict[str, int]:
+        """One round; its database phases run in a worker thread (the sweep is thousands of rows)."""
         now = self.clock.now()
-        with self.db.session.begin() as session:
-            breached = escalations.mark_breaches(session, now)
-        with self.db.session.begin() as session:
-            deliveries = escalations.claim_alerts(session, now, self.settings)
+        breached = await asyncio.to_thread(self._in_transaction, escalations.mark_breaches, now)
+        deliveries = await asyncio.to_thread(self._in_transaction, escalations.claim_alerts, now, self.settings)
         errors = await asyncio.gather(*(self._post(http, d.body) for d in deliveries)) if deliveries else []
-        with self.db.session.begin() as session:
-            for delivery, error in zip(deliveries, errors):
-                escalations.record_alert(session, delivery.alert_id, error, self.clock.now())
+        await asyncio.to_thread(self._record_alerts, deliveries, errors)
         swept = 0
         while True:
-            with self.db.session.begin() as session:
-                batch = winback.sweep(session, now, self.settings)
+            batch = await asyncio.to_thread(self._in_transaction, winback.sweep, now, self.settings)
             swept += batch
             if batch < self.settings.winback_batch:
                 break
         return {"breached": len(breached), "alerts": len(deliveries), "winback": swept}
+
+    def _in_transaction(self, step: Callable[..., T], *args: Any) -> T:
+        with self.db.session.begin() as session:
+            return step(session, *args)
+
+    def _record_alerts(self, deliveries: list, errors: list[Optional[str]]) -> None:
+        with self.db.session.begin() as session:
+            for delivery, error in zip(deliveries, errors):
+                escalations.record_alert(session, delivery.alert_id, error, self.clock.now())
 
     async def _post(self, http: Optional[httpx.AsyncClient], body: bytes) -> Optional[str]:
         headers = escalations.signed_headers(self.settings, body, int(time.time()))

@@ -22,8 +22,8 @@ def test_a_worker_without_one_flow_refuses_to_start(db, settings, clock):
     without_csat = HandlerRegistry(handlers.HANDLERS, cart_recovery.HANDLERS, winback.HANDLERS)
     lifecycle = Lifecycle(db, settings, clock=clock, handlers=without_csat)
     with pytest.raises(MissingHandlers, match="csat"):
-        lifecycle.start_worker()
-    assert lifecycle.worker is None
+        lifecycle.start_background()
+    assert lifecycle.worker is None and lifecycle.supervisor is None
 
 
 def test_a_waiting_touchpoint_of_an_unknown_kind_stops_the_start(db, clock):

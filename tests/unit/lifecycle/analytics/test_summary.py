@@ -273,12 +273,12 @@ def test_the_worker_refreshes_the_summary_beside_it(sqlite_db):
     lifecycle = Lifecycle(sqlite_db, LifecycleSettings(summary_refresh=0.05), clock=Clock(NOW))
 
     async def run_until_built() -> None:
-        lifecycle.start_worker()
+        lifecycle.start_background()
         for _ in range(200):
             if coverage(sqlite_db).built_through is not None:
                 break
             await asyncio.sleep(0.05)
-        await lifecycle.stop_worker()
+        await lifecycle.stop_background()
 
     asyncio.run(run_until_built())
     assert coverage(sqlite_db).built_through == YESTERDAY

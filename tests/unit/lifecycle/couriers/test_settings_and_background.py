@@ -1,5 +1,6 @@
 """Courier configuration from the environment, and the poller running with a real Sanic server."""
 import asyncio
+import functools
 import json
 from datetime import datetime
 
@@ -7,7 +8,8 @@ import httpx
 import pytest
 
 from lifecycle.integrations.couriers import CourierSettings, State, build_clients
-from lifecycle.integrations.couriers.background import poll_couriers_with_server
+from lifecycle.engine.supervisor import Supervisor
+from lifecycle.integrations.couriers.background import poll_couriers
 from appserver.tracking_page import tracking_blueprint
 from tests.unit.lifecycle.couriers.conftest import MNP
 from tests.fakes.serving import new_app, serve
@@ -34,22 +36,25 @@ def test_a_generic_config_naming_a_missing_variable_fails_at_start(tmp_path):
 
 
 @pytest.mark.asyncio
-async def test_the_server_polls_couriers_while_it_runs_and_its_tracking_page_follows(couriers, lifecycle):
+async def test_the_poller_follows_couriers_while_it_runs_and_the_tracking_page_follows(couriers, lifecycle):
     token = lifecycle.book("tcs", "779412326902").tracking_token
     couriers.fake.add("tcs", "779412326902", "Out For Delivery", datetime(2026, 11, 21, 9, 30))
     settings = CourierSettings.from_env({"TCS_BASE_URL": couriers.url, "TCS_API_TOKEN": "tt",
                                          "SAUDA_COURIER_POLL_SECONDS": "0.05"})
     app = new_app("poller_host")
     app.blueprint(tracking_blueprint(lifecycle.db, lambda: "Noor Lawn House"))
-    poll_couriers_with_server(app, lifecycle.db, lifecycle.settings, lifecycle.clock, settings)
+    supervisor = Supervisor({"couriers": functools.partial(poll_couriers, lifecycle.db, lifecycle.settings,
+                                                           lifecycle.clock, settings)})
     async with serve(app) as url:
+        supervisor.start()
         for _ in range(100):
             if lifecycle.shipment("tcs", "779412326902").state == "out_for_delivery":
                 break
             await asyncio.sleep(0.05)
         page = await couriers.http.get(f"{url}/track/{token}")
         assert "Rider aaj parcel le kar aa raha hai" in page.text
+        await supervisor.stop()
     assert lifecycle.shipment("tcs", "779412326902").order.status == "out_for_delivery"
     requests = len(couriers.fake.requests)
     await asyncio.sleep(0.2)
-    assert len(couriers.fake.requests) == requests  # stopped with the server
+    assert len(couriers.fake.requests) == requests  # stopped with the supervisor
