@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from whatsapp.payloads import text_payload
 from lifecycle.domain import customers
-from lifecycle.integrations import signing
 from lifecycle.db.engagement_models import AgentAlert, AgentReply, EscalationActivity
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
@@ -156,10 +155,6 @@ def record_alert(session: Session, alert_id: int, error: Optional[str], now: dat
         alert.state, alert.error = "failed", error[:500]
     else:
         alert.error = error[:500]  # due again at the backoff set when it was claimed
-
-
-def signed_headers(settings: EngagementSettings, body: bytes, unix_now: int) -> dict[str, str]:
-    return signing.headers(settings.agent_webhook_secret, unix_now, body)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.flows import cart_recovery, winback
 from lifecycle.domain import escalations
+from lifecycle.integrations import signing
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
 from lifecycle.config.engagement_settings import EngagementSettings, current
@@ -123,7 +124,7 @@ class EngagementLoop:
                 escalations.record_alert(session, delivery.alert_id, error, self.clock.now())
 
     async def _post(self, http: Optional[httpx.AsyncClient], body: bytes) -> Optional[str]:
-        headers = escalations.signed_headers(self.settings, body, int(time.time()))
+        headers = signing.headers(self.settings.agent_webhook_secret, int(time.time()), body)
         try:
             if http is None:
                 async with httpx.AsyncClient(timeout=10) as client:
