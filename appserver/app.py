@@ -29,7 +29,7 @@ def build_app(settings: AppSettings) -> Sanic:
     app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     mount_catalog(app, settings)
-    auth = Auth.from_env()
+    auth = Auth.from_env(lifecycle.db, lifecycle.settings.dev_mode)
     app.ctx.auth = auth
     app.blueprint(auth_blueprint(auth))
     mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
