@@ -12,19 +12,20 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.roman_urdu import fold, normalize_word
+from knowledge.spelling import spelling_key
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
 )
 class RomanUrduSpelling(GraphComponent):
-    """Puts each token's canonical Roman Urdu spelling in its lemma.
+    """Puts each token's spelling key (knowledge/spelling.py) in its lemma.
 
     Runs right after the tokenizer. Token text and offsets stay as typed (entity spans
     keep pointing at the customer's words); featurizers that read lemmas
-    (CountVectorsFeaturizer, the default) see "kya" whether the customer wrote "kia" or
-    "kya".
+    (CountVectorsFeaturizer, the default) see one word whether the customer wrote "bohat",
+    "bahut" or "bht", "hai" or "h", "please" or "plz" — the same rules that generate the
+    training data's spelling variants (scripts/augment_nlu.py).
     """
 
     @classmethod
@@ -40,7 +41,7 @@ class RomanUrduSpelling(GraphComponent):
     @staticmethod
     def _normalise(message: Message) -> None:
         for token in message.get(TOKENS_NAMES[TEXT]) or []:
-            token.lemma = normalize_word(fold(token.text))
+            token.lemma = spelling_key(token.text)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for message in training_data.training_examples:
