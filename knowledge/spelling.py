@@ -108,7 +108,7 @@ def vary(word: str, rng: random.Random) -> str:
     return rng.choice(choices)() if choices else word
 
 
-_WORD_SPAN = re.compile(r"[A-Za-z]+")
+_WORD_SPAN = re.compile(r"(?<![\w-])[A-Za-z]+(?![\w-])")  # whole words: "SD-10234" stays
 
 
 def vary_text(text: str, rng: random.Random, rate: float = 0.35) -> str:
