@@ -27,9 +27,15 @@ import yaml
 from knowledge.roman_urdu import fold
 from knowledge.spelling import spelling_key
 
-TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "feedback"
+DATA = Path(__file__).resolve().parent.parent / "data"
+TRAINING_DATA = DATA / "feedback"
+# NLU examples that are feedback too (opinions and complaints), or plainly are not (questions)
+NLU_LABELS = {"csat_positive": "positive", "csat_negative": "negative", "complain": "negative",
+              "order_status": "unclear", "ask_availability": "unclear", "ask_delivery": "unclear",
+              "ask_details": "unclear", "ask_return_policy": "unclear"}
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 LABELS = ("positive", "negative", "mixed", "unclear")
-COMPLAINT_AT = 0.35
+COMPLAINT_AT = 0.4
 PRAISE_AT = 0.6
 # outside the CSAT question a message is first of all not feedback: only a clear complaint counts
 CLEAR_COMPLAINT_AT = 0.6
@@ -48,30 +54,40 @@ def _features(text: str) -> np.ndarray:
     return np.fromiter((zlib.crc32(g.encode()) % _DIMENSIONS for g in grams), dtype=np.int64, count=len(grams))
 
 
+def _weighted(idx: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct features of one text and their tf-idf values (sublinear tf, unit length)."""
+    features, counts = np.unique(idx, return_counts=True)
+    values = (1.0 + np.log(counts)) * idf[features]
+    return features, values / max(float(np.linalg.norm(values)), 1e-9)
+
+
 @dataclass
 class Model:
     weights: np.ndarray  # (_DIMENSIONS, len(LABELS))
     bias: np.ndarray
+    idf: np.ndarray  # (_DIMENSIONS,)
 
     def probabilities(self, text: str) -> dict[str, float]:
-        idx = _features(text)
-        scale = 1.0 / np.sqrt(max(len(idx), 1))
-        logits = self.weights[idx].sum(axis=0) * scale + self.bias
+        features, values = _weighted(_features(text), self.idf)
+        logits = values @ self.weights[features] + self.bias
         p = np.exp(logits - logits.max())
         p /= p.sum()
         return dict(zip(LABELS, p.tolist()))
 
 
-def train(examples: Iterable[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, rate: float = 0.5) -> Model:
-    """Full-batch gradient descent (Adam) on the softmax loss with L2, over sparse rows."""
+def train(examples: Iterable[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, rate: float = 3.0) -> Model:
+    """Full-batch gradient descent (Adam) on the softmax loss with L2, over sparse tf-idf rows."""
     texts, labels = zip(*examples)
     y = np.array([LABELS.index(label) for label in labels])
+    bags = [_features(text) for text in texts]
+    document_frequency = np.bincount(np.concatenate([np.unique(b) for b in bags]), minlength=_DIMENSIONS)
+    idf = np.log((1 + len(bags)) / (1 + document_frequency)) + 1.0
     rows, cols, vals = [], [], []
-    for r, text in enumerate(texts):
-        idx = _features(text)
-        rows.append(np.full(len(idx), r))
-        cols.append(idx)
-        vals.append(np.full(len(idx), 1.0 / np.sqrt(max(len(idx), 1))))
+    for r, bag in enumerate(bags):
+        features, values = _weighted(bag, idf)
+        rows.append(np.full(len(features), r))
+        cols.append(features)
+        vals.append(values)
     rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
     used, cols = np.unique(cols, return_inverse=True)  # train only the features that occur
     n, k = len(texts), len(LABELS)
@@ -96,17 +112,24 @@ def train(examples: Iterable[tuple[str, str]], epochs: int = 300, l2: float = 1e
             param -= rate * 0.01 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
     weights = np.zeros((_DIMENSIONS, k))
     weights[used] = w
-    return Model(weights, b)
+    return Model(weights, b, idf)
 
 
-def load_examples(folder: Path = TRAINING_DATA) -> list[tuple[str, str]]:
-    """(text, label) pairs from every YAML file of the folder: ``feedback: [{text, label}]``."""
+def load_examples(folder: Path = TRAINING_DATA, nlu: Optional[Path] = DATA / "nlu") -> list[tuple[str, str]]:
+    """(text, label) pairs: the labelled answers of ``folder`` (``feedback: [{text, label}]``)
+    and the NLU examples of the intents in ``NLU_LABELS``."""
     examples = []
     for path in sorted(folder.glob("*.yml")):
         for row in yaml.safe_load(path.read_text(encoding="utf-8")).get("feedback") or []:
             if row["label"] not in LABELS:
                 raise ValueError(f"{path}: unknown label {row['label']!r} (one of {', '.join(LABELS)})")
             examples.append((str(row["text"]), row["label"]))
+    for path in sorted(nlu.glob("*.yml")) if nlu is not None else []:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            label = NLU_LABELS.get(block.get("intent"))
+            if label is not None:
+                examples += [(_ANNOTATION.sub(r"\1", line.strip()[2:]), label)
+                             for line in block["examples"].splitlines() if line.strip().startswith("- ")]
     return examples
 
 

@@ -10,7 +10,7 @@ exec 9>models/.train.lock
 # One training at a time. The fingerprint is taken under the lock, so a caller that
 # waited sees the data as it is now and reuses a model trained while it waited.
 flock 9
-inputs=$(find config.yml domain data bot/nlu.py knowledge/roman_urdu.py knowledge/spelling.py scripts/augment_nlu.py -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' \) 2>/dev/null | LC_ALL=C sort)
+inputs=$(find config.yml domain data/nlu data/stories bot/nlu.py knowledge/roman_urdu.py knowledge/spelling.py scripts/augment_nlu.py -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' \) 2>/dev/null | LC_ALL=C sort)
 fingerprint=$(cat $inputs | sha256sum | cut -c1-12)
 name="sauda-$fingerprint"
 model="models/$name.tar.gz"
