@@ -1,6 +1,7 @@
 """Builds the app server: rasa-sdk's action endpoint with Sauda's blueprints mounted."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk.endpoint import create_app
@@ -14,6 +15,7 @@ from appserver.merchant_pages import mount_merchant_pages
 from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
+from lifecycle import sentiment
 from lifecycle.couriers.background import poll_couriers_with_server
 from lifecycle.tracking_page import tracking_blueprint
 
@@ -36,4 +38,10 @@ def build_app(settings: AppSettings) -> Sanic:
     app.blueprint(auth_blueprint(auth))
     mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
     mount_engagement(app, lifecycle, auth)
+
+    @app.after_server_start
+    async def train_feedback_classifier(app_, _loop=None):
+        # ~2-4 s of numpy, kept in memory: trained now, not on the first customer's CSAT answer
+        app_.add_task(asyncio.to_thread(sentiment.model))
+
     return app
