@@ -2,6 +2,8 @@
 
     python scripts/augment_nlu.py train OUT_DIR [--variants N]   # data/nlu -> OUT_DIR, for training
     python scripts/augment_nlu.py perturb IN.yml OUT.yml         # the held-out set, every message varied
+    python scripts/augment_nlu.py train OUT_DIR --fold K/N       # cross-validation: all but fold K, augmented
+    python scripts/augment_nlu.py fold OUT_DIR --fold K/N        # ... and fold K as it is, for testing
 
 ``train`` copies every file of data/nlu and adds N variants after each intent example
 (scripts/model.sh trains on the copy). ``perturb`` replaces each example by one variant,
@@ -20,6 +22,7 @@ import shutil
 import sys
 import zlib
 from pathlib import Path
+from typing import Callable, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,7 +45,12 @@ def _vary_example(example: str, rng: random.Random, rate: float) -> str:
     return "".join(parts)
 
 
-def _rewrite(lines: list[str], variants: int, keep_original: bool, seed: str, rate: float) -> list[str]:
+def _in_fold(example: str, fold: tuple[int, int]) -> bool:
+    return zlib.crc32(example.encode()) % fold[1] == fold[0]
+
+
+def _rewrite(lines: list[str], variants: int, keep_original: bool, seed: str, rate: float,
+             drop: Callable[[str], bool] = lambda example: False) -> list[str]:
     out, in_intent, seen = [], False, set()
     for line in lines:
         block = _BLOCK.match(line)
@@ -53,6 +61,8 @@ def _rewrite(lines: list[str], variants: int, keep_original: bool, seed: str, ra
             out.append(line)
             continue
         prefix, example = m.groups()
+        if drop(example):
+            continue
         rng = random.Random(zlib.crc32(f"{seed}:{example}".encode()))
         if keep_original:
             out.append(line)
@@ -71,14 +81,23 @@ def _rewrite(lines: list[str], variants: int, keep_original: bool, seed: str, ra
     return out
 
 
-def augment(source: Path, target: Path, variants: int) -> None:
+def augment(source: Path, target: Path, variants: int, fold: Optional[tuple[int, int]] = None,
+            test: bool = False) -> None:
+    """Every file of ``source`` into ``target`` with ``variants`` spelling variants per example;
+    with ``fold`` (k, n): without the examples of fold k, or (``test``) only those, unvaried."""
     if target.exists():
         shutil.rmtree(target)
     for path in sorted(source.rglob("*.yml")):
         out = target / path.relative_to(source)
         out.parent.mkdir(parents=True, exist_ok=True)
         lines = path.read_text(encoding="utf-8").splitlines()
-        out.write_text("\n".join(_rewrite(lines, variants, True, "train", 0.35)) + "\n", encoding="utf-8")
+        if fold is None:
+            lines = _rewrite(lines, variants, True, "train", 0.35)
+        elif test:
+            lines = _rewrite(lines, 0, True, "train", 0.0, drop=lambda e: not _in_fold(e, fold))
+        else:
+            lines = _rewrite(lines, variants, True, "train", 0.35, drop=lambda e: _in_fold(e, fold))
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def perturb(source: Path, target: Path) -> None:
@@ -89,16 +108,18 @@ def perturb(source: Path, target: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    train = sub.add_parser("train")
-    train.add_argument("out", type=Path)
-    train.add_argument("--variants", type=int, default=1)
-    train.add_argument("--source", type=Path, default=ROOT / "data" / "nlu")
+    for name in ("train", "fold"):
+        command = sub.add_parser(name)
+        command.add_argument("out", type=Path)
+        command.add_argument("--variants", type=int, default=1)
+        command.add_argument("--source", type=Path, default=ROOT / "data" / "nlu")
+        command.add_argument("--fold", type=lambda v: tuple(int(x) for x in v.split("/")), default=None)
     pert = sub.add_parser("perturb")
     pert.add_argument("source", type=Path)
     pert.add_argument("out", type=Path)
     args = parser.parse_args()
-    if args.command == "train":
-        augment(args.source, args.out, args.variants)
+    if args.command in ("train", "fold"):
+        augment(args.source, args.out, args.variants, args.fold, test=args.command == "fold")
     else:
         perturb(args.source, args.out)
 
