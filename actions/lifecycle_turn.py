@@ -1,5 +1,5 @@
 """Shared adapter for the order-lifecycle actions: one database transaction per turn, and the
-``Say`` items from lifecycle/replies.py passed to the dispatcher."""
+``Say`` items from lifecycle/conversation/replies.py passed to the dispatcher."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.service import runtime
 
 
@@ -20,12 +20,12 @@ def entity(tracker: Tracker, name: str) -> Optional[str]:
 
 
 class LifecycleAction(Action, ABC):
-    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/replies.py
+    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/conversation/replies.py
     (abstract, so rasa-sdk does not register this base class as an action)."""
 
     @abstractmethod
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        """What to answer, from a lifecycle/replies.py function."""
+        """What to answer, from a lifecycle/conversation/replies.py function."""
 
     def _run(self, tracker: Tracker) -> Reply:
         lifecycle = runtime()

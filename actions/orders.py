@@ -5,9 +5,9 @@ from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
-from lifecycle import reading, replies
-from lifecycle.rasa_conversations import transcript
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation import reading, replies
+from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.integrations.rasa_conversations import transcript
 
 
 class ActionOrderStatus(LifecycleAction):
@@ -27,7 +27,7 @@ class ActionConfirmOrder(LifecycleAction):
 
 
 class ActionResolvePending(EscalatingAction):
-    """Short answers and statements, read against the pending question first (lifecycle/reading.py)."""
+    """Short answers and statements, read against the pending question first (lifecycle/conversation/reading.py)."""
 
     def name(self) -> str:
         return "action_resolve_pending"

@@ -1,11 +1,11 @@
-"""Payment screenshots (a typed transaction ID: lifecycle/reading.py)."""
+"""Payment screenshots (a typed transaction ID: lifecycle/conversation/reading.py)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
 from actions.lifecycle_turn import LifecycleAction
-from lifecycle import replies
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation import replies
+from lifecycle.conversation.replies import Reply, Turn
 
 
 class ActionMediaReceived(LifecycleAction):

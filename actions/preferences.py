@@ -1,11 +1,11 @@
-"""STOP typed in the chat: marketing opt-out (START: lifecycle/reading.py)."""
+"""STOP typed in the chat: marketing opt-out (START: lifecycle/conversation/reading.py)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
 from actions.lifecycle_turn import LifecycleAction
-from lifecycle import replies
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation import replies
+from lifecycle.conversation.replies import Reply, Turn
 
 
 class ActionOptOut(LifecycleAction):

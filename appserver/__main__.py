@@ -6,7 +6,7 @@ import os
 
 from appserver.app import build_app
 from appserver.settings import AppSettings
-from lifecycle import touchpoint_settings
+from lifecycle.config import touchpoint_settings
 
 
 def main() -> None:

@@ -15,9 +15,8 @@ from appserver.merchant_pages import mount_merchant_pages
 from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
-from lifecycle import sentiment
-from lifecycle.couriers.background import poll_couriers_with_server
-from lifecycle.tracking_page import tracking_blueprint
+from appserver.tracking_page import tracking_blueprint
+from lifecycle.flows import sentiment
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +28,7 @@ def build_app(settings: AppSettings) -> Sanic:
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])
     lifecycle = mount_lifecycle(app)
-    app.blueprint(tracking_blueprint(lifecycle.db, lifecycle.settings.store_name))
-    poll_couriers_with_server(app, lifecycle.db, lifecycle.settings, lifecycle.clock)
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     mount_catalog(app, settings)
     auth = Auth.from_env()

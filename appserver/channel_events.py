@@ -8,8 +8,7 @@ from typing import Any, Callable
 
 from sanic import Blueprint, Request, response
 
-from bot.hooks import HOOK_SIGNATURE_HEADER
-from bot.signing import signature_is_valid
+from whatsapp.signing import HOOK_SIGNATURE_HEADER, signature_is_valid
 
 logger = logging.getLogger(__name__)
 

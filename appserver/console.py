@@ -3,7 +3,6 @@ escalation's conversation and order, reply to the customer on WhatsApp, resolve 
 back to the bot; and the payments waiting for a person's verification."""
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
@@ -11,11 +10,13 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle import customers, engagement_settings, escalations, orders, outbox, payments
-from lifecycle.engagement import EngagementLoop, install_hooks
-from lifecycle.engagement_models import EscalationActivity
-from lifecycle.models import Customer, Escalation, Order, OutboxMessage
-from lifecycle.rasa_conversations import RasaConversations
+from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.config import engagement_settings
+from lifecycle.engine import outbox
+from lifecycle.flows.engagement import install_hooks
+from lifecycle.db.engagement_models import EscalationActivity
+from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
+from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
 
 
@@ -150,25 +151,11 @@ def _escalation(session, escalation_id: int) -> Escalation:
 
 
 def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
-    """The console and discount-code API, and the engagement loop running with the server."""
+    """The console and the discount-code API (the engagement loop runs with the background work)."""
     engagement_settings.use(engagement_settings.EngagementSettings.from_env())
     install_hooks()
     app.blueprint(console_blueprint(lifecycle, auth))
     app.blueprint(codes_blueprint(lifecycle))
-    loop = EngagementLoop(lifecycle.db, lifecycle.clock)
-    state: dict = {}
-
-    async def start(_app, _loop=None) -> None:
-        state["stop"] = asyncio.Event()
-        state["task"] = asyncio.get_running_loop().create_task(loop.run(state["stop"]))
-
-    async def stop(_app, _loop=None) -> None:
-        if "stop" in state:
-            state["stop"].set()
-            await state["task"]
-
-    app.after_server_start(start)
-    app.before_server_stop(stop)
 
 
 def _wants_json(request: Request) -> bool:

@@ -23,7 +23,7 @@ from appserver.pages import page
 from lifecycle.analytics.metrics import BREAKDOWNS, REASONS, Breakdown, Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.analytics.summary import Source, snapshot
-from lifecycle.db import Database
+from lifecycle.db.engine import Database
 
 OVERVIEW = ("orders_trend", "order_funnel", "cod_outcomes", "rto_by_city", "rto_by_courier", "cart_recovery",
             "csat", "escalations", "winback", "messages")

@@ -21,11 +21,6 @@ def render(template: str, **context: Any) -> str:
     return _env.get_template(template).render(**context)
 
 
-def add_search_path(path: Path) -> None:
-    """Let a package keep its page templates beside its code."""
-    _env.loader.searchpath.append(str(path))  # type: ignore[union-attr]
-
-
 # (href, label, roles that see it); merchants see every page.
 NAV = [
     ("/dashboard", "Overview", ("merchant",)),

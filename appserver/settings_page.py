@@ -1,6 +1,6 @@
 """Settings page: the store profile (delivery per city, wallet accounts, review links), saved
 into ``<data dir>/profile.yml`` through the knowledge base's own validation, and the touchpoint
-timings and offers (lifecycle/touchpoint_settings.py), each shown with its effect."""
+timings and offers (lifecycle/config/touchpoint_settings.py), each shown with its effect."""
 from __future__ import annotations
 
 import os
@@ -14,8 +14,8 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.pages import page
 from knowledge.profile import StoreProfile, load_profile, profile_path
-from lifecycle import touchpoint_settings
-from lifecycle.touchpoint_settings import TouchpointSettings
+from lifecycle.config import touchpoint_settings
+from lifecycle.config.touchpoint_settings import TouchpointSettings
 
 WALLETS = ("jazzcash", "easypaisa")
 BLANK_CITY_ROWS = 2
@@ -52,9 +52,8 @@ def save_profile(path: Path, document: dict[str, Any]) -> None:
     os.replace(partial, path)
 
 
-def settings_blueprint(auth: Auth, data_dir: Path,
-                       on_save: Optional[Callable[[TouchpointSettings], None]] = None) -> Blueprint:
-    """``on_save`` puts saved touchpoint settings to work in this process at once."""
+def settings_blueprint(auth: Auth, data_dir: Path, on_save: Optional[Callable[[], None]] = None) -> Blueprint:
+    """``on_save`` puts what was saved (profile or touchpoint settings) to work in this process at once."""
     bp = Blueprint("settings_page", url_prefix="/settings")
 
     def show(request: Request, status: int = 200, **context: Any):
@@ -80,7 +79,7 @@ def settings_blueprint(auth: Auth, data_dir: Path,
             return show(request, 422, touchpoint_errors=_errors(exc), touchpoint_form=form)
         touchpoint_settings.save(data_dir, settings)
         if on_save is not None:
-            on_save(settings)
+            on_save()
         return response.redirect("/settings?saved=touchpoints#touchpoints", status=303)
 
     @bp.post("/profile")
@@ -93,6 +92,8 @@ def settings_blueprint(auth: Auth, data_dir: Path,
         except ValidationError as exc:
             return show(request, 422, profile_errors=_errors(exc))
         save_profile(Path(data_dir) / "profile.yml", document)
+        if on_save is not None:
+            on_save()
         return response.redirect("/settings?saved=profile#profile", status=303)
 
     return bp

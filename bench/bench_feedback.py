@@ -1,4 +1,4 @@
-"""The CSAT free-text classifier (lifecycle/sentiment.py) on the independent feedback set
+"""The CSAT free-text classifier (lifecycle/flows/sentiment.py) on the independent feedback set
 (tests/nlu/feedback.yml) and, for comparison, by 5-fold cross-validation of its training
 data (data/feedback/): complaint recall, praise precision, abstentions, by language."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Optional
 import yaml
 
 from bench.table import Table
-from lifecycle import sentiment
+from lifecycle.flows import sentiment
 
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "nlu" / "feedback.yml"
 COMPLAINT_RECALL_TARGET = PRAISE_PRECISION_TARGET = 0.95

@@ -11,12 +11,11 @@ from typing import Any
 
 import httpx
 
-from bot.signing import sign
-from bot.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
+from whatsapp.signing import HOOK_SIGNATURE_HEADER, sign
+from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
 
 logger = logging.getLogger(__name__)
 
-HOOK_SIGNATURE_HEADER = "X-Sauda-Signature"
 # Meta fields about our message templates; the lifecycle must stop using a rejected one.
 TEMPLATE_FIELDS = ("message_template_status_update", "template_category_update",
                    "message_template_quality_update")

@@ -22,7 +22,7 @@ trap stop EXIT
 
 # the demo store comes with 90 days of generated orders (once, into an empty lifecycle database)
 if [ "${SAUDA_DEMO_HISTORY:-1}" = 1 ]; then
-  .venv/app/bin/python -m lifecycle.demo_history --if-empty || echo "demo history not added (see above); starting anyway" >&2
+  .venv/app/bin/python -m lifecycle.analytics.demo_history --if-empty || echo "demo history not added (see above); starting anyway" >&2
 fi
 
 .venv/app/bin/python -m simulator >"$logs/simulator.log" 2>&1 & pids+=($!)

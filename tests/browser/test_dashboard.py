@@ -18,8 +18,8 @@ import pytest
 
 from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import STORE_ZONE, Period
-from lifecycle.db import Database
-from lifecycle.demo_history import generate
+from lifecycle.db.engine import Database
+from lifecycle.analytics.demo_history import generate
 from tests.stack import APP_PYTHON, MERCHANT_PASSWORD, ROOT, Stack, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
