@@ -1,6 +1,7 @@
 """Builds the app server: rasa-sdk's action endpoint with Sauda's blueprints mounted."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk.endpoint import create_app
@@ -15,6 +16,7 @@ from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
 from appserver.tracking_page import tracking_blueprint
+from lifecycle.flows import sentiment
 
 logger = logging.getLogger(__name__)
 
@@ -34,4 +36,10 @@ def build_app(settings: AppSettings) -> Sanic:
     app.blueprint(auth_blueprint(auth))
     mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
     mount_engagement(app, lifecycle, auth)
+
+    @app.after_server_start
+    async def train_feedback_classifier(app_, _loop=None):
+        # ~2-4 s of numpy, kept in memory: trained now, not on the first customer's CSAT answer
+        app_.add_task(asyncio.to_thread(sentiment.model))
+
     return app
