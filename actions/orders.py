@@ -1,11 +1,14 @@
-"""Order status, COD confirmation and the bare yes / no that answers what is pending."""
+"""Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.lifecycle_turn import LifecycleAction
+from actions.handoff import EscalatingAction
+from actions.lifecycle_turn import LifecycleAction, entity
 from lifecycle.conversation import replies
+from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.integrations.rasa_conversations import transcript
 
 
 class ActionOrderStatus(LifecycleAction):
@@ -24,12 +27,15 @@ class ActionConfirmOrder(LifecycleAction):
         return replies.confirm_order(turn)
 
 
-class ActionResolvePending(LifecycleAction):
+class ActionResolvePending(EscalatingAction):
+    """Short answers and statements, read against the pending question first (lifecycle/conversation/reading.py)."""
+
     def name(self) -> str:
         return "action_resolve_pending"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        return replies.resolve_pending(turn, affirm=tracker.get_intent_of_latest_message() == "affirm")
+        entities = {name: entity(tracker, name) for name in ("cancel_reason", "transaction_id", "city")}
+        return reading.read(turn, tracker.get_intent_of_latest_message(), entities, transcript(tracker.events))
 
 
 class ActionCatalogOrder(LifecycleAction):

@@ -2,6 +2,7 @@
 logged-in pages) and, on its own private listener, the action endpoint Rasa calls."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sanic import Request, Sanic, response
@@ -15,6 +16,7 @@ from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.settings import AppSettings
 from appserver.tracking_page import tracking_blueprint
+from lifecycle.flows import sentiment
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +36,17 @@ def build_app(settings: AppSettings) -> Sanic:
     app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
     mount_catalog(app, settings)
-    auth = Auth.from_env()
+    auth = Auth.from_env(lifecycle.db, lifecycle.settings.dev_mode)
     app.ctx.auth = auth
     app.blueprint(auth_blueprint(auth))
     mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
     mount_engagement(app, lifecycle, auth)
     serve_beside(app, build_action_app(settings.action_secret, settings.max_action_body),
                  settings.actions_host, settings.actions_port)
+
+    @app.after_server_start
+    async def train_feedback_classifier(app_, _loop=None):
+        # ~2-4 s of numpy, kept in memory: trained now, not on the first customer's CSAT answer
+        app_.add_task(asyncio.to_thread(sentiment.model))
+
     return app

@@ -20,7 +20,8 @@ add_secret RASA_AUTH_TOKEN "$(token urlsafe 32)"
 add_secret SAUDA_ACTION_SECRET "$(token urlsafe 32)"
 add_secret SAUDA_SESSION_SECRET "$(token hex 32)"
 add_secret SAUDA_EVENTS_SECRET "$(token hex 32)"
-add_secret SAUDA_USERS "merchant:merchant:$(token urlsafe 9),agent:agent:$(token urlsafe 9)"
+# development logins (SAUDA_USERS is refused outside development mode: `python -m appserver users`)
+add_secret SAUDA_USERS "owner:owner:$(token urlsafe 12),merchant:merchant:$(token urlsafe 12),agent:agent:$(token urlsafe 12)"
 while IFS= read -r line; do
   name=${line%%=*}
   # a value already in the environment wins over the generated one

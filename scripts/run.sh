@@ -53,7 +53,7 @@ Sauda is running on its embedded defaults (SQLite under $SAUDA_DATA_DIR).
   Rasa:         http://127.0.0.1:$SAUDA_RASA_PORT   (WhatsApp webhook at /webhooks/whatsapp/webhook)
   App server:   http://127.0.0.1:$SAUDA_APP_PORT   (actions privately on 127.0.0.1:$SAUDA_ACTIONS_PORT)
   Merchant and agent pages: http://127.0.0.1:$SAUDA_APP_PORT/login
-                (users and passwords: SAUDA_USERS in $SAUDA_DATA_DIR/dev-secrets.env)
+                (development logins, name:role:password: SAUDA_USERS in $SAUDA_DATA_DIR/dev-secrets.env)
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}"

@@ -7,6 +7,7 @@ composed here from order data. The rasa-sdk actions only pass these on.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -298,6 +299,16 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
     return Reply().add("utter_order_received")
 
 
+_ADDRESS_WORDS = re.compile(r"(?i)\b(house|h\.?\s?no|street|st|gali|mohalla|mohallah|block|phase|sector|road|rd|"
+                            r"near|colony|town|plot|flat|apartment|makan|ghar|chowk|bazar|bazaar|market|masjid|"
+                            r"village|gaon|tehsil|district|society|lane)\b|\d|,|مکان|گلی|محلہ|نزد")
+
+
+def _looks_like_address(text: str, city: Optional[str]) -> bool:
+    """An address names a house, street or landmark ("mera address change karna hai" does not)."""
+    return len(text) >= 10 and (bool(_ADDRESS_WORDS.search(text)) or (city is not None and len(text.split()) >= 3))
+
+
 def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) -> Reply:
     """A typed address (or a location pin) for the customer's open order."""
     customer, reply = turn.customer, Reply()
@@ -311,7 +322,8 @@ def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) ->
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     address = turn.text.strip()
-    if address.startswith("/") or len(address) < 10:
+    if address.startswith("/") or not _looks_like_address(address, city):
+        customers.ask(turn.session, customer, "address", order.id, turn.now)  # the next statement is the address
         return reply.add("utter_ask_address")
     try:
         orders.update_address(turn.session, order, address, city, turn.now)
@@ -326,3 +338,8 @@ def set_marketing(turn: Turn, opted_out: bool) -> Reply:
     """STOP / START typed in the chat (WhatsApp's own control arrives as a channel event)."""
     customers.set_opt_out(turn.session, turn.customer, opted_out, "keyword", turn.now)
     return Reply().add("utter_opted_out" if opted_out else "utter_opted_in")
+
+
+@pending_resolver("address")
+def _resolve_address(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
+    return Reply().add("utter_ask_address")

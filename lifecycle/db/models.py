@@ -49,7 +49,7 @@ class Base(DeclarativeBase):
 PAYMENT_METHODS = ("cod", "jazzcash", "easypaisa")
 ORDER_STATUSES = ("pending_confirmation", "payment_pending", "confirmed", "dispatched", "out_for_delivery",
                   "delivered", "returned", "cancelled")
-PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat")
+PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address")
 CANCEL_REASONS = ("changed_mind", "found_cheaper", "wrong_item", "delivery_slow", "other")
 SHIPMENT_STATES = ("booked", "picked", "in_transit", "out_for_delivery", "delivered", "attempted", "returning",
                    "returned", "cancelled")

@@ -25,7 +25,7 @@ from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
 ACTIVE = ("open", "taken")
 # Escalations a person answers on WhatsApp (the bot is paused for them); others, such as a
 # COD order to call, are worked outside the chat.
-CHAT_REASONS = ("csat_negative", "human_handoff", "complain", "abuse")
+CHAT_REASONS = ("csat_negative", "csat_unclear", "human_handoff", "complain", "abuse")
 
 
 class EscalationError(ValueError):

@@ -28,7 +28,7 @@ def app_server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SAUDA_DATA_DIR": str(data_dir), "SAUDA_APP_PORT": str(port),
            "SAUDA_INTERNAL_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": SECRET,
-           "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_WORKER": "off", "SAUDA_USERS": "ali:agent:ali-password-1",
+           "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_WORKER": "off", "SAUDA_USERS": "ali:agent:ali-password-1", "SAUDA_DEV_MODE": "1",
            "HF_HUB_OFFLINE": "1", **private_actions()}
     env.pop("DATABASE_URL", None)
     log = open(data_dir / "app.log", "wb")
