@@ -27,7 +27,7 @@ import yaml
 from knowledge.roman_urdu import fold
 from knowledge.spelling import spelling_key
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 TRAINING_DATA = DATA / "feedback"
 # NLU examples that are feedback too (opinions and complaints), or plainly are not (questions)
 NLU_LABELS = {"csat_positive": "positive", "csat_negative": "negative", "complain": "negative",
