@@ -8,6 +8,8 @@ from typing import Any, Optional
 
 import httpx
 
+from lifecycle.integrations.rasa_auth import bearer_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +68,7 @@ class RasaTracker:
             events.append({"event": "slot", "name": "pending_question", "value": metadata["ask"]})
         try:
             response = await self._client.post(f"{self.rasa_url}/conversations/{sender_id}/tracker/events",
-                                               params={"token": self.token}, json=events)
+                                               headers=bearer_headers(self.token), json=events)
         except httpx.HTTPError as exc:
             logger.warning("tracker event for %s (%s) not recorded: %r", sender_id, metadata, exc)
             return False
