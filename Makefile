@@ -8,17 +8,18 @@ APP_VENV := .venv/app
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test setup model validate test-unit test-stories bench clean help
+.PHONY: run test test-fast test-stack test-browser setup model validate bench clean help
 
 help:
 	@echo "make run    - set up what is missing, then start Rasa, the app server and the WhatsApp simulator"
 	@echo "make test   - set up what is missing, then run the whole suite (pytest, data validation, test stories)"
+	@echo "make test-fast - the unit tier only (no processes, no model training), under two minutes"
 	@echo "make bench  - benchmarks; prints tables and writes bench/out/"
 
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed
 
 # rasa 3.6.21 declares Requires-Python <3.11; it runs on 3.11 with the pins in the lock
-# file, installed without dependency resolution (see DESIGN.md, "Two Python environments").
+# file, installed without dependency resolution (see README.md, "Two Python environments").
 $(RASA_VENV)/.installed: requirements/rasa.lock
 	@test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install -q pip==24.3.1
@@ -48,6 +49,20 @@ test: setup /usr/bin/chromium
 	@scripts/model.sh >/dev/null
 	$(APP_VENV)/bin/python scripts/validate_data.py
 	$(APP_VENV)/bin/python -m pytest -q tests
+
+# The tiers (markers set in tests/conftest.py): unit = no processes; stack = the real processes;
+# browser = headless Chromium. tests/knowledge/ holds unit and stack tests side by side.
+UNIT_TESTS := tests/unit tests/knowledge -m "not stack and not browser"
+
+test-fast: setup
+	$(APP_VENV)/bin/python -m pytest -q $(UNIT_TESTS)
+
+test-stack: setup
+	@scripts/model.sh >/dev/null
+	$(APP_VENV)/bin/python -m pytest -q tests -m stack
+
+test-browser: setup /usr/bin/chromium
+	$(APP_VENV)/bin/python -m pytest -q tests -m browser
 
 bench: setup
 	@scripts/model.sh >/dev/null

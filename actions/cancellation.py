@@ -4,8 +4,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.lifecycle_turn import LifecycleAction, entity
-from lifecycle import replies
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation import replies
+from lifecycle.conversation.replies import Reply, Turn
 
 
 class ActionCancelOrder(LifecycleAction):

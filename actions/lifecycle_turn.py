@@ -1,5 +1,5 @@
 """Shared adapter for the order-lifecycle actions: one database transaction per turn, and the
-``Say`` items from lifecycle/replies.py passed to the dispatcher."""
+``Say`` items from lifecycle/conversation/replies.py passed to the dispatcher."""
 from __future__ import annotations
 
 import asyncio
@@ -7,10 +7,10 @@ from abc import ABC, abstractmethod
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from lifecycle.replies import Reply, Turn
+from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.service import runtime
 
 
@@ -20,12 +20,12 @@ def entity(tracker: Tracker, name: str) -> Optional[str]:
 
 
 class LifecycleAction(Action, ABC):
-    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/replies.py
+    """Subclasses implement ``reply(turn, tracker)`` with a function from lifecycle/conversation/replies.py
     (abstract, so rasa-sdk does not register this base class as an action)."""
 
     @abstractmethod
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        """What to answer, from a lifecycle/replies.py function."""
+        """What to answer, from a lifecycle/conversation/replies.py function."""
 
     def _run(self, tracker: Tracker) -> Reply:
         lifecycle = runtime()
@@ -46,4 +46,5 @@ class LifecycleAction(Action, ABC):
             else:
                 dispatcher.utter_message(text=say.text, buttons=say.buttons or None)
         slots = domain.get("slots") or {}
-        return [SlotSet(name, value) for name, value in reply.slots.items() if name in slots]
+        events = [SlotSet(name, value) for name, value in reply.slots.items() if name in slots]
+        return events + ([FollowupAction(reply.followup)] if reply.followup else [])

@@ -1,4 +1,5 @@
-"""JazzCash / Easypaisa: the customer's transaction ID and payment screenshots."""
+"""Payment screenshots (a typed transaction ID: lifecycle/flows/reading.py), and photos
+whose caption asks about a product."""
 from __future__ import annotations
 
 import asyncio
@@ -7,29 +8,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.lifecycle_turn import LifecycleAction, entity
-from actions.products import about_a_product, answer_product
-from lifecycle import customers, payments, replies
-from lifecycle.replies import Reply, Turn
+from actions.lifecycle_turn import LifecycleAction
+from actions.products import answer_product
+from lifecycle.conversation import replies
+from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import customers, payments
 from lifecycle.service import runtime
-
-
-class ActionCaptureTransactionId(LifecycleAction):
-    """A transaction ID is taken only from a message with one (an 8-14 digit run); a product
-    question the NLU took for one ("6.5 number ka joota hai?") is answered as a product question."""
-
-    def name(self) -> str:
-        return "action_capture_transaction_id"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        if payments.extract_transaction_id(text) is None and await asyncio.to_thread(about_a_product, tracker):
-            return await answer_product(dispatcher, tracker)
-        return await super().run(dispatcher, tracker, domain)
-
-    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        return replies.capture_transaction_id(turn, entity(tracker, "transaction_id"))
 
 
 class ActionMediaReceived(LifecycleAction):

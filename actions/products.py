@@ -15,13 +15,14 @@ from knowledge.answers import Answer
 from knowledge.live import knowledge_base
 from knowledge.question import Question
 from knowledge.roman_urdu import detect_language
-from lifecycle import customers, orders
+from lifecycle.domain import customers, orders
 from lifecycle.service import runtime
 
 
-def question_from(tracker: Tracker, caption: Optional[str] = None) -> Question:
+def question_from(tracker: Tracker, caption: Optional[str] = None, city: bool = True) -> Question:
     """The customer's latest message (or a photo's ``caption``) as a Question: the intent,
-    the product entity, the customer's city and the product discussed before."""
+    the product entity, the customer's city (unless ``city`` is False) and the product
+    and values discussed before."""
     message = tracker.latest_message or {}
     text = (message.get("text") or "") if caption is None else caption
 
@@ -34,7 +35,7 @@ def question_from(tracker: Tracker, caption: Optional[str] = None) -> Question:
         language=tracker.get_slot("language") or detect_language(text) or "roman_urdu",
         product_entity=entity("product"),
         product_id=entity("product_id"),
-        city=tracker.get_slot("city") or _last_order_city(tracker.sender_id),
+        city=tracker.get_slot("city") or (_last_order_city(tracker.sender_id) if city else None),
         current_product=tracker.get_slot("current_product"),
         current_options=tracker.get_slot("current_options") or {},
         photo=caption is not None,
@@ -66,7 +67,7 @@ async def answer_product(dispatcher: CollectingDispatcher, tracker: Tracker, cap
 
 def about_a_product(tracker: Tracker) -> bool:
     """Whether the latest message asks about a product of the catalog (or the one just discussed)."""
-    return knowledge_base().about_a_product(question_from(tracker))
+    return knowledge_base().about_a_product(question_from(tracker, city=False))
 
 
 class ActionAnswerProduct(Action):

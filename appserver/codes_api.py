@@ -7,7 +7,8 @@ import time
 
 from sanic import Blueprint, Request, response
 
-from lifecycle import discount_codes, signing
+from lifecycle.domain import discount_codes
+from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 
 ANSWERS = {"unknown": 404, "expired": 409, "redeemed": 409}

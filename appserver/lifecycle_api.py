@@ -12,7 +12,8 @@ import time
 import httpx
 from sanic import Blueprint, Request, response
 
-from lifecycle import events, signing
+from lifecycle.events import shop as events
+from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
 
     @bp.post("/events")
     async def receive_event(request: Request):
-        """One event ``{"id", "type", "data"}`` from the shop's backend (see lifecycle/events.py)."""
+        """One event ``{"id", "type", "data"}`` from the shop's backend (see lifecycle/events/shop.py)."""
         if (bad := refused(request)) is not None:
             return bad
         try:
@@ -92,19 +93,20 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
 
 
 def mount_lifecycle(app) -> Lifecycle:
-    """Build the lifecycle from the environment, mount its routes and run its worker with the server."""
+    """Build the lifecycle from the environment, mount its routes and, with SAUDA_WORKER=inprocess,
+    run its background work with the server."""
     from lifecycle.service import set_runtime
 
     lifecycle = Lifecycle.from_env()
     set_runtime(lifecycle)
     app.blueprint(lifecycle_blueprint(lifecycle))
     if lifecycle.settings.worker_enabled:
-        async def start_worker(_app, _loop=None) -> None:
-            lifecycle.start_worker()
+        async def start_background(_app, _loop=None) -> None:
+            lifecycle.start_background()
 
-        async def stop_worker(_app, _loop=None) -> None:
-            await lifecycle.stop_worker()
+        async def stop_background(_app, _loop=None) -> None:
+            await lifecycle.stop_background()
 
-        app.after_server_start(start_worker)
-        app.before_server_stop(stop_worker)
+        app.after_server_start(start_background)
+        app.before_server_stop(stop_background)
     return lifecycle

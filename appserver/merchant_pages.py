@@ -16,5 +16,5 @@ from lifecycle.service import Lifecycle
 def mount_merchant_pages(app: Sanic, auth: Auth, lifecycle: Lifecycle, data_dir: Path) -> None:
     app.blueprint(dashboard_blueprint(auth, lifecycle.db, lifecycle.now))
     app.blueprint(catalog_blueprint(auth, data_dir))
-    app.blueprint(settings_blueprint(auth, data_dir, on_save=lifecycle.use_touchpoints))
+    app.blueprint(settings_blueprint(auth, data_dir, on_save=lifecycle.use_saved))
     app.blueprint(templates_blueprint(auth))

@@ -1,8 +1,9 @@
 """Settings page: the store profile (delivery per city, wallet accounts, review links), saved
 into ``<data dir>/profile.yml`` through the knowledge base's own validation, and the touchpoint
-timings and offers (lifecycle/touchpoint_settings.py), each shown with its effect."""
+timings and offers (lifecycle/config/touchpoint_settings.py), each shown with its effect."""
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -14,8 +15,9 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.pages import page
 from knowledge.profile import StoreProfile, load_profile, profile_path
-from lifecycle import touchpoint_settings
-from lifecycle.touchpoint_settings import TouchpointSettings
+from lifecycle.config import touchpoint_settings
+from lifecycle.config.touchpoint_settings import TouchpointSettings
+from lifecycle.domain import accounts
 
 WALLETS = ("jazzcash", "easypaisa")
 BLANK_CITY_ROWS = 2
@@ -52,9 +54,8 @@ def save_profile(path: Path, document: dict[str, Any]) -> None:
     os.replace(partial, path)
 
 
-def settings_blueprint(auth: Auth, data_dir: Path,
-                       on_save: Optional[Callable[[TouchpointSettings], None]] = None) -> Blueprint:
-    """``on_save`` puts saved touchpoint settings to work in this process at once."""
+def settings_blueprint(auth: Auth, data_dir: Path, on_save: Optional[Callable[[], None]] = None) -> Blueprint:
+    """``on_save`` puts what was saved (profile or touchpoint settings) to work in this process at once."""
     bp = Blueprint("settings_page", url_prefix="/settings")
 
     def show(request: Request, status: int = 200, **context: Any):
@@ -63,6 +64,24 @@ def settings_blueprint(auth: Auth, data_dir: Path,
         return response.html(page(request, auth, "settings.html", "/settings", profile=profile,
                                   touchpoints=touchpoints, blank_rows=range(BLANK_CITY_ROWS), wallets=WALLETS,
                                   **context), status=status)
+
+    async def wallet_change_refusal(current: StoreProfile, document: dict[str, Any], request: Request) -> str:
+        """Why this save may not change the wallet accounts ("" when it may): only the owner,
+        re-entering their password, so a borrowed session cannot redirect customers' payments."""
+        before = current.model_dump(mode="json", exclude_none=True)
+        if all(before.get(w) == document.get(w) for w in WALLETS):
+            return ""
+        user = request.ctx.user
+        if user.role != "owner":
+            return "Only the store's owner can change the JazzCash/Easypaisa accounts; nothing was saved."
+
+        def confirmed() -> bool:
+            with auth.db.session() as session:
+                return accounts.verify_password(session, user.name, request.form.get("confirm_password", ""))
+
+        if not await asyncio.to_thread(confirmed):
+            return "Enter your password to change a wallet account; nothing was saved."
+        return ""
 
     @bp.get("/")
     @require(auth, "merchant")
@@ -80,7 +99,7 @@ def settings_blueprint(auth: Auth, data_dir: Path,
             return show(request, 422, touchpoint_errors=_errors(exc), touchpoint_form=form)
         touchpoint_settings.save(data_dir, settings)
         if on_save is not None:
-            on_save(settings)
+            on_save()
         return response.redirect("/settings?saved=touchpoints#touchpoints", status=303)
 
     @bp.post("/profile")
@@ -92,7 +111,12 @@ def settings_blueprint(auth: Auth, data_dir: Path,
             StoreProfile.model_validate(document)
         except ValidationError as exc:
             return show(request, 422, profile_errors=_errors(exc))
+        refusal = await wallet_change_refusal(current, document, request)
+        if refusal:
+            return show(request, 403, profile_errors=[refusal])
         save_profile(Path(data_dir) / "profile.yml", document)
+        if on_save is not None:
+            on_save()
         return response.redirect("/settings?saved=profile#profile", status=303)
 
     return bp

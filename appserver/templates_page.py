@@ -1,4 +1,4 @@
-"""Templates page: every message in lifecycle/templates.yml with its category, languages and
+"""Templates page: every message in lifecycle/engine/templates.yml with its category, languages and
 variables, and Meta template-creation requests to download (one template, or all)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sanic import Blueprint, Request, response
 
 from appserver.auth import Auth, require
 from appserver.pages import page
-from lifecycle import meta_templates, templates
+from lifecycle.engine import meta_templates, templates
 
 
 def templates_blueprint(auth: Auth) -> Blueprint:

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from bench.table import Table, percentiles
-from bot.signing import SIGNATURE_HEADER, sign
-from simulator import payloads
+from whatsapp.signing import SIGNATURE_HEADER, sign
+from simulator import webhooks
 from tests.stack import Stack, start_stack, trained_model
 
 ACKS = 100
@@ -40,9 +40,9 @@ def _ack_latencies(stack: Stack) -> dict[str, list[float]]:
                                        "status update (kept on disk, handed over in the background)": []}
     with httpx.Client(timeout=10) as client:
         for n in range(ACKS):
-            text = payloads.message_webhook(_phone(n, "301"), payloads.text_message("salam"),
+            text = webhooks.message_webhook(_phone(n, "301"), webhooks.text_message("salam"),
                                             phone_number_id=number_id, display_phone_number="1")
-            status = payloads.status_webhook(f"wamid.BENCH{secrets.token_hex(8)}", "delivered", _phone(n, "301"),
+            status = webhooks.status_webhook(f"wamid.BENCH{secrets.token_hex(8)}", "delivered", _phone(n, "301"),
                                              phone_number_id=number_id, display_phone_number="1")
             samples["text message (answered in the background)"].append(_signed_post(client, stack, text))
             samples["status update (kept on disk, handed over in the background)"].append(_signed_post(client, stack, status))

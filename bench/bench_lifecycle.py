@@ -20,13 +20,14 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, select, text
 
 from bench.table import Table
-from bot.graph_client import SendResult
-from lifecycle import orders
-from lifecycle.clock import Clock
-from lifecycle.db import Database
-from lifecycle.models import Order
-from lifecycle.scheduler import Worker
-from lifecycle.settings import LifecycleSettings
+from whatsapp.graph_client import SendResult
+from lifecycle.service import handler_registry
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Order
+from lifecycle.engine.scheduler import Worker
+from lifecycle.config.settings import LifecycleSettings
 
 PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOON_PKT = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
@@ -95,7 +96,7 @@ def drain(worker: Worker) -> int:
 
 def dispatch_rate(db: Database, count: int) -> tuple[int, float]:
     place(db, 0, count, NOON_PKT)
-    worker = Worker(db, SETTINGS, NoopSender(), clock=Clock(NOON_PKT), name="bench")
+    worker = Worker(db, SETTINGS, NoopSender(), handler_registry(), clock=Clock(NOON_PKT), name="bench")
     started = time.perf_counter()
     sent = drain(worker)
     return sent, time.perf_counter() - started
@@ -106,7 +107,7 @@ def whole_lifecycle(db: Database, count: int, chunk: int = 500) -> tuple[int, fl
     out for delivery (alert sent) → delivered (message sent, CSAT scheduled)."""
     clock = Clock(NOON_PKT)
     sender = NoopSender()
-    worker = Worker(db, SETTINGS, sender, clock=clock, name="bench")
+    worker = Worker(db, SETTINGS, sender, handler_registry(), clock=clock, name="bench")
     started = time.perf_counter()
     for first in range(0, count, chunk):
         size = min(chunk, count - first)

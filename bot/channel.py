@@ -16,13 +16,13 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot import outgoing
-from bot.graph_client import GraphClient, SendResult
+from whatsapp import payloads as outgoing
+from whatsapp.graph_client import GraphClient, SendResult
 from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
 from bot.settings import ChannelSettings
-from bot.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
+from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from bot.state import open_state
-from bot.updates import InboundMessage, parse_webhook
+from whatsapp.updates import InboundMessage, parse_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,9 @@ class WhatsAppInput(InputChannel):
             access_token=settings.access_token,
             rate_per_second=settings.rate_per_second,
         )
-        self.forwarder = HookForwarder(LifecycleHooks(settings.hooks_url, settings.internal_secret), self.state)
+        hooks = LifecycleHooks(settings.hooks_url, settings.internal_secret)
+        hooks.check(settings.hooks_wait_s)  # a wrong secret would have every event refused
+        self.forwarder = HookForwarder(hooks, self.state)
         self._queues: dict[str, asyncio.Queue] = {}
         self._background: set[asyncio.Task] = set()
 

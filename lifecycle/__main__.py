@@ -1,7 +1,9 @@
 """``python -m lifecycle worker | migrate | check-templates | summary [--rebuild]``.
 
-``worker`` runs the scheduler outside the app server (set SAUDA_WORKER=off there); run as
-many as you like on PostgreSQL, one on SQLite. It stops cleanly on SIGTERM / SIGINT.
+``worker`` runs all background work outside the app server (set SAUDA_WORKER=off there): the
+scheduler, the engagement loop (SLA, agent alerts, win-back sweep), the courier poller, the
+summary refresh and the settings watch. Run as many as you like on PostgreSQL, one on SQLite.
+It refuses to start without a handler for every touchpoint kind, and stops cleanly on SIGTERM / SIGINT.
 ``summary`` brings the dashboard's daily summary up to date once (the worker does it every
 SAUDA_SUMMARY_REFRESH_S); ``--rebuild`` builds it again from every raw row.
 """
@@ -15,26 +17,28 @@ import signal
 import sys
 from pathlib import Path
 
-from lifecycle import engagement, engagement_settings, templates, touchpoint_settings
+from lifecycle.flows import engagement
+from lifecycle.config import engagement_settings, touchpoint_settings
+from lifecycle.engine.registry import MissingHandlers
+from lifecycle.engine import templates
 from lifecycle.analytics import refresh
 from lifecycle.service import Lifecycle
 
 
 async def _work(lifecycle: Lifecycle) -> None:
-    # The same touchpoints as the app server's in-process worker: CSAT, cart recovery and
-    # win-back register their handlers and start from cart and order changes.
+    # Everything the app server runs in process with SAUDA_WORKER=inprocess: the scheduler, the
+    # engagement loop, the courier poller, the summary refresh and the settings watch.
     engagement_settings.use(engagement_settings.EngagementSettings.from_env())
     engagement.install_hooks()
-    stop = asyncio.Event()
+    try:
+        supervisor = lifecycle.start_background()
+    except MissingHandlers as exc:
+        raise SystemExit(f"worker not started: {exc}") from None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    lifecycle.start_worker()
-    # the merchant may change touchpoint settings on the app server's page while this runs
-    changes = asyncio.create_task(touchpoint_settings.follow(_data_dir(), lifecycle.use_touchpoints, stop))
-    await stop.wait()
-    await changes
-    await lifecycle.stop_worker()
+        loop.add_signal_handler(sig, supervisor.stop_event.set)
+    await supervisor.wait()
+    await lifecycle.stop_background()
 
 
 def _data_dir() -> Path:

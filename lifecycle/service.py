@@ -1,5 +1,5 @@
-"""The lifecycle as one running thing: database, settings, clock, and the scheduler worker
-with the dashboard summary's refresh beside it.
+"""The composition root: the lifecycle as one running thing (database, settings, clock, the
+handler registry) and the background work that runs beside requests, under one supervisor.
 
 The app server builds it once (``Lifecycle.from_env``); actions in the same process
 reach it through ``runtime()``. Channel events (statuses, opt-outs, inbound activity)
@@ -7,38 +7,53 @@ are applied here.
 """
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.graph_client import GraphClient
-from lifecycle import customers, engagement_settings, outbox, payments
+from whatsapp.graph_client import GraphClient
+from lifecycle.domain import customers, dead_letters, payments
+from knowledge.profile import ProfileInvalid, load_profile, profile_path
+from lifecycle.config import engagement_settings, touchpoint_settings, watch
+from lifecycle.engine import handlers, outbox
+from lifecycle.engine.registry import HandlerRegistry
+from lifecycle.engine.supervisor import Job, Supervisor
+from lifecycle.flows.engagement import EngagementLoop
+from lifecycle.integrations.couriers.background import poll_couriers
+from lifecycle.integrations.couriers.settings import CourierSettings
+from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.analytics.refresh import keep_fresh
-from lifecycle.clock import Clock
-from lifecycle.db import Database, database_url
-from lifecycle.models import ReceivedMedia
-from lifecycle.scheduler import Worker
-from lifecycle.settings import LifecycleSettings
-from lifecycle.templates import Templates, default as default_templates
-from lifecycle.touchpoint_settings import TouchpointSettings
+from lifecycle.domain.clock import Clock
+from lifecycle.db.engine import Database, database_url
+from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
+from lifecycle.engine.scheduler import Worker
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.engine.templates import Templates, default as default_templates
+from lifecycle.config.touchpoint_settings import TouchpointSettings
 
 logger = logging.getLogger(__name__)
 
 
+def handler_registry() -> HandlerRegistry:
+    """Every touchpoint kind's handler: the order lifecycle's and each flow's."""
+    return HandlerRegistry(handlers.HANDLERS, cart_recovery.HANDLERS, winback.HANDLERS, csat.HANDLERS)
+
+
 class Lifecycle:
     def __init__(self, db: Database, settings: LifecycleSettings, clock: Optional[Clock] = None,
-                 templates: Optional[Templates] = None) -> None:
+                 templates: Optional[Templates] = None, handlers: Optional[HandlerRegistry] = None) -> None:
         self.db = db
         self.settings = settings
+        self.handlers = handlers if handlers is not None else handler_registry()
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
-        self._stop: Optional[asyncio.Event] = None
-        self._task: Optional[asyncio.Task] = None
-        self._summary: Optional[asyncio.Task] = None
+        self.supervisor: Optional[Supervisor] = None
         self.worker: Optional[Worker] = None
 
     @classmethod
@@ -47,6 +62,23 @@ class Lifecycle:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def use_saved(self) -> None:
+        """Put what the merchant saved on the settings page to work in this process: the store profile
+        (store name, wallet accounts for the next payment instructions) and the touchpoint settings."""
+        try:
+            self.settings = self.settings.with_profile(load_profile(profile_path(self.settings.data_dir)))
+        except ProfileInvalid:
+            logger.exception("store profile unreadable: the store name and wallets stay as they were")
+        chosen = touchpoint_settings.saved(self.settings.data_dir)
+        if chosen is not None:
+            self.use_touchpoints(chosen)
+        elif self.worker is not None:
+            self.worker.settings = self.settings
+
+    def saved_files(self) -> list[Path]:
+        """The files ``use_saved`` reads, for a process that follows them."""
+        return [self.settings.data_dir / "profile.yml", self.settings.data_dir / touchpoint_settings.FILE_NAME]
 
     def use_touchpoints(self, saved: TouchpointSettings) -> None:
         """The merchant's saved timings and offers from now on, in this process: for orders placed and
@@ -61,25 +93,78 @@ class Lifecycle:
         return GraphClient(base_url=s.graph_base_url, version=s.graph_version, phone_number_id=s.phone_number_id,
                            access_token=s.access_token, rate_per_second=s.send_rate)
 
-    # -- worker in this process ---------------------------------------------------------
-    def start_worker(self) -> None:
-        self.worker = Worker(self.db, self.settings, self.graph_client(), clock=self.clock, templates=self.templates)
-        self._stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        self._task = loop.create_task(self.worker.run(self._stop))
+    # -- background work in this process -------------------------------------------------
+    def start_background(self, couriers: Optional[CourierSettings] = None) -> Supervisor:
+        """Start everything that runs beside requests under one supervisor: the scheduler, the
+        engagement loop (SLA, agent alerts, win-back sweep), the courier poller, the dashboard
+        summary refresh and the watch on the merchant's saved settings. MissingHandlers (before
+        anything starts) if a touchpoint kind has no handler here."""
+        with self.db.session() as session:
+            self.handlers.check(session)
+        couriers = couriers or CourierSettings.from_env()
+        self.worker = Worker(self.db, self.settings, self.graph_client(), self.handlers, clock=self.clock,
+                             templates=self.templates)
+        jobs: dict[str, Job] = {
+            "scheduler": self.worker.run,
+            "engagement": EngagementLoop(self.db, self.clock).run,
+            "couriers": functools.partial(poll_couriers, self.db, self.settings, self.clock, couriers),
+            "settings": functools.partial(watch.follow, self.saved_files(), self.use_saved),
+        }
         if self.settings.summary_refresh > 0:
-            self._summary = loop.create_task(keep_fresh(self.db, self.clock, self._stop, self.settings.summary_refresh))
+            jobs["summary"] = functools.partial(keep_fresh, self.db, self.clock, every=self.settings.summary_refresh)
+        self.supervisor = Supervisor(jobs)
+        self.supervisor.start()
+        return self.supervisor
 
-    async def stop_worker(self) -> None:
-        if self._task is not None:
-            self._stop.set()
-            await self._task
-            if self._summary is not None:
-                await self._summary
+    async def stop_background(self) -> None:
+        if self.supervisor is not None:
+            await self.supervisor.stop()
             await self.worker.close()
             await self.worker.sender.close()
+            self.supervisor = None
 
     # -- channel events -----------------------------------------------------------------
+    def take_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:
+        """Apply a channel event; one that cannot be applied is parked with its reason ("parked")
+        so that the events after it go on. An unreachable database still raises: the channel
+        keeps the event and tries again."""
+        try:
+            return self.handle_channel_event(kind, data)
+        except OperationalError:
+            raise
+        except Exception as exc:
+            logger.exception("channel event %s could not be applied: parked", kind)
+            with self.db.session.begin() as session:
+                dead_letters.park(session, kind, data, f"{type(exc).__name__}: {exc}", self.now())
+                waiting = dead_letters.count_waiting(session)
+            if waiting >= self.settings.dead_letter_alert:
+                logger.error("ALERT: %d channel events wait in the dead-letter store (console: /console/dead-letters)",
+                             waiting)
+            return "parked"
+
+    def retry_dead_letter(self, letter_id: int) -> Optional[str]:
+        """Apply a parked event again: resolved when it applies, else its reason and attempts updated.
+        KeyError if there is no such unresolved letter."""
+        with self.db.session() as session:
+            letter = session.get(ChannelDeadLetter, letter_id)
+            if letter is None or letter.resolved_at is not None:
+                raise KeyError(letter_id)
+            kind, data = letter.kind, dict(letter.data)
+        try:
+            outcome, reason = self.handle_channel_event(kind, data), None
+        except OperationalError:
+            raise
+        except Exception as exc:
+            outcome, reason = "parked", f"{type(exc).__name__}: {exc}"
+        with self.db.session.begin() as session:
+            letter = session.get(ChannelDeadLetter, letter_id)
+            letter.attempts += 1
+            if reason is None:
+                letter.resolved_at = self.now()
+            else:
+                letter.reason = reason
+        return outcome
+
     def handle_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:
         """Status → outbox row by wamid; marketing preference → opt-out/in; inbound → 24 h window, media."""
         now = self.now()

@@ -20,7 +20,7 @@ class SimulatorSettings:
     display_phone_number: str
     status_delay: float
     quiet_period: float
-    templates_path: Optional[Path]  # approved templates (lifecycle/templates.yml); "" for none
+    templates_path: Optional[Path]  # approved templates (lifecycle/engine/templates.yml); "" for none
 
     @classmethod
     def from_env(cls) -> "SimulatorSettings":
@@ -40,5 +40,5 @@ class SimulatorSettings:
 
 def _templates_path(value: Optional[str]) -> Optional[Path]:
     if value is None:
-        return ROOT / "lifecycle" / "templates.yml"
+        return ROOT / "lifecycle" / "engine" / "templates.yml"
     return Path(value) if value else None

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from lifecycle.analytics.period import DAY, Period
 from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
-from lifecycle.engagement_models import CartRecovery, CsatResponse
-from lifecycle.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
+from lifecycle.db.engagement_models import CartRecovery, CsatResponse
+from lifecycle.db.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
 
 CART_STAGES = (1, 2, 3)
 WINBACK_MESSAGES = {"winback_new_arrivals": 30, "winback_personal_code": 60, "winback_last_code": 90}
 WINBACK_WINDOW_DAYS = 30
-CSAT_KIND = "csat"  # the touchpoint that asks the question (lifecycle/orders.py)
+CSAT_KIND = "csat"  # the touchpoint that asks the question (lifecycle/domain/orders.py)
 CONFIRMED_OR_LATER = ("confirmed", "dispatched", "out_for_delivery", "delivered", "returned")
 DISPATCHED_OR_LATER = ("dispatched", "out_for_delivery", "delivered", "returned")
 ERROR_CODES = {131047: "outside 24 h window", 131050: "opted out of marketing", 131026: "undeliverable"}

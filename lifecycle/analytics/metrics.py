@@ -19,7 +19,7 @@ from lifecycle.analytics import summary
 from lifecycle.analytics.facts import (CART_STAGES, ERROR_CODES, FACTS, NOT_GIVEN, UNGIVEN, WINBACK_MESSAGES,
                                        WINBACK_WINDOW_DAYS, Fact, FactRow)
 from lifecycle.analytics.period import DAY, Period
-from lifecycle.models import CANCEL_REASONS
+from lifecycle.db.models import CANCEL_REASONS
 
 CSAT_ANSWERS = ("positive", "negative", "unclear", "no answer")
 REASONS = (*CANCEL_REASONS, NOT_GIVEN, *UNGIVEN.values())

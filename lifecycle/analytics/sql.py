@@ -13,7 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from lifecycle.models import Order
+from lifecycle.db.models import Order
 
 
 class epoch(FunctionElement):

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lifecycle.analytics.facts import Fact, FactRow, decode, query
 from lifecycle.analytics.period import STORE_ZONE, Period
-from lifecycle.db import Database
-from lifecycle.models import Base
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Base
 
 HOUR = 3600
 Source = Callable[[str, Fact, Period], list[FactRow]]
@@ -149,7 +149,7 @@ def reader(session: Session) -> Source:
 @contextmanager
 def snapshot(db: Database) -> Iterator[Session]:
     """One transaction that sees one snapshot: REPEATABLE READ on PostgreSQL; on SQLite every
-    transaction already holds the write lock (lifecycle/db.py)."""
+    transaction already holds the write lock (lifecycle/db/engine.py)."""
     bind = db.engine.execution_options(isolation_level="REPEATABLE READ") if db.is_postgres else db.engine
     with db.session(bind=bind) as session, session.begin():
         yield session

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.integration.channel_helpers import new_phone, transcript
+from tests.stack.channel_helpers import new_phone, transcript
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -45,14 +47,24 @@ def test_a_follow_up_keeps_the_values_asked_before(demo_data_dir):
     assert events[0]["value"] == {"Size": "10", "Color": "Black"}
 
 
-def test_a_product_question_the_nlu_took_for_a_transaction_id_is_answered_from_the_catalog(demo_data_dir):
-    from actions.payments import ActionCaptureTransactionId
+@pytest.mark.parametrize("text, intent", [("peshawari chappal 9.5 number hai?", "give_transaction_id"),
+                                          ("peshawari chappal bhoora 43?", "nlu_fallback")])
+def test_a_product_question_the_nlu_misread_goes_to_the_product_answer(demo_data_dir, text, intent):
+    from actions.orders import ActionResolvePending
 
     dispatcher = CollectingDispatcher()
-    t = tracker("peshawari chappal 9.5 number hai?", "give_transaction_id")
-    asyncio.run(ActionCaptureTransactionId().run(dispatcher, t, {"responses": {}, "slots": {}}))
-    assert "Peshawari Chappal 9.5 mein nahi aata" in dispatcher.messages[0]["text"]
-    assert "transaction" not in dispatcher.messages[0]["text"].lower()
+    events = asyncio.run(ActionResolvePending().run(dispatcher, tracker(text, intent), {"responses": {}, "slots": {}}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_product"}]
+    assert dispatcher.messages == []
+
+
+def test_a_transaction_id_is_still_read_as_one(demo_data_dir):
+    from actions.orders import ActionResolvePending
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionResolvePending().run(dispatcher, tracker("TID 012345678901", "give_transaction_id"),
+                                                    {"responses": {}, "slots": {}}))
+    assert not any(e.get("name") == "action_answer_product" for e in events)
 
 
 def test_a_photo_caption_is_a_product_question(demo_data_dir):

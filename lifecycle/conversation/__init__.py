@@ -1,0 +1,1 @@
+"""What Sauda answers inside a conversation (called by the actions)."""

@@ -1,0 +1,1 @@
+"""The lifecycle database: engine and sessions, the tables, migrations."""

@@ -1,0 +1,266 @@
+"""Orders and their state machine, shipments and courier scans.
+
+Every change goes through ``set_status``, which refuses impossible moves
+(``TransitionError``) and keeps the history. Courier scans may arrive late or out of
+order: a shipment's state follows its newest scan, and delivered / returned are final.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lifecycle.domain import customers, touchpoints
+from lifecycle.db.models import (CANCEL_REASONS, SHIPMENT_STATES, Cancellation, Customer, Order, OrderStatusChange,
+                              Payment, Shipment, ShipmentScan)
+from lifecycle.config.settings import LifecycleSettings
+
+TRANSITIONS: dict[Optional[str], set[str]] = {
+    None: {"pending_confirmation", "payment_pending", "confirmed"},
+    "pending_confirmation": {"confirmed", "cancelled"},
+    "payment_pending": {"confirmed", "cancelled"},
+    "confirmed": {"dispatched", "cancelled"},
+    "dispatched": {"out_for_delivery", "delivered", "returned", "cancelled"},
+    "out_for_delivery": {"dispatched", "delivered", "returned"},
+    "delivered": set(),
+    "returned": set(),
+    "cancelled": set(),
+}
+FINAL_SHIPMENT_STATES = {"delivered", "returned", "cancelled"}
+# Touchpoints that only make sense while the order waits for the customer.
+AWAITING_CUSTOMER = ("cod_confirmation", "cod_reminder", "cod_no_answer", "payment_instructions", "payment_reminder")
+
+
+class TransitionError(ValueError):
+    """An impossible move, e.g. a delivered order cancelled."""
+
+
+class OrderNotFound(LookupError):
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"unknown order {ref!r}")
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    ref: str
+    phone: str
+    items: list[dict[str, Any]]
+    amount: Decimal
+    payment_method: str
+    city: str
+    address: str
+    name: Optional[str] = None
+    language: Optional[str] = None
+    paid: bool = False  # prepaid and already verified by the shop (e.g. Shopify "paid")
+    cart_ref: Optional[str] = None
+
+
+def find(session: Session, ref: str) -> Order:
+    order = session.scalar(select(Order).where(Order.ref == ref))
+    if order is None:
+        raise OrderNotFound(ref)
+    return order
+
+
+def set_status(session: Session, order: Order, to: str, source: str, now: datetime,
+               note: Optional[str] = None) -> bool:
+    """Move the order to ``to``; False if it is already there; TransitionError if impossible."""
+    if order.status == to:
+        return False
+    if to not in TRANSITIONS.get(order.status, set()):
+        raise TransitionError(f"order {order.ref} is {order.status}; it cannot become {to}")
+    session.add(OrderStatusChange(order_id=order.id, from_status=order.status, to_status=to, source=source,
+                                  note=note, at=now))
+    order.status, order.updated_at = to, now
+    return True
+
+
+def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSettings) -> Order:
+    """Record a new order and schedule its first touchpoint (COD confirmation or payment instructions)."""
+    from lifecycle.domain import carts  # carts link back to the order that converted them
+
+    customer = customers.get_or_create(session, new.phone, now, name=new.name, language=new.language)
+    status = ("pending_confirmation" if new.payment_method == "cod"
+              else "confirmed" if new.paid else "payment_pending")
+    order = Order(ref=new.ref, customer_id=customer.id, items=new.items, amount=new.amount,
+                  payment_method=new.payment_method, city=new.city, address=new.address, status=status,
+                  placed_at=now, updated_at=now)
+    session.add(order)
+    session.flush()
+    session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=status, source="merchant", at=now))
+    if new.cart_ref:
+        carts.convert(session, new.cart_ref, order, now)
+    first = now + timedelta(seconds=settings.cod_confirm_delay)
+    steps: list[tuple[str, datetime]] = []
+    if status == "pending_confirmation":
+        reminder = first + timedelta(seconds=settings.cod_reminder_after)
+        steps = [("cod_confirmation", first), ("cod_reminder", reminder),
+                 ("cod_no_answer", reminder + timedelta(seconds=settings.cod_no_answer_after))]
+    elif status == "payment_pending":
+        session.add(Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now))
+        steps = [("payment_instructions", now),
+                 ("payment_reminder", now + timedelta(seconds=settings.payment_reminder_after))]
+    for kind, due in steps:
+        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id,
+                             order_id=order.id)
+    return order
+
+
+def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
+    """Confirmed by the customer (COD) or by a verified payment; tells the merchant."""
+    if not set_status(session, order, "confirmed", source, now):
+        return False
+    order.needs_call = False
+    touchpoints.cancel(session, now, "order confirmed", order_id=order.id, kinds=AWAITING_CUSTOMER)
+    customers.answered(session, order.customer, order_id=order.id)
+    notify_merchant(session, order, "order.confirmed", now)
+    return True
+
+
+def cancel(session: Session, order: Order, source: str, now: datetime, reason: Optional[str] = None,
+           free_text: Optional[str] = None) -> Cancellation:
+    """Cancel (customer, merchant or no answer); stops pending touchpoints; asks why if no reason given."""
+    if reason is not None and reason not in CANCEL_REASONS:
+        raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
+    set_status(session, order, "cancelled", source, now, note=reason)
+    cancellation = order.cancellation
+    if cancellation is None:
+        cancellation = Cancellation(order_id=order.id, source=source, created_at=now)
+        session.add(cancellation)
+        order.cancellation = cancellation
+    if reason is not None:
+        cancellation.reason, cancellation.free_text, cancellation.reason_at = reason, free_text, now
+    touchpoints.cancel(session, now, "order cancelled", order_id=order.id)
+    customers.answered(session, order.customer, order_id=order.id)
+    notify_merchant(session, order, "order.cancelled", now)
+    return cancellation
+
+
+def record_cancel_reason(session: Session, order: Order, reason: str, free_text: Optional[str],
+                         now: datetime) -> Cancellation:
+    """The customer's reason for a cancelled order (kept with their own words)."""
+    if reason not in CANCEL_REASONS:
+        raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
+    if order.status != "cancelled" or order.cancellation is None:
+        raise TransitionError(f"order {order.ref} is {order.status}, not cancelled")
+    cancellation = order.cancellation
+    cancellation.reason, cancellation.free_text, cancellation.reason_at = reason, free_text, now
+    customers.answered(session, order.customer, "cancel_reason", order.id)
+    return cancellation
+
+
+def update_address(session: Session, order: Order, address: str, city: Optional[str], now: datetime) -> None:
+    if order.status not in ("pending_confirmation", "payment_pending", "confirmed"):
+        raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
+    order.address, order.city, order.updated_at = address, city or order.city, now
+
+
+def book_shipment(session: Session, order: Order, courier: str, cn: str, now: datetime,
+                  estimated_days: Optional[str] = None) -> Shipment:
+    """Shipment booked with a courier: the order is dispatched and the customer told."""
+    existing = session.scalar(select(Shipment).where(Shipment.courier == courier, Shipment.cn == cn))
+    if existing is not None:
+        if existing.order_id != order.id:
+            raise TransitionError(f"{courier} CN {cn} already belongs to another order")
+        return existing
+    set_status(session, order, "dispatched", "merchant", now)
+    shipment = Shipment(order_id=order.id, courier=courier, cn=cn, state="booked", state_at=now, booked_at=now,
+                        estimated_days=estimated_days)
+    session.add(shipment)
+    session.flush()
+    touchpoints.schedule(session, "dispatch", f"dispatch:{shipment.id}", now, now,
+                         customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
+    return shipment
+
+
+def record_scan(session: Session, shipment: Shipment, raw_status: str, state: str, at: datetime,
+                now: Optional[datetime] = None, settings: Optional[LifecycleSettings] = None,
+                location: Optional[str] = None) -> Optional[ShipmentScan]:
+    """Record one courier scan (None if already recorded) and move shipment and order forward.
+
+    The shipment follows its newest scan; a scan older than one already recorded, or any
+    scan after delivered / returned / cancelled, is kept in the timeline only.
+    """
+    if state not in SHIPMENT_STATES:
+        raise ValueError(f"shipment state must be one of {SHIPMENT_STATES}, got {state!r}")
+    now = now or at
+    settings = settings or LifecycleSettings.from_env()
+    duplicate = session.scalar(select(ShipmentScan.id).where(
+        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at))
+    if duplicate is not None:
+        return None
+    scan = ShipmentScan(shipment_id=shipment.id, raw_status=raw_status, state=state, location=location, at=at,
+                        recorded_at=now)
+    session.add(scan)
+    session.flush()
+    newest_before = session.scalar(select(func.max(ShipmentScan.at)).where(
+        ShipmentScan.shipment_id == shipment.id, ShipmentScan.id != scan.id, ShipmentScan.state.in_(SHIPMENT_STATES)))
+    if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
+        return scan
+    shipment.state, shipment.state_at = state, at
+    _follow_shipment(session, shipment.order, shipment, state, at, now, settings)
+    return scan
+
+
+def _follow_shipment(session: Session, order: Order, shipment: Shipment, state: str, at: datetime,
+                     now: datetime, settings: LifecycleSettings) -> None:
+    """The order's status and touchpoints for a shipment's new state."""
+    target = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "returned": "returned",
+              "in_transit": "dispatched", "attempted": "dispatched"}.get(state)
+    if target is None or order.status in ("delivered", "returned", "cancelled"):
+        return
+    if order.status == "confirmed":  # scans before the merchant told us of the booking
+        set_status(session, order, "dispatched", "courier", now)
+    set_status(session, order, target, "courier", now, note=f"{shipment.courier} {shipment.cn}")
+    base = dict(customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
+    if state == "out_for_delivery":
+        day = at.astimezone(_zone(settings)).date().isoformat()
+        touchpoints.schedule(session, "out_for_delivery", f"out_for_delivery:{shipment.id}:{day}", now, now, **base)
+    elif state == "delivered":
+        touchpoints.cancel(session, now, "delivered", order_id=order.id, kinds=("out_for_delivery", "dispatch"))
+        touchpoints.schedule(session, "delivered", f"delivered:{order.ref}", now, now, **base)
+        touchpoints.schedule(session, "csat", f"csat:{order.ref}", now + timedelta(seconds=settings.csat_after),
+                             now, **base)
+
+
+def _zone(settings: LifecycleSettings):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.timezone)
+
+
+def notify_merchant(session: Session, order: Order, event: str, now: datetime) -> None:
+    """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other)."""
+    touchpoints.schedule(session, "merchant_webhook", f"{event}:{order.ref}", now, now,
+                         customer_id=order.customer_id, order_id=order.id, params={"event": event})
+
+
+def open_orders(session: Session, customer: Customer) -> list[Order]:
+    """The customer's orders that are not finished, newest first."""
+    return list(session.scalars(select(Order).where(
+        Order.customer_id == customer.id, Order.status.not_in(("delivered", "returned", "cancelled")))
+        .order_by(Order.placed_at.desc(), Order.id.desc())))
+
+
+def latest(session: Session, customer: Customer) -> Optional[Order]:
+    return session.scalar(select(Order).where(Order.customer_id == customer.id)
+                          .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
+
+
+def format_items(items: list[dict[str, Any]]) -> str:
+    """``2 x Lawn 3-piece (M, white), 1 x Khussa``"""
+    parts = []
+    for item in items:
+        extras = ", ".join(str(item[k]) for k in ("size", "colour") if item.get(k))
+        parts.append(f"{item.get('quantity', 1)} x {item['name']}" + (f" ({extras})" if extras else ""))
+    return ", ".join(parts)
+
+
+def format_amount(amount: Decimal) -> str:
+    """``2,500`` or ``2,499.50``"""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"

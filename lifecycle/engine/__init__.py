@@ -1,0 +1,1 @@
+"""What sends proactive messages: touchpoint handlers, policy, the durable scheduler, templates and the outbox."""

@@ -1,0 +1,185 @@
+"""What each kind of touchpoint does when it falls due, and when it no longer applies.
+
+A handler looks at the touchpoint's order as it is now and returns a ``Plan``: a message
+from templates.yml to send (and the question it leaves pending), a merchant webhook, or a
+reason to skip. ``HANDLERS`` are the order lifecycle's; the flows have tables of their own, and
+the composition root joins them into one registry (engine/registry.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lifecycle.domain import escalations, orders
+from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.domain.statuses import TouchpointKind
+
+COURIER_NAMES = {"leopards": "Leopards Courier", "postex": "PostEx", "tcs": "TCS", "mnp": "M&P", "trax": "Trax",
+                 "callcourier": "Call Courier"}
+WALLET_NAMES = {"jazzcash": "JazzCash", "easypaisa": "Easypaisa"}
+NAME_FALLBACK = {"roman_urdu": "janab", "english": "there"}
+
+
+@dataclass
+class Plan:
+    """``send`` a message, post a ``webhook`` to the merchant, or ``skip`` / ``done`` with a reason."""
+
+    action: str
+    message: Optional[str] = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    ask: Optional[str] = None  # the PendingQuestion kind this message leaves open
+    webhook: Optional[dict[str, Any]] = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    session: Session
+    touchpoint: Touchpoint
+    customer: Customer
+    order: Optional[Order]
+    settings: LifecycleSettings
+    now: datetime
+
+
+Handler = Callable[[Context], Plan]
+
+
+def courier_name(courier: str) -> str:
+    return COURIER_NAMES.get(courier.lower(), courier)
+
+
+def tracking_url(settings: LifecycleSettings, shipment: Shipment) -> str:
+    return f"{settings.public_url.rstrip('/')}/track/{shipment.tracking_token}"
+
+
+def order_variables(ctx: Context) -> dict[str, Any]:
+    order = ctx.order
+    return {"name": ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab"), "order_ref": order.ref,
+            "items": orders.format_items(order.items), "amount": orders.format_amount(order.amount),
+            "city": order.city}
+
+
+def _unless_status(ctx: Context, *statuses: str) -> Optional[Plan]:
+    if ctx.order.status not in statuses:
+        return Plan("skip", reason=f"order {ctx.order.ref} is {ctx.order.status}")
+    return None
+
+
+def _send(ctx: Context, message: str, ask: Optional[str] = None, **extra: Any) -> Plan:
+    return Plan("send", message, {**order_variables(ctx), **extra}, ask=ask)
+
+
+def cod_confirmation(ctx: Context) -> Plan:
+    return _unless_status(ctx, "pending_confirmation") or _send(ctx, "cod_confirmation", ask="confirm_order")
+
+
+def cod_reminder(ctx: Context) -> Plan:
+    return _unless_status(ctx, "pending_confirmation") or _send(ctx, "cod_reminder", ask="confirm_order")
+
+
+def cod_no_answer(ctx: Context) -> Plan:
+    """No answer to the confirmation or the reminder: the merchant chose auto-cancel or a call."""
+    stop = _unless_status(ctx, "pending_confirmation")
+    if stop:
+        return stop
+    if ctx.settings.cod_no_answer_action == "call":
+        ctx.order.needs_call = True
+        escalations.flag(ctx.session, ctx.customer, "cod_no_answer",
+                         f"COD order {ctx.order.ref} not confirmed on WhatsApp: please call", ctx.now, ctx.order)
+        return Plan("done", reason="flagged for a call")
+    orders.cancel(ctx.session, ctx.order, "no_answer", ctx.now)
+    return _send(ctx, "cod_auto_cancelled")
+
+
+def _wallet(ctx: Context) -> dict[str, Any]:
+    account = ctx.settings.accounts.get(ctx.order.payment_method)
+    if account is None or not account.number:
+        raise LookupError(f"no {ctx.order.payment_method} account configured "
+                          f"(SAUDA_{ctx.order.payment_method.upper()}_ACCOUNT)")
+    return {"method": WALLET_NAMES.get(ctx.order.payment_method, ctx.order.payment_method),
+            "account": account.number, "account_title": account.title or ctx.settings.store_name}
+
+
+def payment_instructions(ctx: Context) -> Plan:
+    return _unless_status(ctx, "payment_pending") or _send(ctx, "payment_instructions", ask="transaction_id",
+                                                           **_wallet(ctx))
+
+
+def payment_reminder(ctx: Context) -> Plan:
+    stop = _unless_status(ctx, "payment_pending")
+    if stop:
+        return stop
+    payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
+                                 .order_by(Payment.id.desc()).limit(1))
+    if payment is not None and payment.status != "awaited":
+        return Plan("skip", reason=f"payment is {payment.status}")
+    return _send(ctx, "payment_reminder", ask="transaction_id", **_wallet(ctx))
+
+
+def payment_received(ctx: Context) -> Plan:
+    return _unless_status(ctx, "confirmed", "dispatched") or _send(ctx, "payment_received")
+
+
+def order_cancelled(ctx: Context) -> Plan:
+    return _unless_status(ctx, "cancelled") or _send(ctx, "order_cancelled", ask="cancel_reason")
+
+
+def _shipment(ctx: Context) -> Shipment:
+    return ctx.session.get(Shipment, ctx.touchpoint.params["shipment_id"])
+
+
+def dispatch(ctx: Context) -> Plan:
+    stop = _unless_status(ctx, "dispatched", "out_for_delivery")
+    if stop:
+        return stop
+    shipment = _shipment(ctx)
+    return _send(ctx, "dispatch", courier=courier_name(shipment.courier), cn=shipment.cn,
+                 days=shipment.estimated_days or ctx.settings.default_delivery_days,
+                 tracking_url=tracking_url(ctx.settings, shipment))
+
+
+def out_for_delivery(ctx: Context) -> Plan:
+    stop = _unless_status(ctx, "out_for_delivery")
+    if stop:
+        return stop
+    courier = courier_name(_shipment(ctx).courier)
+    if ctx.order.payment_method == "cod":
+        return _send(ctx, "out_for_delivery_cod", courier=courier)
+    return _send(ctx, "out_for_delivery_paid", courier=courier)
+
+
+def delivered(ctx: Context) -> Plan:
+    return _unless_status(ctx, "delivered") or _send(ctx, "delivered")
+
+
+def merchant_webhook(ctx: Context) -> Plan:
+    if not ctx.settings.merchant_webhook_url:
+        return Plan("skip", reason="no SAUDA_MERCHANT_WEBHOOK_URL")
+    order, cancellation = ctx.order, ctx.order.cancellation
+    body: dict[str, Any] = {"event": ctx.touchpoint.params["event"], "id": ctx.touchpoint.key,
+                            "order_id": order.ref, "status": order.status,
+                            "at": ctx.touchpoint.created_at.isoformat()}
+    if cancellation is not None:
+        body["cancellation"] = {"source": cancellation.source, "reason": cancellation.reason}
+    return Plan("webhook", webhook=body)
+
+
+HANDLERS: dict[str, Handler] = {
+    TouchpointKind.COD_CONFIRMATION: cod_confirmation,
+    TouchpointKind.COD_REMINDER: cod_reminder,
+    TouchpointKind.COD_NO_ANSWER: cod_no_answer,
+    TouchpointKind.PAYMENT_INSTRUCTIONS: payment_instructions,
+    TouchpointKind.PAYMENT_REMINDER: payment_reminder,
+    TouchpointKind.PAYMENT_RECEIVED: payment_received,
+    TouchpointKind.ORDER_CANCELLED: order_cancelled,
+    TouchpointKind.DISPATCH: dispatch,
+    TouchpointKind.OUT_FOR_DELIVERY: out_for_delivery,
+    TouchpointKind.DELIVERED: delivered,
+    TouchpointKind.MERCHANT_WEBHOOK: merchant_webhook,
+}

@@ -1,0 +1,1 @@
+"""The shop's events: schemas, validation and applying them."""

@@ -1,0 +1,148 @@
+"""The engagement flows as one running thing: their touchpoint handlers registered with the
+scheduler, the hooks that start them, and a loop for SLA breaches, agent alerts and the
+win-back sweep. Import this module wherever the scheduler worker runs.
+
+Hooks: carts and orders change in lifecycle/domain/carts.py, domain/orders.py and events/shop.py. Until those
+call ``cart_changed`` / ``order_placed`` directly, session events bridge them once
+``install_hooks()`` ran (the app server does; tests install them for their own runs):
+``before_flush`` notes carts whose status changed and new orders, ``before_commit`` acts
+on them in the same transaction. Writers of history (imports, demo data) that must not
+start recoveries or win-back set ``session.info["engagement_hooks"] = False``.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from typing import Any, Callable, Optional, TypeVar
+
+import httpx
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from lifecycle.flows import cart_recovery, winback
+from lifecycle.domain import escalations
+from lifecycle.integrations import signing
+from lifecycle.domain.clock import Clock
+from lifecycle.db.engine import Database
+from lifecycle.config.engagement_settings import EngagementSettings, current
+from lifecycle.db.models import Cart, Order
+
+logger = logging.getLogger(__name__)
+_NOTED = "engagement_noted"
+T = TypeVar("T")
+
+
+def cart_changed(session: Session, cart: Cart, now: datetime) -> None:
+    """A cart became abandoned (recovery starts), converted (credited), or was created (supersedes)."""
+    if cart.status == "abandoned":
+        cart_recovery.start(session, cart, now, current())
+    elif cart.status == "converted":
+        cart_recovery.record_conversion(session, cart, now)
+    elif cart.customer_id is not None:
+        cart_recovery.supersede(session, cart, now)
+
+
+def order_placed(session: Session, order: Order, now: datetime) -> None:
+    winback.on_order(session, order, now, current())
+
+
+def _note_changes(session: Session, _context, _instances) -> None:
+    if session.info.get("engagement_hooks") is False:
+        return
+    noted = session.info.setdefault(_NOTED, {})
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Cart) and (obj in session.new or inspect(obj).attrs.status.history.has_changes()):
+            noted[("cart", id(obj))] = obj
+        elif isinstance(obj, Order) and obj in session.new:
+            noted[("order", id(obj))] = obj
+
+
+def _act_on_changes(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: act once, when the whole transaction commits
+        return
+    session.flush()
+    noted = session.info.pop(_NOTED, {})
+    for (kind, _), obj in noted.items():
+        if kind == "cart":
+            cart_changed(session, obj, obj.abandoned_at if obj.status == "abandoned" else obj.updated_at)
+        else:
+            order_placed(session, obj, obj.updated_at)
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_NOTED, None)
+
+
+_HOOKS = (("before_flush", _note_changes), ("before_commit", _act_on_changes), ("after_rollback", _forget_changes))
+
+
+def install_hooks() -> None:
+    """Start cart recovery and win-back from cart and order changes in every session."""
+    for name, fn in _HOOKS:
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
+
+
+def remove_hooks() -> None:
+    for name, fn in _HOOKS:
+        if event.contains(Session, name, fn):
+            event.remove(Session, name, fn)
+
+
+class EngagementLoop:
+    """Marks SLA breaches, posts agent alerts and runs the win-back sweep, every ``loop_interval``."""
+
+    def __init__(self, db: Database, clock: Clock, settings: Optional[EngagementSettings] = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings or current()
+
+    async def run_once(self, http: Optional[httpx.AsyncClient] = None) -> dict[str, int]:
+        """One round; its database phases run in a worker thread (the sweep is thousands of rows)."""
+        now = self.clock.now()
+        breached = await asyncio.to_thread(self._in_transaction, escalations.mark_breaches, now)
+        deliveries = await asyncio.to_thread(self._in_transaction, escalations.claim_alerts, now, self.settings)
+        errors = await asyncio.gather(*(self._post(http, d.body) for d in deliveries)) if deliveries else []
+        await asyncio.to_thread(self._record_alerts, deliveries, errors)
+        swept = 0
+        while True:
+            batch = await asyncio.to_thread(self._in_transaction, winback.sweep, now, self.settings)
+            swept += batch
+            if batch < self.settings.winback_batch:
+                break
+        return {"breached": len(breached), "alerts": len(deliveries), "winback": swept}
+
+    def _in_transaction(self, step: Callable[..., T], *args: Any) -> T:
+        with self.db.session.begin() as session:
+            return step(session, *args)
+
+    def _record_alerts(self, deliveries: list, errors: list[Optional[str]]) -> None:
+        with self.db.session.begin() as session:
+            for delivery, error in zip(deliveries, errors):
+                escalations.record_alert(session, delivery.alert_id, error, self.clock.now())
+
+    async def _post(self, http: Optional[httpx.AsyncClient], body: bytes) -> Optional[str]:
+        headers = signing.headers(self.settings.agent_webhook_secret, int(time.time()), body)
+        try:
+            if http is None:
+                async with httpx.AsyncClient(timeout=10) as client:
+                    response = await client.post(self.settings.agent_webhook_url, content=body, headers=headers)
+            else:
+                response = await http.post(self.settings.agent_webhook_url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return f"network: {exc!r}"
+        return None if response.status_code < 300 else f"HTTP {response.status_code}: {response.text[:200]}"
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with httpx.AsyncClient(timeout=10) as http:
+            while not stop.is_set():
+                try:
+                    await self.run_once(http)
+                except Exception:  # noqa: BLE001 - one bad round must not end the SLA watch
+                    logger.exception("engagement round failed")
+                try:
+                    await asyncio.wait_for(stop.wait(), self.settings.loop_interval)
+                except asyncio.TimeoutError:
+                    pass

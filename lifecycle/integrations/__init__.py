@@ -1,0 +1,1 @@
+"""Other systems the lifecycle talks to: Rasa, couriers, signed merchant webhooks."""

@@ -1,0 +1,1 @@
+"""The Graph API side: what Sauda sends, checked and answered as Meta would."""

@@ -1,2 +1,0 @@
-"""The lifecycle's database fixtures: the same test on SQLite and on the real PostgreSQL."""
-from tests.lifecycle.conftest import db, postgres_db, sqlite_db  # noqa: F401 - pytest fixtures

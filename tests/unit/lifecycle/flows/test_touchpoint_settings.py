@@ -1,0 +1,131 @@
+"""Touchpoint settings: validation, the effect each setting has, and that saved settings are what the engine
+runs with, at start-up and while running."""
+from __future__ import annotations
+
+import asyncio
+from datetime import time, timedelta
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from lifecycle.config import engagement_settings, touchpoint_settings, watch
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.db.models import Order, Touchpoint
+from lifecycle.engine.scheduler import Worker
+from lifecycle.service import Lifecycle, handler_registry
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.config.touchpoint_settings import TouchpointSettings
+from tests.unit.lifecycle.conftest import NOON_PKT, RecordingSender, cod_order
+
+
+def test_effects_in_the_merchants_words():
+    effects = TouchpointSettings(cart_stage_minutes=(45, 1440, 2880), cod_reminder_after_hours=1.5,
+                                 cod_no_answer_after_hours=4, cod_no_answer_action="call").effects()
+    assert effects[0] == ("Cart recovery: stage 1 goes 45 min after abandonment, stage 2 24 h after, "
+                          "stage 3 48 h after with a code for 10% off.")
+    # 1.5 h + 4 h = 5.5 h after the order
+    assert effects[1] == ("COD: a reminder 1.5 h after the confirmation question; with no answer 4 h later "
+                          "(5.5 h after the order), you are asked to call.")
+
+
+@pytest.mark.parametrize("change", [
+    {"cart_stage_minutes": (30, 20, 4320)},  # stage 2 before stage 1
+    {"cart_code_percent": 11}, {"winback_90_percent": 14}, {"cod_no_answer_action": "ignore"},
+    {"quiet_start": time(9), "quiet_end": time(9)}, {"csat_after_hours": 0},
+])
+def test_refused(change):
+    with pytest.raises(ValidationError):
+        TouchpointSettings(**change)
+
+
+def test_saved_and_loaded_with_engine_variable_names(tmp_path):
+    assert touchpoint_settings.load(tmp_path) == TouchpointSettings()  # defaults until saved
+    chosen = TouchpointSettings(cart_code_percent=7, quiet_start=time(23, 30), cod_no_answer_action="call")
+    touchpoint_settings.save(tmp_path, chosen)
+    assert touchpoint_settings.load(tmp_path) == chosen
+    env = chosen.environment()
+    assert (env["SAUDA_CART_CODE_PERCENT"], env["SAUDA_QUIET_START"], env["SAUDA_COD_NO_ANSWER_ACTION"],
+            env["SAUDA_CART_STAGES_MIN"]) == ("7", "23:30", "call", "30,1440,4320")
+
+
+# every setting away from its default
+CHOSEN = TouchpointSettings(cart_stage_minutes=(10, 600, 1200), cart_code_percent=7, cod_reminder_after_hours=1,
+                            cod_no_answer_after_hours=4, cod_no_answer_action="call", payment_reminder_after_hours=3,
+                            csat_after_hours=48, quiet_start=time(23, 0), quiet_end=time(8, 0), winback_60_percent=20,
+                            winback_90_percent=18, escalation_sla_minutes=30)
+
+
+@pytest.fixture
+def engagement():
+    """The process-wide engagement settings, back to the environment's after the test."""
+    engagement_settings.use(EngagementSettings())
+    yield
+    engagement_settings.use(None)
+
+
+def test_saved_settings_become_the_engines_settings():
+    engine, engagement = CHOSEN.applied(LifecycleSettings(events_secret="kept"), EngagementSettings())
+    assert (engine.cod_reminder_after, engine.cod_no_answer_after, engine.cod_no_answer_action,
+            engine.payment_reminder_after, engine.csat_after, engine.quiet_start, engine.quiet_end) == (
+        3600, 4 * 3600, "call", 3 * 3600, 48 * 3600, time(23), time(8))
+    assert (engagement.cart_stage_delays, engagement.cart_code_percent, engagement.sla_minutes,
+            engagement.winback_60_percent, engagement.winback_90_percent) == ((600, 36000, 72000), 7, 30, 20, 18)
+    assert engine.events_secret == "kept"  # only the page's settings change
+
+
+@pytest.mark.parametrize("field", list(TouchpointSettings.model_fields))
+def test_each_setting_on_the_page_reaches_the_engine(field):
+    defaults = TouchpointSettings().applied(LifecycleSettings(), EngagementSettings())
+    one = TouchpointSettings(**{field: getattr(CHOSEN, field)}).applied(LifecycleSettings(), EngagementSettings())
+    assert one != defaults
+
+
+def test_saved_settings_are_read_at_start_up(tmp_path):
+    env = {"SAUDA_COD_REMINDER_AFTER_H": "5"}
+    assert touchpoint_settings.export_saved(tmp_path, env) is None and env == {"SAUDA_COD_REMINDER_AFTER_H": "5"}
+    touchpoint_settings.save(tmp_path, CHOSEN)
+    assert touchpoint_settings.export_saved(tmp_path, env) == CHOSEN
+    assert LifecycleSettings.from_env(env).cod_reminder_after == 3600  # the page wins over the environment
+    assert EngagementSettings.from_env(env).cart_stage_delays == (600, 36000, 72000)
+
+
+def test_a_saved_setting_changes_what_the_running_engine_does(sqlite_db, engagement):
+    clock, sender = Clock(NOON_PKT), RecordingSender()
+    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(), clock=clock)
+    lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, handler_registry(), clock=clock, name="test")
+    lifecycle.use_touchpoints(CHOSEN)  # what the settings page does on save
+    with sqlite_db.session.begin() as session:
+        order_id = orders.place(session, cod_order(), clock.now(), lifecycle.settings).id
+        due = {t.kind: t.due_at for t in session.scalars(select(Touchpoint).where(Touchpoint.order_id == order_id))}
+    assert due["cod_reminder"] - NOON_PKT == timedelta(hours=1)  # not the default 2 h
+    assert due["cod_no_answer"] - NOON_PKT == timedelta(hours=5)
+    clock.advance(5 * 3600)
+    while asyncio.run(lifecycle.worker.run_once()):
+        pass
+    with sqlite_db.session() as session:
+        order = session.get(Order, order_id)
+        assert (order.status, order.needs_call) == ("pending_confirmation", True)  # a call, not a cancellation
+    assert engagement_settings.current().cart_stage_delays == (600, 36000, 72000)
+
+
+def test_workers_follow_the_file(tmp_path, sqlite_db, engagement):
+    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(data_dir=tmp_path))
+
+    async def save_and_wait() -> None:
+        stop = asyncio.Event()
+        following = asyncio.create_task(watch.follow(lifecycle.saved_files(), lifecycle.use_saved, stop, 0.02))
+        await asyncio.sleep(0.05)
+        touchpoint_settings.save(tmp_path, CHOSEN)
+        for _ in range(200):
+            if lifecycle.settings.cod_no_answer_action == "call":
+                break
+            await asyncio.sleep(0.02)
+        stop.set()
+        await following
+
+    asyncio.run(save_and_wait())
+    assert lifecycle.settings.cod_no_answer_action == "call"
+    assert engagement_settings.current().winback_90_percent == 18
