@@ -62,11 +62,13 @@ class RasaTracker:
             return False
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
-        event = {"event": "bot", "text": text, "data": {"buttons": buttons} if buttons else {},
-                 "metadata": {"proactive": True, **metadata}}
+        events = [{"event": "bot", "text": text, "data": {"buttons": buttons} if buttons else {},
+                   "metadata": {"proactive": True, **metadata}}]
+        if metadata.get("ask"):  # the dialogue reads the next message against this question first
+            events.append({"event": "slot", "name": "pending_question", "value": metadata["ask"]})
         try:
             response = await self._client.post(f"{self.rasa_url}/conversations/{sender_id}/tracker/events",
-                                               headers=bearer_headers(self.token), json=[event])
+                                               headers=bearer_headers(self.token), json=events)
         except httpx.HTTPError as exc:
             logger.warning("tracker event for %s (%s) not recorded: %r", sender_id, metadata, exc)
             return False
