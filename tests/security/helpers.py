@@ -9,13 +9,17 @@ from pathlib import Path
 from tests.stack import APP_PYTHON, ROOT, Stack, free_port, private_actions
 
 
+MERCHANT = ("merchant", secrets.token_urlsafe(12))
+
+
 def app_only(data_dir: Path, **extra: str) -> Stack:
-    """An app server (public and private listeners) on SQLite under ``data_dir``, started."""
+    """An app server (public and private listeners) on SQLite under ``data_dir``, started; the
+    merchant ``MERCHANT`` may log in."""
     port = free_port()
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "SAUDA_DATA_DIR": str(data_dir),
            "SAUDA_APP_PORT": str(port), "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
            "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
-           "SAUDA_WORKER": "off", "SAUDA_DEV_MODE": "1", "SAUDA_USERS": f"merchant:merchant:{secrets.token_urlsafe(12)}",
+           "SAUDA_WORKER": "off", "SAUDA_DEV_MODE": "1", "SAUDA_USERS": f"{MERCHANT[0]}:merchant:{MERCHANT[1]}",
            **private_actions(), **extra}
     stack = Stack(data_dir=data_dir, env=env, rasa_url="", app_url=f"http://127.0.0.1:{port}", sim_url="",
                   commands={"app": [str(APP_PYTHON), "-m", "appserver"]},
