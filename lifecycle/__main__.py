@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from lifecycle.flows import engagement
+from whatsapp import redact
 from lifecycle.config import engagement_settings, touchpoint_settings
 from lifecycle.engine.registry import MissingHandlers
 from lifecycle.engine import templates
@@ -51,6 +52,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rebuild", action="store_true", help="summary: forget it and build it again")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact.install()
     if args.command == "check-templates":
         loaded = templates.load()
         print(f"{templates.TEMPLATES_FILE}: {len(loaded.messages)} messages, all consistent")
