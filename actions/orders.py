@@ -1,6 +1,8 @@
 """Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
@@ -14,11 +16,16 @@ from lifecycle.domain.payments import extract_transaction_id
 from lifecycle.integrations.rasa_conversations import transcript
 
 
+_ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
+
+
 class ActionOrderStatus(LifecycleAction):
     def name(self) -> str:
         return "action_order_status"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        if not _ORDER_NUMBER.search(turn.text) and about_a_product(tracker):  # "44 number?" is a size
+            return Reply(followup="action_answer_product")
         return replies.order_status(turn)
 
 
