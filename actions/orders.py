@@ -65,10 +65,12 @@ class ActionResolvePending(EscalatingAction):
 
 
 # what the NLU calls a product question it could not place: "bhoora 43?" (nlu_fallback), "6.5 number
-# ka joota" (a number: give_transaction_id); the catalog tells (knowledge/)
-MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id")
+# ka joota" (a number: give_transaction_id), "pink?" (affirm); the catalog tells (knowledge/).
+# Opinions and complaints are never taken for questions.
+MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id", "affirm", "deny", "thank", "goodbye",
+                   "change_address", "opt_in")
 # pending questions whose answer is any statement: their reading comes first
-STATEMENT_ANSWERS = ("cancel_reason", "address")
+STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
 
 
 def _a_product_question(turn: Turn, tracker: Tracker) -> bool:
