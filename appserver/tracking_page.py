@@ -24,20 +24,21 @@ from lifecycle.integrations.couriers.names import courier_key, display_name
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Shipment
 from lifecycle.domain.orders import format_items
+from lifecycle.domain.statuses import ShipmentState
 
 # 22 URL-safe characters carry 132 bits; anything shorter cannot be a token of ours.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 STATE_LABELS = {  # (English, Roman Urdu)
-    "booked": ("Booked", "Parcel book ho gaya hai"),
-    "picked": ("Picked up", "Courier ne parcel le liya hai"),
-    "in_transit": ("In transit", "Parcel raste mein hai"),
-    "out_for_delivery": ("Out for delivery", "Rider aaj parcel le kar aa raha hai"),
-    "delivered": ("Delivered", "Parcel mil gaya"),
-    "attempted": ("Delivery attempted", "Rider aap tak nahi pohanch saka, dobara koshish hogi"),
-    "returning": ("Returning", "Parcel store ko wapas ja raha hai"),
-    "returned": ("Returned", "Parcel store ko wapas mil gaya"),
-    "cancelled": ("Cancelled", "Shipment cancel ho gayi"),
+    ShipmentState.BOOKED: ("Booked", "Parcel book ho gaya hai"),
+    ShipmentState.PICKED: ("Picked up", "Courier ne parcel le liya hai"),
+    ShipmentState.IN_TRANSIT: ("In transit", "Parcel raste mein hai"),
+    ShipmentState.OUT_FOR_DELIVERY: ("Out for delivery", "Rider aaj parcel le kar aa raha hai"),
+    ShipmentState.DELIVERED: ("Delivered", "Parcel mil gaya"),
+    ShipmentState.ATTEMPTED: ("Delivery attempted", "Rider aap tak nahi pohanch saka, dobara koshish hogi"),
+    ShipmentState.RETURNING: ("Returning", "Parcel store ko wapas ja raha hai"),
+    ShipmentState.RETURNED: ("Returned", "Parcel store ko wapas mil gaya"),
+    ShipmentState.CANCELLED: ("Cancelled", "Shipment cancel ho gayi"),
 }
 
 _pages = Environment(loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),

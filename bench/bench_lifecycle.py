@@ -26,6 +26,7 @@ from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order
+from lifecycle.domain.statuses import ShipmentState
 from lifecycle.engine.scheduler import Worker
 from lifecycle.config.settings import LifecycleSettings
 
@@ -123,8 +124,8 @@ def whole_lifecycle(db: Database, count: int, chunk: int = 500) -> tuple[int, fl
         with db.session.begin() as session:
             for order in session.scalars(select(Order).where(Order.ref.in_(refs))):
                 shipment = order.shipments[0]
-                for hours, raw, state in ((2, "Shipment Picked", "picked"), (20, "In Transit", "in_transit"),
-                                          (40, "Assign to Courier", "out_for_delivery")):
+                for hours, raw, state in ((2, "Shipment Picked", ShipmentState.PICKED), (20, "In Transit", ShipmentState.IN_TRANSIT),
+                                          (40, "Assign to Courier", ShipmentState.OUT_FOR_DELIVERY)):
                     orders.record_scan(session, shipment, raw, state, now + timedelta(hours=hours), now, SETTINGS)
         drain(worker)
         with db.session.begin() as session:

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from whatsapp.retry import RetryPolicy
 from whatsapp.signing import HOOK_SIGNATURE_HEADER, sign
 from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
 
@@ -85,7 +86,7 @@ class HookForwarder:
     while it is unreachable; nothing is dropped until the app server has taken it."""
 
     BATCH = 50
-    MAX_BACKOFF = 30.0
+    RETRY = RetryPolicy(base=0.5, cap=30.0)  # until the app server takes them
 
     def __init__(self, hooks: LifecycleHooks, state, idle_poll: float = 5.0) -> None:
         self.hooks = hooks
@@ -101,7 +102,7 @@ class HookForwarder:
         self._wake.set()
 
     async def _run(self) -> None:
-        backoff = 0.5
+        failures = 0
         while True:
             self._wake.clear()
             try:
@@ -110,10 +111,10 @@ class HookForwarder:
                 logger.exception("hook forwarder: reading the queue failed")
                 delivered = None
             if delivered is None:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.MAX_BACKOFF)
+                failures += 1
+                await asyncio.sleep(self.RETRY.delay(failures))
                 continue
-            backoff = 0.5
+            failures = 0
             if delivered == 0:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)

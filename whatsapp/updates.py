@@ -6,15 +6,26 @@ import it. Nothing else in the code base digs through ``entry[0]["changes"][0]``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Iterator, Optional, Union
 
-from whatsapp.errors import outcome_for
+from whatsapp.errors import SendOutcome, outcome_for
 
 # Message types we cannot read; the customer is told what we can read instead.
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 UNREADABLE_TYPES = MEDIA_TYPES + ("contacts", "unsupported")
 # Updates that never deserve a reply.
 SILENT_TYPES = ("reaction", "edit", "edited", "revoke", "deleted", "system", "ephemeral")
+
+
+class MessageStatus(StrEnum):
+    """What Meta reports about a message sent to a customer."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    PLAYED = "played"
+    FAILED = "failed"
 
 
 class MalformedUpdate(ValueError):
@@ -73,9 +84,9 @@ class StatusUpdate:
     @property
     def outcome(self) -> str:
         """The status itself, or for a failure what it means (``outside_window``, ...)."""
-        if self.status != "failed":
+        if self.status != MessageStatus.FAILED:
             return self.status
-        return outcome_for(self.error_codes[0]) if self.error_codes else "error"
+        return outcome_for(self.error_codes[0]) if self.error_codes else SendOutcome.ERROR
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from whatsapp.errors import MetaError
+from lifecycle.domain.statuses import OrderStatus, OutboxStatus, ShipmentState, TouchpointKind, TouchpointState
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
 from lifecycle.db.models import (Cancellation, Cart, Customer, Escalation, Order, OrderStatusChange, OutboxMessage,
                               Payment, Shipment, Touchpoint)
@@ -33,7 +35,9 @@ PAYMENTS = {"cod": 70, "jazzcash": 18, "easypaisa": 12}
 REASONS = {"changed_mind": 34, "found_cheaper": 20, "delivery_slow": 16, "wrong_item": 12, "other": 10, None: 8}
 NAMES = ("Ayesha", "Fatima", "Hina", "Sana", "Zainab", "Maryam", "Ali", "Usman", "Bilal", "Hamza", "Sara", "Iqra",
          "Ahmed", "Fahad", "Nida", "Rabia", "Kashif", "Amna", "Saad", "Mehwish")
-FAILURES = {"UTILITY": {131047: 5, 131026: 4, 130429: 1}, "MARKETING": {131050: 4, 131047: 3, 131026: 2, 131049: 1}}
+FAILURES = {"UTILITY": {MetaError.OUTSIDE_WINDOW: 5, MetaError.UNDELIVERABLE: 4, MetaError.RATE_LIMITED: 1},
+            "MARKETING": {MetaError.MARKETING_OPTED_OUT: 4, MetaError.OUTSIDE_WINDOW: 3, MetaError.UNDELIVERABLE: 2,
+                          MetaError.MARKETING_LIMITED: 1}}
 
 
 def _pick(rng: random.Random, weighted: dict):
@@ -66,8 +70,9 @@ class _Story:
         if at > self.now:
             return
         roll = self.rng.random()
-        status = "read" if roll < 0.68 else "delivered" if roll < 0.86 else "sent" if roll < 0.93 else "failed"
-        code = _pick(self.rng, FAILURES[category]) if status == "failed" else None
+        status = (OutboxStatus.READ if roll < 0.68 else OutboxStatus.DELIVERED if roll < 0.86 else OutboxStatus.SENT
+                  if roll < 0.93 else OutboxStatus.FAILED)
+        code = _pick(self.rng, FAILURES[category]) if status == OutboxStatus.FAILED else None
         self.messages.append(dict(customer_id=customer_id, template=template, category=category, mode="template",
                                   payload={}, text=template, wamid=f"wamid.demo.{len(self.messages)}", status=status,
                                   error_code=code, attempts=1, created_at=at, status_at=at + timedelta(minutes=3)))
@@ -135,34 +140,34 @@ def _lifecycle(session: Session, story: _Story, order: Order) -> None:
         steps.append((status, source, after))
         return True
 
-    first = "pending_confirmation" if method == "cod" else "payment_pending"
+    first = OrderStatus.PENDING_CONFIRMATION if method == "cod" else OrderStatus.PAYMENT_PENDING
     move(first, "merchant", timedelta())
     template = "cod_confirmation" if method == "cod" else "payment_instructions"
     story.message(customer_id, template, "UTILITY", placed + timedelta(seconds=30))
     roll = rng.random()
     if method != "cod":
-        paid = roll < 0.9 and move("confirmed", "merchant", timedelta(hours=rng.uniform(0.2, 8)))
-        if not paid and roll >= 0.9 and move("cancelled", "merchant", timedelta(hours=30)):
+        paid = roll < 0.9 and move(OrderStatus.CONFIRMED, "merchant", timedelta(hours=rng.uniform(0.2, 8)))
+        if not paid and roll >= 0.9 and move(OrderStatus.CANCELLED, "merchant", timedelta(hours=30)):
             _cancel(story, order, "merchant", placed + timedelta(hours=30), with_reason=False)
     elif roll < 0.80:
-        move("confirmed", "customer", timedelta(minutes=rng.uniform(1, 240)))
+        move(OrderStatus.CONFIRMED, "customer", timedelta(minutes=rng.uniform(1, 240)))
     elif roll < 0.88:
         at = timedelta(minutes=rng.uniform(1, 180))
-        if move("cancelled", "customer", at):
+        if move(OrderStatus.CANCELLED, "customer", at):
             _cancel(story, order, "customer", placed + at, with_reason=True)
     else:
         story.message(customer_id, "cod_reminder", "UTILITY", placed + timedelta(hours=2))
-        if move("cancelled", "system", timedelta(hours=8)):
+        if move(OrderStatus.CANCELLED, "system", timedelta(hours=8)):
             _cancel(story, order, "no_answer", placed + timedelta(hours=8), with_reason=False)
             story.message(customer_id, "cod_auto_cancelled", "UTILITY", placed + timedelta(hours=8))
-    if steps[-1][0] == "confirmed":
+    if steps[-1][0] == OrderStatus.CONFIRMED:
         _fulfil(story, order, steps, move)
     for (status, source, after), before in zip(steps, [None] + [s[0] for s in steps]):
         story.add(OrderStatusChange, order_id=order.id, from_status=before, to_status=status, source=source,
                   at=placed + after)
     order.status, order.updated_at = steps[-1][0], placed + steps[-1][2]
     if method != "cod":
-        verified = len(steps) > 1 and steps[1][0] == "confirmed"
+        verified = len(steps) > 1 and steps[1][0] == OrderStatus.CONFIRMED
         story.add(Payment, order_id=order.id, method=method, amount=order.amount, created_at=placed,
                   status="verified" if verified else "awaited",
                   transaction_id=f"{rng.randrange(10**10, 10**11)}" if verified else None,
@@ -174,30 +179,30 @@ def _fulfil(story: _Story, order: Order, steps: list, move) -> None:
     rng, placed = story.rng, order.placed_at
     booked = steps[-1][2] + timedelta(hours=rng.uniform(6, 36))
     if rng.random() < 0.03:
-        if move("cancelled", "merchant", booked):
+        if move(OrderStatus.CANCELLED, "merchant", booked):
             _cancel(story, order, "merchant", placed + booked, with_reason=False)
         return
-    if not move("dispatched", "merchant", booked):
+    if not move(OrderStatus.DISPATCHED, "merchant", booked):
         return
     courier = _pick(rng, COURIERS)
     rto = CITIES[order.city][1] * COURIERS[courier][1] * (1.0 if order.payment_method == "cod" else 0.35)
     shipment = story.add(Shipment, order_id=order.id, courier=courier, cn=f"{courier[:2].upper()}{order.id:08d}",
-                         state="in_transit", state_at=placed + booked, booked_at=placed + booked,
+                         state=ShipmentState.IN_TRANSIT, state_at=placed + booked, booked_at=placed + booked,
                          estimated_days="2-4")
     story.message(order.customer_id, "dispatch", "UTILITY", placed + booked)
     arrival = booked + timedelta(days=rng.uniform(1.5, 5))
     if rng.random() < rto:
-        if move("returned", "courier", arrival + timedelta(days=3)):
-            shipment["state"], shipment["state_at"] = "returned", placed + arrival + timedelta(days=3)
+        if move(OrderStatus.RETURNED, "courier", arrival + timedelta(days=3)):
+            shipment["state"], shipment["state_at"] = ShipmentState.RETURNED, placed + arrival + timedelta(days=3)
         return
-    if not move("out_for_delivery", "courier", arrival):
+    if not move(OrderStatus.OUT_FOR_DELIVERY, "courier", arrival):
         return
-    shipment["state"], shipment["state_at"] = "out_for_delivery", placed + arrival
+    shipment["state"], shipment["state_at"] = ShipmentState.OUT_FOR_DELIVERY, placed + arrival
     template = "out_for_delivery_cod" if order.payment_method == "cod" else "out_for_delivery_paid"
     story.message(order.customer_id, template, "UTILITY", placed + arrival)
     delivered = arrival + timedelta(hours=rng.uniform(2, 9))
-    if move("delivered", "courier", delivered):
-        shipment["state"], shipment["state_at"] = "delivered", placed + delivered
+    if move(OrderStatus.DELIVERED, "courier", delivered):
+        shipment["state"], shipment["state_at"] = ShipmentState.DELIVERED, placed + delivered
         story.message(order.customer_id, "delivered", "UTILITY", placed + delivered)
         _csat(story, order, placed + delivered + timedelta(hours=24))
 
@@ -221,8 +226,8 @@ def _csat(story: _Story, order: Order, asked: datetime) -> None:
     if asked > story.now:
         return
     rng = story.rng
-    story.add(Touchpoint, kind="csat", key=f"csat:{order.ref}", customer_id=order.customer_id, order_id=order.id,
-              due_at=asked, state="done", attempts=1, result="sent", created_at=asked, done_at=asked)
+    story.add(Touchpoint, kind=TouchpointKind.CSAT, key=f"csat:{order.ref}", customer_id=order.customer_id, order_id=order.id,
+              due_at=asked, state=TouchpointState.DONE, attempts=1, result="sent", created_at=asked, done_at=asked)
     story.message(order.customer_id, "csat_question", "UTILITY", asked)
     if rng.random() > 0.62:
         return

@@ -20,14 +20,15 @@ from lifecycle.analytics.period import DAY, Period
 from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
+from lifecycle.domain.statuses import (CONFIRMED_OR_LATER, DISPATCHED_OR_LATER, OrderStatus, OutboxStatus,
+                                       ShipmentState, TouchpointKind, TouchpointState)
+from whatsapp.errors import MetaError
 
 CART_STAGES = (1, 2, 3)
 WINBACK_MESSAGES = {"winback_new_arrivals": 30, "winback_personal_code": 60, "winback_last_code": 90}
 WINBACK_WINDOW_DAYS = 30
-CSAT_KIND = "csat"  # the touchpoint that asks the question (lifecycle/domain/orders.py)
-CONFIRMED_OR_LATER = ("confirmed", "dispatched", "out_for_delivery", "delivered", "returned")
-DISPATCHED_OR_LATER = ("dispatched", "out_for_delivery", "delivered", "returned")
-ERROR_CODES = {131047: "outside 24 h window", 131050: "opted out of marketing", 131026: "undeliverable"}
+ERROR_CODES = {MetaError.OUTSIDE_WINDOW: "outside 24 h window", MetaError.MARKETING_OPTED_OUT: "opted out of marketing",
+               MetaError.UNDELIVERABLE: "undeliverable"}
 # cancelled without a customer's reason: by who cancelled
 UNGIVEN = {"no_answer": "no answer", "merchant": "by merchant"}
 NOT_GIVEN = "not given"
@@ -55,18 +56,18 @@ def _orders() -> Fact:
         "value": func.coalesce(func.sum(Order.amount), 0),
         "confirmed": count_if(confirmed),
         "dispatched": count_if(Order.status.in_(DISPATCHED_OR_LATER)),
-        "delivered": count_if(Order.status == "delivered"),
-        "cancelled": count_if(Order.status == "cancelled"),
+        "delivered": count_if(Order.status == OrderStatus.DELIVERED),
+        "cancelled": count_if(Order.status == OrderStatus.CANCELLED),
         "cod": count_if(cod),
         "cod confirmed": count_if(cod & confirmed),
         "cod no answer": count_if(cod & ~confirmed & no_answer),
-        "cod cancelled": count_if(cod & (Order.status == "cancelled") & ~no_answer),
+        "cod cancelled": count_if(cod & (Order.status == OrderStatus.CANCELLED) & ~no_answer),
     }, lambda q: q.select_from(Order).outerjoin(Cancellation, Cancellation.order_id == Order.id), frozenset({"value"}))
 
 
 def _shipments() -> Fact:
     return Fact(Shipment.booked_at, (Order.city, Shipment.courier),
-                {"dispatched": func.count(Shipment.id), "returned": count_if(Shipment.state == "returned")},
+                {"dispatched": func.count(Shipment.id), "returned": count_if(Shipment.state == ShipmentState.RETURNED)},
                 lambda q: q.select_from(Shipment).join(Order, Order.id == Shipment.order_id))
 
 
@@ -87,7 +88,7 @@ def _csat() -> Fact:
                 {"questions": func.count(Touchpoint.id)},
                 lambda q: q.select_from(Touchpoint)
                 .outerjoin(CsatResponse, CsatResponse.order_id == Touchpoint.order_id)
-                .where(Touchpoint.kind == CSAT_KIND, Touchpoint.state == "done"))
+                .where(Touchpoint.kind == TouchpointKind.CSAT, Touchpoint.state == TouchpointState.DONE))
 
 
 def _winback() -> Fact:
@@ -108,12 +109,12 @@ def _escalations() -> Fact:
 
 
 def _messages() -> Fact:
-    failed = OutboxMessage.status == "failed"
+    failed = OutboxMessage.status == OutboxStatus.FAILED
     known = list(ERROR_CODES)
     return Fact(OutboxMessage.created_at, (func.coalesce(Touchpoint.kind, OutboxMessage.template),), {
         "sent": count_if(OutboxMessage.wamid.is_not(None)),
-        "delivered": count_if(OutboxMessage.status.in_(("delivered", "read"))),
-        "read": count_if(OutboxMessage.status == "read"),
+        "delivered": count_if(OutboxMessage.status.in_((OutboxStatus.DELIVERED, OutboxStatus.READ))),
+        "read": count_if(OutboxMessage.status == OutboxStatus.READ),
         "failed": count_if(failed),
         **{f"failed_{code}": count_if(failed & (OutboxMessage.error_code == code)) for code in ERROR_CODES},
         "failed_other": count_if(failed & (OutboxMessage.error_code.is_(None)

@@ -15,24 +15,36 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lifecycle.domain import customers, touchpoints
-from lifecycle.db.models import (CANCEL_REASONS, SHIPMENT_STATES, Cancellation, Customer, Order, OrderStatusChange,
-                              Payment, Shipment, ShipmentScan)
+from lifecycle.db.models import (CANCEL_REASONS, Cancellation, Customer, Order, OrderStatusChange, Payment, Shipment,
+                                 ShipmentScan)
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 
-TRANSITIONS: dict[Optional[str], set[str]] = {
-    None: {"pending_confirmation", "payment_pending", "confirmed"},
-    "pending_confirmation": {"confirmed", "cancelled"},
-    "payment_pending": {"confirmed", "cancelled"},
-    "confirmed": {"dispatched", "cancelled"},
-    "dispatched": {"out_for_delivery", "delivered", "returned", "cancelled"},
-    "out_for_delivery": {"dispatched", "delivered", "returned"},
-    "delivered": set(),
-    "returned": set(),
-    "cancelled": set(),
+TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
+    None: {OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED},
+    OrderStatus.PENDING_CONFIRMATION: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.PAYMENT_PENDING: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.CONFIRMED: {OrderStatus.DISPATCHED, OrderStatus.CANCELLED},
+    OrderStatus.DISPATCHED: {OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED, OrderStatus.RETURNED,
+                             OrderStatus.CANCELLED},
+    OrderStatus.OUT_FOR_DELIVERY: {OrderStatus.DISPATCHED, OrderStatus.DELIVERED, OrderStatus.RETURNED},
+    OrderStatus.DELIVERED: set(),
+    OrderStatus.RETURNED: set(),
+    OrderStatus.CANCELLED: set(),
 }
-FINAL_SHIPMENT_STATES = {"delivered", "returned", "cancelled"}
+FINISHED = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
+FINAL_SHIPMENT_STATES = {ShipmentState.DELIVERED, ShipmentState.RETURNED, ShipmentState.CANCELLED}
+# Open for changes by the customer (address, cancellation, modification).
+OPEN_FOR_CHANGES = (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
 # Touchpoints that only make sense while the order waits for the customer.
-AWAITING_CUSTOMER = ("cod_confirmation", "cod_reminder", "cod_no_answer", "payment_instructions", "payment_reminder")
+AWAITING_CUSTOMER = (TouchpointKind.COD_CONFIRMATION, TouchpointKind.COD_REMINDER, TouchpointKind.COD_NO_ANSWER,
+                     TouchpointKind.PAYMENT_INSTRUCTIONS, TouchpointKind.PAYMENT_REMINDER)
+# A shipment's state → the order's status it implies.
+ORDER_STATUS_OF_SHIPMENT = {ShipmentState.OUT_FOR_DELIVERY: OrderStatus.OUT_FOR_DELIVERY,
+                            ShipmentState.DELIVERED: OrderStatus.DELIVERED,
+                            ShipmentState.RETURNED: OrderStatus.RETURNED,
+                            ShipmentState.IN_TRANSIT: OrderStatus.DISPATCHED,
+                            ShipmentState.ATTEMPTED: OrderStatus.DISPATCHED}
 
 
 class TransitionError(ValueError):
@@ -85,8 +97,8 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     from lifecycle.domain import carts  # carts link back to the order that converted them
 
     customer = customers.get_or_create(session, new.phone, now, name=new.name, language=new.language)
-    status = ("pending_confirmation" if new.payment_method == "cod"
-              else "confirmed" if new.paid else "payment_pending")
+    status = (OrderStatus.PENDING_CONFIRMATION if new.payment_method == "cod"
+              else OrderStatus.CONFIRMED if new.paid else OrderStatus.PAYMENT_PENDING)
     order = Order(ref=new.ref, customer_id=customer.id, items=new.items, amount=new.amount,
                   payment_method=new.payment_method, city=new.city, address=new.address, status=status,
                   placed_at=now, updated_at=now)
@@ -97,14 +109,14 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
         carts.convert(session, new.cart_ref, order, now)
     first = now + timedelta(seconds=settings.cod_confirm_delay)
     steps: list[tuple[str, datetime]] = []
-    if status == "pending_confirmation":
+    if status == OrderStatus.PENDING_CONFIRMATION:
         reminder = first + timedelta(seconds=settings.cod_reminder_after)
-        steps = [("cod_confirmation", first), ("cod_reminder", reminder),
-                 ("cod_no_answer", reminder + timedelta(seconds=settings.cod_no_answer_after))]
-    elif status == "payment_pending":
+        steps = [(TouchpointKind.COD_CONFIRMATION, first), (TouchpointKind.COD_REMINDER, reminder),
+                 (TouchpointKind.COD_NO_ANSWER, reminder + timedelta(seconds=settings.cod_no_answer_after))]
+    elif status == OrderStatus.PAYMENT_PENDING:
         session.add(Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now))
-        steps = [("payment_instructions", now),
-                 ("payment_reminder", now + timedelta(seconds=settings.payment_reminder_after))]
+        steps = [(TouchpointKind.PAYMENT_INSTRUCTIONS, now),
+                 (TouchpointKind.PAYMENT_REMINDER, now + timedelta(seconds=settings.payment_reminder_after))]
     for kind, due in steps:
         touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id,
                              order_id=order.id)
@@ -113,7 +125,7 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
 
 def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
     """Confirmed by the customer (COD) or by a verified payment; tells the merchant."""
-    if not set_status(session, order, "confirmed", source, now):
+    if not set_status(session, order, OrderStatus.CONFIRMED, source, now):
         return False
     order.needs_call = False
     touchpoints.cancel(session, now, "order confirmed", order_id=order.id, kinds=AWAITING_CUSTOMER)
@@ -127,7 +139,7 @@ def cancel(session: Session, order: Order, source: str, now: datetime, reason: O
     """Cancel (customer, merchant or no answer); stops pending touchpoints; asks why if no reason given."""
     if reason is not None and reason not in CANCEL_REASONS:
         raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
-    set_status(session, order, "cancelled", source, now, note=reason)
+    set_status(session, order, OrderStatus.CANCELLED, source, now, note=reason)
     cancellation = order.cancellation
     if cancellation is None:
         cancellation = Cancellation(order_id=order.id, source=source, created_at=now)
@@ -146,7 +158,7 @@ def record_cancel_reason(session: Session, order: Order, reason: str, free_text:
     """The customer's reason for a cancelled order (kept with their own words)."""
     if reason not in CANCEL_REASONS:
         raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
-    if order.status != "cancelled" or order.cancellation is None:
+    if order.status != OrderStatus.CANCELLED or order.cancellation is None:
         raise TransitionError(f"order {order.ref} is {order.status}, not cancelled")
     cancellation = order.cancellation
     cancellation.reason, cancellation.free_text, cancellation.reason_at = reason, free_text, now
@@ -155,7 +167,7 @@ def record_cancel_reason(session: Session, order: Order, reason: str, free_text:
 
 
 def update_address(session: Session, order: Order, address: str, city: Optional[str], now: datetime) -> None:
-    if order.status not in ("pending_confirmation", "payment_pending", "confirmed"):
+    if order.status not in OPEN_FOR_CHANGES:
         raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
     order.address, order.city, order.updated_at = address, city or order.city, now
 
@@ -168,12 +180,12 @@ def book_shipment(session: Session, order: Order, courier: str, cn: str, now: da
         if existing.order_id != order.id:
             raise TransitionError(f"{courier} CN {cn} already belongs to another order")
         return existing
-    set_status(session, order, "dispatched", "merchant", now)
-    shipment = Shipment(order_id=order.id, courier=courier, cn=cn, state="booked", state_at=now, booked_at=now,
-                        estimated_days=estimated_days)
+    set_status(session, order, OrderStatus.DISPATCHED, "merchant", now)
+    shipment = Shipment(order_id=order.id, courier=courier, cn=cn, state=ShipmentState.BOOKED, state_at=now,
+                        booked_at=now, estimated_days=estimated_days)
     session.add(shipment)
     session.flush()
-    touchpoints.schedule(session, "dispatch", f"dispatch:{shipment.id}", now, now,
+    touchpoints.schedule(session, TouchpointKind.DISPATCH, f"dispatch:{shipment.id}", now, now,
                          customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
     return shipment
 
@@ -186,8 +198,8 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
     The shipment follows its newest scan; a scan older than one already recorded, or any
     scan after delivered / returned / cancelled, is kept in the timeline only.
     """
-    if state not in SHIPMENT_STATES:
-        raise ValueError(f"shipment state must be one of {SHIPMENT_STATES}, got {state!r}")
+    if state not in set(ShipmentState):
+        raise ValueError(f"shipment state must be one of {tuple(ShipmentState)}, got {state!r}")
     now = now or at
     settings = settings or LifecycleSettings.from_env()
     duplicate = session.scalar(select(ShipmentScan.id).where(
@@ -199,7 +211,7 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
     session.add(scan)
     session.flush()
     newest_before = session.scalar(select(func.max(ShipmentScan.at)).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.id != scan.id, ShipmentScan.state.in_(SHIPMENT_STATES)))
+        ShipmentScan.shipment_id == shipment.id, ShipmentScan.id != scan.id, ShipmentScan.state.in_(tuple(ShipmentState))))
     if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
         return scan
     shipment.state, shipment.state_at = state, at
@@ -210,22 +222,23 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
 def _follow_shipment(session: Session, order: Order, shipment: Shipment, state: str, at: datetime,
                      now: datetime, settings: LifecycleSettings) -> None:
     """The order's status and touchpoints for a shipment's new state."""
-    target = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "returned": "returned",
-              "in_transit": "dispatched", "attempted": "dispatched"}.get(state)
-    if target is None or order.status in ("delivered", "returned", "cancelled"):
+    target = ORDER_STATUS_OF_SHIPMENT.get(ShipmentState(state))
+    if target is None or order.status in FINISHED:
         return
-    if order.status == "confirmed":  # scans before the merchant told us of the booking
-        set_status(session, order, "dispatched", "courier", now)
+    if order.status == OrderStatus.CONFIRMED:  # scans before the merchant told us of the booking
+        set_status(session, order, OrderStatus.DISPATCHED, "courier", now)
     set_status(session, order, target, "courier", now, note=f"{shipment.courier} {shipment.cn}")
     base = dict(customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
-    if state == "out_for_delivery":
+    if state == ShipmentState.OUT_FOR_DELIVERY:
         day = at.astimezone(_zone(settings)).date().isoformat()
-        touchpoints.schedule(session, "out_for_delivery", f"out_for_delivery:{shipment.id}:{day}", now, now, **base)
-    elif state == "delivered":
-        touchpoints.cancel(session, now, "delivered", order_id=order.id, kinds=("out_for_delivery", "dispatch"))
-        touchpoints.schedule(session, "delivered", f"delivered:{order.ref}", now, now, **base)
-        touchpoints.schedule(session, "csat", f"csat:{order.ref}", now + timedelta(seconds=settings.csat_after),
-                             now, **base)
+        kind = TouchpointKind.OUT_FOR_DELIVERY
+        touchpoints.schedule(session, kind, f"{kind}:{shipment.id}:{day}", now, now, **base)
+    elif state == ShipmentState.DELIVERED:
+        touchpoints.cancel(session, now, "delivered", order_id=order.id,
+                           kinds=(TouchpointKind.OUT_FOR_DELIVERY, TouchpointKind.DISPATCH))
+        touchpoints.schedule(session, TouchpointKind.DELIVERED, f"delivered:{order.ref}", now, now, **base)
+        touchpoints.schedule(session, TouchpointKind.CSAT, f"csat:{order.ref}",
+                             now + timedelta(seconds=settings.csat_after), now, **base)
 
 
 def _zone(settings: LifecycleSettings):
@@ -236,14 +249,14 @@ def _zone(settings: LifecycleSettings):
 
 def notify_merchant(session: Session, order: Order, event: str, now: datetime) -> None:
     """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other)."""
-    touchpoints.schedule(session, "merchant_webhook", f"{event}:{order.ref}", now, now,
+    touchpoints.schedule(session, TouchpointKind.MERCHANT_WEBHOOK, f"{event}:{order.ref}", now, now,
                          customer_id=order.customer_id, order_id=order.id, params={"event": event})
 
 
 def open_orders(session: Session, customer: Customer) -> list[Order]:
     """The customer's orders that are not finished, newest first."""
     return list(session.scalars(select(Order).where(
-        Order.customer_id == customer.id, Order.status.not_in(("delivered", "returned", "cancelled")))
+        Order.customer_id == customer.id, Order.status.not_in(FINISHED))
         .order_by(Order.placed_at.desc(), Order.id.desc())))
 
 

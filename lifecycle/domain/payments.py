@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.domain import customers, orders, touchpoints
 from lifecycle.db.models import Customer, Order, Payment
+from lifecycle.domain.statuses import OrderStatus
 
 _DIGITS = re.compile(r"(?<!\d)\d{8,14}(?!\d)")
 _LABEL = re.compile(r"\b(?:t\.?\s*i\.?\s*d|trx\.?\s*id|txn\.?\s*id|trans(?:action)?\.?\s*(?:id|no|#|number)"
@@ -34,7 +35,7 @@ def extract_transaction_id(text: str) -> Optional[str]:
 def awaited(session: Session, customer: Customer) -> Optional[Payment]:
     """The customer's newest payment still waiting for a transaction ID or a check."""
     return session.scalar(select(Payment).join(Order).where(
-        Order.customer_id == customer.id, Order.status == "payment_pending",
+        Order.customer_id == customer.id, Order.status == OrderStatus.PAYMENT_PENDING,
         Payment.status.in_(("awaited", "submitted"))).order_by(Payment.id.desc()).limit(1))
 
 

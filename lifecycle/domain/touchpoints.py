@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lifecycle.db.models import Touchpoint
+from lifecycle.domain.statuses import TouchpointState
 
 
 def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datetime, *,
@@ -25,7 +26,7 @@ def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datet
     # no autoflush, no ORM bulk machinery, no per-call cache key over literal values (hot path).
     return session.connection().execute(statement, {
         "kind": kind, "key": key, "due_at": due_at, "customer_id": customer_id, "order_id": order_id,
-        "cart_id": cart_id, "params": params or {}, "state": "scheduled", "attempts": 0, "created_at": now,
+        "cart_id": cart_id, "params": params or {}, "state": TouchpointState.SCHEDULED, "attempts": 0, "created_at": now,
     }).scalar()
 
 
@@ -39,7 +40,7 @@ def _schedule_statement(dialect: str):
 def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[int] = None,
            cart_id: Optional[int] = None, kinds: Optional[Iterable[str]] = None) -> int:
     """Cancel the not-yet-sent touchpoints of an order or cart; returns how many."""
-    query = update(Touchpoint).where(Touchpoint.state == "scheduled")
+    query = update(Touchpoint).where(Touchpoint.state == TouchpointState.SCHEDULED)
     if order_id is not None:
         query = query.where(Touchpoint.order_id == order_id)
     if cart_id is not None:
@@ -48,6 +49,6 @@ def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[i
         query = query.where(Touchpoint.kind.in_(list(kinds)))
     # "fetch" updates only the matched rows loaded in this session; the default ("evaluate")
     # tests every object in the session, which made each cancel cost O(session size).
-    result = session.execute(query.values(state="cancelled", result=reason, done_at=now),
+    result = session.execute(query.values(state=TouchpointState.CANCELLED, result=reason, done_at=now),
                              execution_options={"synchronize_session": "fetch"})
     return result.rowcount

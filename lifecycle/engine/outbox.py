@@ -13,16 +13,20 @@ from typing import Optional, Protocol
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from lifecycle.domain.statuses import OutboxStatus, TouchpointState
+from whatsapp.errors import MetaError, SendOutcome
 from whatsapp.graph_client import SendResult
+from whatsapp.retry import RetryPolicy
 from lifecycle.domain import customers
 from lifecycle.db.models import Customer, OutboxMessage, Touchpoint
 from lifecycle.engine.templates import Rendered
 
 logger = logging.getLogger(__name__)
 
-STATUS_RANK = {"queued": 0, "accepted": 1, "sent": 2, "delivered": 3, "read": 4}
-TRANSIENT_OUTCOMES = {"rate_limited", "too_many_to_user"}
-MAX_SEND_ATTEMPTS = 8
+STATUS_RANK = {OutboxStatus.QUEUED: 0, OutboxStatus.ACCEPTED: 1, OutboxStatus.SENT: 2, OutboxStatus.DELIVERED: 3,
+               OutboxStatus.READ: 4}
+# A message the client gave up on is tried again by the worker: 30 s … 1 h apart, 8 tries in all.
+WORKER_RETRY = RetryPolicy(base=30, cap=3600, attempts=8)
 
 
 class Sender(Protocol):
@@ -61,8 +65,8 @@ def queue_rows(session: Session, rows: list[dict]) -> list[int]:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Backoff between worker-level retries of a message the client gave up on: 30 s … 1 h."""
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+    """Backoff between worker-level retries of a message the client gave up on."""
+    return timedelta(seconds=WORKER_RETRY.delay(attempts))
 
 
 _PG_RECORD_ACCEPTED = text(
@@ -88,17 +92,16 @@ def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> st
     message.attempts += 1
     message.status_at = now
     if result.ok:
-        message.wamid, message.status = result.wamid, "accepted"
+        message.wamid, message.status = result.wamid, OutboxStatus.ACCEPTED
         message.error_code = message.error_message = None
         return "sent"
     message.error_code, message.error_message = result.error_code, f"{result.outcome}: {result.error_message}"
-    if result.outcome == "outside_window" and message.mode == "session":
-        message.status = "failed"
+    if result.outcome == SendOutcome.OUTSIDE_WINDOW and message.mode == "session":
+        message.status = OutboxStatus.FAILED
         return "resend_template"
-    if (result.outcome in TRANSIENT_OUTCOMES or (result.status_code or 500) >= 500 or result.status_code == 429
-            or result.status_code is None) and message.attempts < MAX_SEND_ATTEMPTS:
+    if result.transient and not WORKER_RETRY.gives_up(message.attempts):
         return "retry"
-    message.status = "failed"
+    message.status = OutboxStatus.FAILED
     return "failed"
 
 
@@ -108,14 +111,14 @@ def apply_status(session: Session, wamid: str, status: str, errors: list[dict], 
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.wamid == wamid))
     if message is None:
         return None  # a conversation reply sent by the channel, not by the outbox
-    if status == "failed":
-        if message.status in ("failed", "delivered", "read"):
+    if status == OutboxStatus.FAILED:
+        if message.status in (OutboxStatus.FAILED, OutboxStatus.DELIVERED, OutboxStatus.READ):
             return None
         code = int(errors[0].get("code", 0)) if errors else None
-        message.status, message.error_code, message.status_at = "failed", code, at
+        message.status, message.error_code, message.status_at = OutboxStatus.FAILED, code, at
         message.error_message = (errors[0].get("title") or errors[0].get("message")) if errors else "failed"
         return _after_failure(session, message, code, now)
-    if status not in STATUS_RANK or message.status == "failed":
+    if status not in STATUS_RANK or message.status == OutboxStatus.FAILED:
         return None
     if STATUS_RANK[status] > STATUS_RANK.get(message.status, 0):
         message.status, message.status_at = status, at
@@ -124,14 +127,20 @@ def apply_status(session: Session, wamid: str, status: str, errors: list[dict], 
 
 def _after_failure(session: Session, message: OutboxMessage, code: Optional[int], now: datetime) -> Optional[str]:
     touchpoint = session.get(Touchpoint, message.touchpoint_id) if message.touchpoint_id else None
-    if code == 131047 and message.mode == "session" and touchpoint is not None:
+    if code == MetaError.OUTSIDE_WINDOW and message.mode == "session" and touchpoint is not None:
         # Outside the 24 h window after all: send the approved template instead.
-        touchpoint.state, touchpoint.due_at, touchpoint.done_at = "scheduled", now, None
+        touchpoint.state, touchpoint.due_at, touchpoint.done_at = TouchpointState.SCHEDULED, now, None
         touchpoint.params = {**touchpoint.params, "force_template": True}
-        touchpoint.result = "131047: resending as a template"
+        touchpoint.result = f"{code}: resending as a template"
         return "resend_template"
-    if code == 131050:  # the customer stopped marketing messages inside WhatsApp
-        customers.set_opt_out(session, session.get(Customer, message.customer_id), True, "whatsapp_131050", now)
+    if code == MetaError.MARKETING_OPTED_OUT:  # the customer stopped marketing messages inside WhatsApp
+        opted_out(session, message.customer_id, now)
     if touchpoint is not None:
-        touchpoint.state, touchpoint.result = "failed", f"{code}: {message.error_message}"
-    return "opted_out" if code == 131050 else "failed"
+        touchpoint.state, touchpoint.result = TouchpointState.FAILED, f"{code}: {message.error_message}"
+    return "opted_out" if code == MetaError.MARKETING_OPTED_OUT else "failed"
+
+
+def opted_out(session: Session, customer_id: int, now: datetime) -> None:
+    """Meta says the customer stopped marketing messages in WhatsApp: Sauda stops them too."""
+    customers.set_opt_out(session, session.get(Customer, customer_id), True, f"whatsapp_{MetaError.MARKETING_OPTED_OUT}",
+                          now)

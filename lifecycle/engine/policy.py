@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.domain.customers import in_window
 from lifecycle.db.models import Customer, OutboxMessage
+from lifecycle.domain.statuses import OutboxStatus
 from lifecycle.config.settings import LifecycleSettings
 
 
@@ -40,7 +41,7 @@ def quiet_until(now: datetime, settings: LifecycleSettings) -> Optional[datetime
 def marketing_sent_since(session: Session, customer: Customer, since: datetime) -> list[datetime]:
     return list(session.scalars(select(OutboxMessage.created_at).where(
         OutboxMessage.customer_id == customer.id, OutboxMessage.category == "MARKETING",
-        OutboxMessage.created_at >= since, OutboxMessage.status != "failed").order_by(OutboxMessage.created_at)))
+        OutboxMessage.created_at >= since, OutboxMessage.status != OutboxStatus.FAILED).order_by(OutboxMessage.created_at)))
 
 
 def check(session: Session, customer: Customer, category: str, now: datetime, settings: LifecycleSettings,

@@ -29,7 +29,9 @@ from lifecycle.integrations import signing
 from lifecycle.domain.clock import Clock
 from lifecycle.integrations.rasa_tracker import RasaTracker
 from lifecycle.db.engine import Database
+from lifecycle.domain.statuses import TouchpointState
 from lifecycle.engine.handlers import Context, Handler, Plan
+from whatsapp.errors import MetaError, is_transient
 from lifecycle.db.models import Customer, Order, OutboxMessage, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.engine.templates import Templates, default as default_templates
@@ -41,15 +43,15 @@ def claim(session: Session, now: datetime, worker: str, limit: int, lease: float
     """Claim up to ``limit`` due touchpoints of ``kinds`` (and ones whose claim expired) for ``worker``."""
     due = (select(Touchpoint.id)
            .where(Touchpoint.kind.in_(list(kinds)), Touchpoint.due_at <= now,
-                  or_(Touchpoint.state == "scheduled",
-                      (Touchpoint.state == "claimed") & (Touchpoint.lease_until < now)))
+                  or_(Touchpoint.state == TouchpointState.SCHEDULED,
+                      (Touchpoint.state == TouchpointState.CLAIMED) & (Touchpoint.lease_until < now)))
            .order_by(Touchpoint.due_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     ids = list(session.scalars(due))
     if ids:
         session.execute(update(Touchpoint).where(Touchpoint.id.in_(ids)).values(
-            state="claimed", claimed_by=worker, lease_until=now + timedelta(seconds=lease),
+            state=TouchpointState.CLAIMED, claimed_by=worker, lease_until=now + timedelta(seconds=lease),
             attempts=Touchpoint.attempts + 1))
     return ids
 
@@ -160,7 +162,7 @@ class Worker:
                     except Exception as exc:  # noqa: BLE001 - one bad touchpoint must not block the batch
                         logger.exception("touchpoint %s (%s) failed to plan", touchpoint.id, touchpoint.key)
                         asks.pop(touchpoint.customer_id, None)
-                        _finish(touchpoint, "failed", f"{type(exc).__name__}: {exc}", now)
+                        _finish(touchpoint, TouchpointState.FAILED, f"{type(exc).__name__}: {exc}", now)
                         continue
                 if job is not None:
                     jobs.append(job)
@@ -174,11 +176,11 @@ class Worker:
     def _plan_one(self, session: Session, touchpoint: Touchpoint, customer: Optional[Customer],
                   order: Optional[Order], now: datetime, asks: dict[int, tuple[str, Optional[int]]]) -> Optional[Job]:
         if customer is None:
-            _finish(touchpoint, "failed", "touchpoint has no customer", now)
+            _finish(touchpoint, TouchpointState.FAILED, "touchpoint has no customer", now)
             return None
         plan: Plan = self.handlers[touchpoint.kind](Context(session, touchpoint, customer, order, self.settings, now))
         if plan.action in ("skip", "done"):
-            _finish(touchpoint, "skipped" if plan.action == "skip" else "done", plan.reason, now)
+            _finish(touchpoint, TouchpointState.SKIPPED if plan.action == "skip" else TouchpointState.DONE, plan.reason, now)
             return None
         if plan.action == "webhook":
             return Job(touchpoint.id, webhook=plan.webhook)
@@ -186,10 +188,10 @@ class Worker:
         verdict = policy.check(session, customer, message.category, now, self.settings,
                                force_template=bool(touchpoint.params.get("force_template")))
         if verdict.action == "skip":
-            _finish(touchpoint, "skipped", verdict.reason, now)
+            _finish(touchpoint, TouchpointState.SKIPPED, verdict.reason, now)
             return None
         if verdict.action == "defer":
-            touchpoint.state, touchpoint.due_at, touchpoint.result = "scheduled", verdict.until, verdict.reason
+            touchpoint.state, touchpoint.due_at, touchpoint.result = TouchpointState.SCHEDULED, verdict.until, verdict.reason
             touchpoint.claimed_by = touchpoint.lease_until = None
             return None
         rendered = self.templates.render(plan.message, customer.wa_id, customer.language, plan.variables,
@@ -231,7 +233,7 @@ class Worker:
         """Store send results. Accepted sends (nearly all) are two set-based UPDATEs; the rest
         go through ``_record_other`` one by one."""
         ours = set(session.scalars(select(Touchpoint.id).where(
-            Touchpoint.id.in_([j.touchpoint_id for j in jobs]), Touchpoint.state == "claimed",
+            Touchpoint.id.in_([j.touchpoint_id for j in jobs]), Touchpoint.state == TouchpointState.CLAIMED,
             Touchpoint.claimed_by == self.name)))  # a lease that ran out was taken over by another worker
         accepted, other = [], []
         for job, result in zip(jobs, results):
@@ -239,7 +241,7 @@ class Worker:
                 (accepted if job.webhook is None and result.ok else other).append((job, result))
         if accepted:
             session.execute(update(Touchpoint).where(Touchpoint.id.in_([j.touchpoint_id for j, _ in accepted]))
-                            .values(state="done", result="sent", done_at=now, lease_until=None),
+                            .values(state=TouchpointState.DONE, result="sent", done_at=now, lease_until=None),
                             execution_options={"synchronize_session": False})
             outbox.record_accepted(session, [(job.outbox_id, result.wamid) for job, result in accepted], now)
         if other:
@@ -253,25 +255,26 @@ class Worker:
         for job, result in done:
             touchpoint = touchpoint_map[job.touchpoint_id]
             if job.webhook is not None:
-                transient = result.status_code is None or result.status_code >= 500 or result.status_code == 429
-                outcome = "sent" if result.ok else "retry" if transient and touchpoint.attempts < 8 else "failed"
+                transient = is_transient(result.status_code)
+                outcome = ("sent" if result.ok else "retry" if transient and not outbox.WORKER_RETRY.gives_up(touchpoint.attempts)
+                           else "failed")
             else:
                 outcome = outbox.record_send(messages[job.outbox_id], result, now)
             if outcome == "sent":
-                _finish(touchpoint, "done", "sent", now)
+                _finish(touchpoint, TouchpointState.DONE, "sent", now)
             elif outcome == "retry":
-                touchpoint.state, touchpoint.due_at = "scheduled", now + outbox.retry_delay(touchpoint.attempts)
+                touchpoint.state, touchpoint.due_at = TouchpointState.SCHEDULED, now + outbox.retry_delay(touchpoint.attempts)
                 touchpoint.claimed_by = touchpoint.lease_until = None
                 touchpoint.result = f"retrying: {result.outcome} {result.error_message}"[:500]
             elif outcome == "resend_template":
-                touchpoint.state, touchpoint.due_at, touchpoint.claimed_by = "scheduled", now, None
+                touchpoint.state, touchpoint.due_at, touchpoint.claimed_by = TouchpointState.SCHEDULED, now, None
                 touchpoint.params = {**touchpoint.params, "force_template": True}
                 touchpoint.result = "outside the 24 h window: resending as a template"
             else:
-                _finish(touchpoint, "failed", f"{result.outcome} ({result.error_code}): {result.error_message}", now)
-                if result.error_code == 131050:
-                    customers.set_opt_out(session, session.get(Customer, touchpoint.customer_id), True,
-                                          "whatsapp_131050", now)
+                _finish(touchpoint, TouchpointState.FAILED,
+                        f"{result.outcome} ({result.error_code}): {result.error_message}", now)
+                if result.error_code == MetaError.MARKETING_OPTED_OUT:
+                    outbox.opted_out(session, touchpoint.customer_id, now)
 
 
 def _sent(result: Any) -> bool:

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from lifecycle.domain import carts, orders, payments, touchpoints
 from lifecycle.integrations.couriers.names import courier_key
-from lifecycle.db.models import SHIPMENT_STATES, ProcessedEvent, Shipment
+from lifecycle.db.models import ProcessedEvent, Shipment
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 from lifecycle.domain.phones import InvalidPhone, to_e164
 from lifecycle.config.settings import LifecycleSettings
 
 __all__ = ["EventError", "apply", "parse", "shopify_order"]
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-ShipmentState = Literal[SHIPMENT_STATES]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -207,9 +207,9 @@ def _payment_verified(session, data: PaymentVerifiedData, now, settings):
 
 def _order_cancelled(session, data: OrderCancelledData, now, settings):
     order = orders.find(session, data.order_id)
-    if order.status != "cancelled":
+    if order.status != OrderStatus.CANCELLED:
         orders.cancel(session, order, "merchant", now, reason=data.reason, free_text=data.note)
-        touchpoints.schedule(session, "order_cancelled", f"order_cancelled:{order.ref}", now, now,
+        touchpoints.schedule(session, TouchpointKind.ORDER_CANCELLED, f"order_cancelled:{order.ref}", now, now,
                              customer_id=order.customer_id, order_id=order.id)
     return _order_answer(order)
 
@@ -250,7 +250,7 @@ _APPLY = {
     "cart.created": _cart_upsert, "cart.updated": _cart_upsert, "cart.abandoned": _cart_abandoned,
     "cart.converted": _cart_converted, "order.placed": _order_placed, "payment.verified": _payment_verified,
     "order.cancelled": _order_cancelled, "shipment.booked": _shipment_booked, "shipment.scan": _shipment_scan,
-    "order.delivered": _finished("delivered"), "order.returned": _finished("returned"),
+    "order.delivered": _finished(ShipmentState.DELIVERED), "order.returned": _finished(ShipmentState.RETURNED),
 }
 
 

@@ -26,7 +26,7 @@ from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
-from lifecycle.domain.statuses import TouchpointKind
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
 from lifecycle.db.models import Cart, Order, Touchpoint
 
 KIND = TouchpointKind.CART_RECOVERY
@@ -82,8 +82,8 @@ def _supersede(session: Session, customer_ids: list[int], newer: list[int], reas
 def stop(session: Session, cart_ids: list[int], reason: str, now: datetime) -> None:
     """Drop the stages not yet sent for these carts, and say why."""
     session.execute(update(Touchpoint).where(Touchpoint.cart_id.in_(cart_ids), Touchpoint.kind == KIND,
-                                             Touchpoint.state == "scheduled")
-                    .values(state="cancelled", result=reason, done_at=now).execution_options(synchronize_session=False))
+                                             Touchpoint.state == TouchpointState.SCHEDULED)
+                    .values(state=TouchpointState.CANCELLED, result=reason, done_at=now).execution_options(synchronize_session=False))
     session.execute(update(CartRecovery).where(CartRecovery.cart_id.in_(cart_ids),
                                                CartRecovery.stopped_reason.is_(None))
                     .values(stopped_reason=reason[:100]).execution_options(synchronize_session=False))
@@ -92,7 +92,7 @@ def stop(session: Session, cart_ids: list[int], reason: str, now: datetime) -> N
 def sent_stage(session: Session, cart_id: int, before: datetime) -> Optional[int]:
     """The last stage message actually sent for this cart before ``before``."""
     rows = session.execute(select(Touchpoint.params).where(
-        Touchpoint.cart_id == cart_id, Touchpoint.kind == KIND, Touchpoint.state == "done",
+        Touchpoint.cart_id == cart_id, Touchpoint.kind == KIND, Touchpoint.state == TouchpointState.DONE,
         Touchpoint.done_at <= before))
     stages = [params.get("stage") for (params,) in rows]
     return max(stages) if stages else None
@@ -152,7 +152,7 @@ def _checkout_url(cart: Cart, picks: catalog_picks.Picks) -> Optional[str]:
 def _buyers_last_week(session: Session, item: dict[str, Any], now: datetime) -> int:
     """Distinct customers whose orders of the last 7 days include this item (by SKU or name)."""
     rows = session.execute(select(Order.customer_id, Order.items).where(
-        Order.placed_at >= now - timedelta(days=7), Order.status != "cancelled"))
+        Order.placed_at >= now - timedelta(days=7), Order.status != OrderStatus.CANCELLED))
     key = item.get("sku") or item.get("name")
     return len({customer for customer, items in rows
                 if any((i.get("sku") or i.get("name")) == key for i in items or [])})

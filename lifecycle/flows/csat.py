@@ -15,7 +15,7 @@ from lifecycle.domain import customers, escalations
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import CsatResponse
 from lifecycle.engine.handlers import Context, Plan, order_variables
-from lifecycle.domain.statuses import TouchpointKind
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind
 from lifecycle.db.models import Customer, Order, PendingQuestion
 from lifecycle.conversation.replies import Reply, Turn, pending_resolver
 from lifecycle.flows.sentiment import classify
@@ -24,7 +24,7 @@ RELATED_PRODUCTS = 2
 
 
 def ask(ctx: Context) -> Plan:
-    if ctx.order.status != "delivered":
+    if ctx.order.status != OrderStatus.DELIVERED:
         return Plan("skip", reason=f"order {ctx.order.ref} is {ctx.order.status}")
     if ctx.session.get(CsatResponse, ctx.order.id) is not None:
         return Plan("skip", reason="already answered")
@@ -41,7 +41,7 @@ def _order(turn: Turn, customer: Customer, pending: Optional[PendingQuestion]) -
             return order
     if pending is not None and pending.kind == "csat" and pending.order_id:
         return turn.session.get(Order, pending.order_id)
-    return turn.session.scalar(select(Order).where(Order.customer_id == customer.id, Order.status == "delivered")
+    return turn.session.scalar(select(Order).where(Order.customer_id == customer.id, Order.status == OrderStatus.DELIVERED)
                                .order_by(Order.updated_at.desc(), Order.id.desc()).limit(1))
 
 

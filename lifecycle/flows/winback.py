@@ -21,7 +21,7 @@ from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
-from lifecycle.domain.statuses import TouchpointKind
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
 from lifecycle.db.models import Order, Touchpoint
 
 KIND = TouchpointKind.WINBACK
@@ -59,8 +59,8 @@ def on_order(session: Session, order: Order, now: datetime, settings: Engagement
         state.last_order_at, state.last_order_id, state.stage, state.next_due_at = (
             order.placed_at, order.id, 0, first_due)
     session.execute(update(Touchpoint).where(
-        Touchpoint.customer_id == order.customer_id, Touchpoint.kind == KIND, Touchpoint.state == "scheduled")
-        .values(state="cancelled", result="new order", done_at=now))
+        Touchpoint.customer_id == order.customer_id, Touchpoint.kind == KIND, Touchpoint.state == TouchpointState.SCHEDULED)
+        .values(state=TouchpointState.CANCELLED, result="new order", done_at=now))
 
 
 def sweep(session: Session, now: datetime, settings: EngagementSettings, limit: Optional[int] = None) -> int:
@@ -96,7 +96,7 @@ def message(ctx: Context) -> Plan:
     if ctx.customer.opted_out_at is not None:
         return Plan("skip", reason="opted out")  # before a code is drawn for nobody
     last_order = ctx.session.get(Order, last_order_id)
-    if last_order.status in ("cancelled", "returned"):
+    if last_order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
         return Plan("skip", reason=f"the last order was {last_order.status}, not a purchase to win back from")
     settings = engagement_settings.current()
     name = ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")

@@ -17,6 +17,7 @@ from sanic import Blueprint, Request, response
 from simulator import webhooks
 from simulator.settings import SimulatorSettings
 from simulator.state import ChatRecord, SimulatorState
+from whatsapp.updates import MessageStatus
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -61,10 +62,10 @@ def customer_blueprint(settings: SimulatorSettings, state: SimulatorState,
         try:
             bot_response = await post_webhook(body)
         except httpx.HTTPError as exc:
-            record.status = "failed"
+            record.status = MessageStatus.FAILED
             return response.json({"error": f"bot webhook unreachable: {exc!r}"}, status=502)
         acked_at = state.now()
-        record.status = "delivered" if bot_response.status_code < 300 else "failed"
+        record.status = MessageStatus.DELIVERED if bot_response.status_code < 300 else MessageStatus.FAILED
         replies = await _collect_replies(
             state, chat, start, float(spec.get("wait", 8.0)), float(spec.get("quiet", settings.quiet_period)),
             spec.get("expect"),

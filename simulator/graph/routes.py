@@ -16,16 +16,17 @@ from simulator.graph.rules import graph_error, validate_send
 from simulator.graph.templates import TemplateRegistry
 from simulator.settings import SimulatorSettings
 from simulator.state import ChatRecord, Fault, SimulatorState
+from whatsapp.errors import MetaError
 
 logger = logging.getLogger(__name__)
-OUTSIDE_WINDOW = Fault(code=131047, via_webhook=True)
+OUTSIDE_WINDOW = Fault(code=MetaError.OUTSIDE_WINDOW, via_webhook=True)
 ERROR_TITLES = {
-    131047: "Re-engagement message",
-    131026: "Message undeliverable",
-    131050: "User has stopped marketing messages",
-    131049: "Marketing message not delivered to maintain ecosystem health",
-    130429: "Rate limit hit",
-    131056: "Pair rate limit hit",
+    MetaError.OUTSIDE_WINDOW: "Re-engagement message",
+    MetaError.UNDELIVERABLE: "Message undeliverable",
+    MetaError.MARKETING_OPTED_OUT: "User has stopped marketing messages",
+    MetaError.MARKETING_LIMITED: "Marketing message not delivered to maintain ecosystem health",
+    MetaError.RATE_LIMITED: "Rate limit hit",
+    MetaError.TOO_MANY_TO_USER: "Pair rate limit hit",
 }
 
 

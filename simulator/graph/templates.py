@@ -14,6 +14,8 @@ from typing import Any, Optional
 
 import yaml
 
+from whatsapp.errors import MetaError
+
 logger = logging.getLogger(__name__)
 _VARIABLE = re.compile(r"\{(\w+)\}")
 
@@ -48,10 +50,10 @@ class TemplateRegistry:
         key = (template.get("name"), (template.get("language") or {}).get("code"))
         approved = self.templates.get(key)
         if approved is None:
-            return 132001, f"template {key[0]!r} does not exist in language {key[1]!r}"
+            return MetaError.TEMPLATE_MISSING, f"template {key[0]!r} does not exist in language {key[1]!r}"
         given = len(_body_params(template))
         if given != approved.params:
-            return 132000, f"template {approved.name!r} expects {approved.params} body parameters, got {given}"
+            return MetaError.TEMPLATE_PARAMS_MISMATCH, f"template {approved.name!r} expects {approved.params} body parameters, got {given}"
         return None
 
     def render(self, template: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from whatsapp.graph_client import GraphClient
+from whatsapp.retry import RetryPolicy
 from whatsapp.payloads import reply_buttons_payload, text_payload
 from tests.stack import APP_PYTHON, ROOT, free_port
 
@@ -42,7 +43,7 @@ def sim(tmp_path_factory):
 def client(sim):
     httpx.delete(f"{sim}/sim/faults")
     return GraphClient(base_url=sim, version="v21.0", phone_number_id=PHONE_NUMBER_ID, access_token=TOKEN,
-                       backoff_base=0.01, backoff_cap=0.05)
+                       retry=RetryPolicy(base=0.01, cap=0.05, attempts=5, jitter=True))
 
 
 def fault(sim: str, **spec) -> None:
@@ -84,7 +85,7 @@ def test_5xx_is_retried(sim, client):
 def test_retries_are_bounded(sim, client):
     fault(sim, http_status=500, count=10)
     result = send(client, text_payload("923001110004", "salam"))
-    assert (result.outcome, result.status_code, result.attempts) == ("error", 500, client.max_attempts)
+    assert (result.outcome, result.status_code, result.attempts) == ("error", 500, client.retry.attempts)
     assert sends_to(sim, "923001110004") == []
 
 
@@ -108,7 +109,7 @@ def test_a_send_the_api_rejects_is_not_retried(sim, client):
 def test_network_errors_are_retried_then_reported(client):
     client.base_url = f"http://127.0.0.1:{free_port()}"
     result = send(client, text_payload(TO, "salam"))
-    assert (result.outcome, result.attempts) == ("error", client.max_attempts)
+    assert (result.outcome, result.attempts) == ("error", client.retry.attempts)
     assert result.error_message.startswith("network:")
 
 

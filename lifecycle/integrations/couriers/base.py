@@ -6,39 +6,21 @@ import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import StrEnum
 from typing import Any, Mapping, Optional
 from zoneinfo import ZoneInfo
 
 import httpx
 import phonenumbers
 
+from lifecycle.domain.statuses import ShipmentState
+
 logger = logging.getLogger(__name__)
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
 
-class State(StrEnum):
-    """Where a parcel is, in Sauda's words; every courier status maps to exactly one."""
-
-    BOOKED = "booked"
-    PICKED = "picked"
-    IN_TRANSIT = "in_transit"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERED = "delivered"
-    ATTEMPTED = "attempted"
-    RETURNING = "returning"
-    RETURNED = "returned"
-    CANCELLED = "cancelled"
-
-    @property
-    def progress(self) -> int:
-        """How far along a parcel is; a re-attempt (out for delivery after attempted) is no step back."""
-        return PROGRESS[self]
-
-
-PROGRESS = {State.BOOKED: 0, State.PICKED: 1, State.IN_TRANSIT: 2, State.OUT_FOR_DELIVERY: 3, State.ATTEMPTED: 3,
-            State.DELIVERED: 4, State.RETURNING: 4, State.RETURNED: 5, State.CANCELLED: 5}
+# A courier's statuses map onto the shipment states (ShipmentState, named State here).
+State = ShipmentState
 
 
 class CourierError(Exception):
