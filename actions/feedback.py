@@ -4,9 +4,9 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
+from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.flows import csat
 from lifecycle.integrations.rasa_conversations import transcript
-from lifecycle.conversation.replies import Reply, Turn
 
 
 class ActionCsatReply(EscalatingAction):

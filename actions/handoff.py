@@ -11,10 +11,10 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lifecycle_turn import LifecycleAction
-from lifecycle.domain import customers, escalations
 from lifecycle.conversation import handoff
-from lifecycle.integrations.rasa_conversations import transcript
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import customers, escalations
+from lifecycle.integrations.rasa_conversations import transcript
 from lifecycle.service import runtime
 
 

@@ -20,11 +20,11 @@ from sanic import Blueprint, Request, response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lifecycle.integrations.couriers.names import courier_key, display_name
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Shipment
 from lifecycle.domain.orders import format_items
 from lifecycle.domain.statuses import ShipmentState
+from lifecycle.integrations.couriers.names import courier_key, display_name
 
 # 22 URL-safe characters carry 132 bits; anything shorter cannot be a token of ours.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")

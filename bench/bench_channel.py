@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 
 from bench.table import Table, percentiles
-from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import webhooks
 from tests.stack import Stack, start_stack, trained_model
+from whatsapp.signing import SIGNATURE_HEADER, sign
 
 ACKS = 100
 TURNS = 30

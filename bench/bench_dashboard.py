@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime, timezone
+
 from sqlalchemy import text
 
 from appserver.dashboard import CANCELLATIONS, cancellations, overview
@@ -112,7 +113,7 @@ PAGES = {"overview": overview, "cancellations": cancellations,
 def _median_of_3(db, build) -> float:
     """Seconds for one page, warmed once, then as a merchant reloading it (median of 3)."""
     samples = []
-    for n in range(4):
+    for _ in range(4):
         with summary.snapshot(db) as session:
             started = time.perf_counter()
             build(session)
@@ -121,7 +122,7 @@ def _median_of_3(db, build) -> float:
 
 
 def _time_pages(db, today, source_of) -> dict[tuple[int, str], float]:
-    return {(days, name): _median_of_3(db, lambda s: page(s, Period.days_ending(today, days), source_of(s)))
+    return {(days, name): _median_of_3(db, lambda s, page=page, days=days: page(s, Period.days_ending(today, days), source_of(s)))
             for days in (30, 90) for name, page in PAGES.items()}
 
 

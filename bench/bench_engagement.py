@@ -17,11 +17,11 @@ from sqlalchemy import func, insert, select, text
 
 from bench.bench_lifecycle import NOON_PKT, database
 from bench.table import Table
-from lifecycle.flows import cart_recovery, winback
-from lifecycle.db.engine import Database
-from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.db.engagement_models import CartRecovery
+from lifecycle.db.engine import Database
 from lifecycle.db.models import Cart, Customer, Touchpoint
+from lifecycle.flows import cart_recovery, winback
 
 CUSTOMERS = int(os.environ.get("SAUDA_BENCH_CUSTOMERS", 1_000_000))
 CARTS = int(os.environ.get("SAUDA_BENCH_CARTS", 100_000))

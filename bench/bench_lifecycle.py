@@ -20,15 +20,15 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, select, text
 
 from bench.table import Table
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
+from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
 from lifecycle.domain.statuses import ShipmentState
 from lifecycle.engine.scheduler import Worker
-from lifecycle.config.settings import LifecycleSettings
+from lifecycle.service import handler_registry
+from whatsapp.graph_client import SendResult
 
 PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOON_PKT = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)

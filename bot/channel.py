@@ -16,12 +16,12 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from whatsapp import payloads as outgoing
-from whatsapp.graph_client import GraphClient, SendResult
 from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
 from bot.settings import ChannelSettings
-from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from bot.state import open_state
+from whatsapp import payloads as outgoing
+from whatsapp.graph_client import GraphClient, SendResult
+from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from whatsapp.updates import InboundMessage, parse_webhook
 
 logger = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ import signal
 import sys
 from pathlib import Path
 
-from lifecycle.flows import engagement
-from lifecycle.config import engagement_settings, touchpoint_settings
-from lifecycle.engine.registry import MissingHandlers
-from lifecycle.engine import templates
 from lifecycle.analytics import refresh
+from lifecycle.config import engagement_settings, touchpoint_settings
+from lifecycle.engine import templates
+from lifecycle.engine.registry import MissingHandlers
+from lifecycle.flows import engagement
 from lifecycle.service import Lifecycle
 
 

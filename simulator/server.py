@@ -18,7 +18,6 @@ from simulator.state import Fault, SimulatorState
 from whatsapp.signing import SIGNATURE_HEADER, sign
 
 
-
 def build_app(settings: SimulatorSettings) -> Sanic:
     app = Sanic("whatsapp_simulator")
     state = SimulatorState()

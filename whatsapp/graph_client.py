@@ -96,6 +96,7 @@ class GraphClient:
         """Send one message payload; retry transient failures; never raise for API errors."""
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", **payload}
         client = self._http()
+        assert self._pacer is not None  # made with the client
         last: SendResult = SendResult(outcome="error", error_message="not attempted")
         for attempt in range(1, (self.retry.attempts or 1) + 1):
             await self._pacer.wait()

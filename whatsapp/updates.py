@@ -5,9 +5,10 @@ import it. Nothing else in the code base digs through ``entry[0]["changes"][0]``
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 from whatsapp.errors import SendOutcome, outcome_for
 
@@ -109,7 +110,7 @@ class OtherUpdate:
     """A field we only log (template status, category and account updates)."""
 
     field: str
-    value: dict = field(default_factory=dict)
+    value: dict = dataclasses.field(default_factory=dict)
 
 
 Update = Union[InboundMessage, StatusUpdate, MarketingPreference, OtherUpdate]
@@ -156,7 +157,7 @@ def parse_webhook(body: Any) -> ParsedWebhook:
     return result
 
 
-def _guarded(parse, *args):
+def _guarded(parse: Callable[..., Any], *args: Any) -> Any:
     try:
         return parse(*args)
     except MalformedUpdate as exc:

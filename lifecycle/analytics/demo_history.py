@@ -21,11 +21,21 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from whatsapp.errors import MetaError
-from lifecycle.domain.statuses import OrderStatus, OutboxStatus, ShipmentState, TouchpointKind, TouchpointState
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
-from lifecycle.db.models import (Cancellation, Cart, Customer, Escalation, Order, OrderStatusChange, OutboxMessage,
-                              Payment, Shipment, Touchpoint)
+from lifecycle.db.models import (
+    Cancellation,
+    Cart,
+    Customer,
+    Escalation,
+    Order,
+    OrderStatusChange,
+    OutboxMessage,
+    Payment,
+    Shipment,
+    Touchpoint,
+)
+from lifecycle.domain.statuses import OrderStatus, OutboxStatus, ShipmentState, TouchpointKind, TouchpointState
+from whatsapp.errors import MetaError
 
 CATALOG = Path(__file__).resolve().parents[2] / "demo" / "catalog.csv"
 CITIES = {"Karachi": (30, 0.16), "Lahore": (28, 0.15), "Islamabad": (12, 0.10), "Rawalpindi": (8, 0.14),

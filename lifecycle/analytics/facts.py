@@ -20,8 +20,15 @@ from lifecycle.analytics.period import DAY, Period
 from lifecycle.analytics.sql import bucket, count_if, epoch, item_names
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
-from lifecycle.domain.statuses import (CONFIRMED_OR_LATER, DISPATCHED_OR_LATER, OrderStatus, OutboxStatus,
-                                       ShipmentState, TouchpointKind, TouchpointState)
+from lifecycle.domain.statuses import (
+    CONFIRMED_OR_LATER,
+    DISPATCHED_OR_LATER,
+    OrderStatus,
+    OutboxStatus,
+    ShipmentState,
+    TouchpointKind,
+    TouchpointState,
+)
 from whatsapp.errors import MetaError
 
 CART_STAGES = (1, 2, 3)

@@ -16,8 +16,17 @@ from typing import Any, Callable, Hashable, Optional
 from sqlalchemy.orm import Session
 
 from lifecycle.analytics import summary
-from lifecycle.analytics.facts import (CART_STAGES, ERROR_CODES, FACTS, NOT_GIVEN, UNGIVEN, WINBACK_MESSAGES,
-                                       WINBACK_WINDOW_DAYS, Fact, FactRow)
+from lifecycle.analytics.facts import (
+    CART_STAGES,
+    ERROR_CODES,
+    FACTS,
+    NOT_GIVEN,
+    UNGIVEN,
+    WINBACK_MESSAGES,
+    WINBACK_WINDOW_DAYS,
+    Fact,
+    FactRow,
+)
 from lifecycle.analytics.period import DAY, Period
 from lifecycle.db.models import CANCEL_REASONS
 

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from lifecycle.analytics.facts import FACTS, encode, query
 from lifecycle.analytics.period import STORE_ZONE
 from lifecycle.analytics.summary import Change, DailyRow, SummaryState, hours_within, runs, snapshot, stale_days
-from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
+from lifecycle.domain.clock import Clock
 
 logger = logging.getLogger(__name__)
 CHUNK_DAYS = 31

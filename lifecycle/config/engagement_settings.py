@@ -41,7 +41,7 @@ class EngagementSettings:
         if len(delays) != 3 or not delays[0] < delays[1] < delays[2]:
             raise SystemExit("SAUDA_CART_STAGES_MIN must be three increasing minute counts, e.g. 30,1440,4320")
         return cls(
-            cart_stage_delays=delays,  # type: ignore[arg-type]
+            cart_stage_delays=(delays[0], delays[1], delays[2]),
             cart_code_percent=_percent(env, "SAUDA_CART_CODE_PERCENT", 10, 5, 10),
             cart_code_hours=float(env.get("SAUDA_CART_CODE_HOURS", 24)),
             social_proof_min_orders=int(env.get("SAUDA_SOCIAL_PROOF_MIN_ORDERS", 3)),

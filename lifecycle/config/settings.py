@@ -15,7 +15,6 @@ from typing import Mapping, Optional
 
 from knowledge.profile import ProfileInvalid, StoreProfile, load_profile, profile_path
 
-
 WALLETS = ("jazzcash", "easypaisa")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from lifecycle.config import engagement_settings
-from lifecycle.domain import escalations, orders
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import escalations, orders
 
 RESPONSES = {"human_handoff": "utter_handoff", "complain": "utter_complaint_received", "abuse": "utter_abuse_calm"}
 

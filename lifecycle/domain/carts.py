@@ -8,8 +8,8 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import customers, touchpoints
 from lifecycle.db.models import Cart, Order
+from lifecycle.domain import customers, touchpoints
 
 
 def find(session: Session, ref: str) -> Optional[Cart]:

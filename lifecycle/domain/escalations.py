@@ -16,13 +16,13 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whatsapp.payloads import text_payload
-from whatsapp.retry import RetryPolicy
+from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.db.engagement_models import AgentAlert, AgentReply, EscalationActivity
+from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
 from lifecycle.domain import customers
 from lifecycle.domain.statuses import AlertState
-from lifecycle.db.engagement_models import AgentAlert, AgentReply, EscalationActivity
-from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
+from whatsapp.payloads import text_payload
+from whatsapp.retry import RetryPolicy
 
 ACTIVE = ("open", "taken")
 # Agent alerts: 30 s … 10 min apart, 8 tries.

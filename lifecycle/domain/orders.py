@@ -14,10 +14,18 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import customers, touchpoints
-from lifecycle.db.models import (CANCEL_REASONS, Cancellation, Customer, Order, OrderStatusChange, Payment, Shipment,
-                                 ShipmentScan)
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import (
+    CANCEL_REASONS,
+    Cancellation,
+    Customer,
+    Order,
+    OrderStatusChange,
+    Payment,
+    Shipment,
+    ShipmentScan,
+)
+from lifecycle.domain import customers, touchpoints
 from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 
 TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {

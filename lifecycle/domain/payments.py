@@ -8,8 +8,8 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import customers, orders, touchpoints
 from lifecycle.db.models import Customer, Order, Payment
+from lifecycle.domain import customers, orders, touchpoints
 from lifecycle.domain.statuses import OrderStatus
 
 _DIGITS = re.compile(r"(?<!\d)\d{8,14}(?!\d)")

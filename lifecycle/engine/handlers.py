@@ -14,9 +14,9 @@ from typing import Any, Callable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import orders
-from lifecycle.db.models import Customer, Escalation, Order, Payment, Shipment, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import Customer, Escalation, Order, Payment, Shipment, Touchpoint
+from lifecycle.domain import orders
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind
 from lifecycle.integrations.couriers.names import courier_key, display_name
 
@@ -130,7 +130,7 @@ def order_cancelled(ctx: Context) -> Plan:
 
 
 def _shipment(ctx: Context) -> Shipment:
-    return ctx.session.get(Shipment, ctx.touchpoint.params["shipment_id"])
+    return ctx.session.get_one(Shipment, ctx.touchpoint.params["shipment_id"])
 
 
 def dispatch(ctx: Context) -> Plan:

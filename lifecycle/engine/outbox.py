@@ -13,13 +13,13 @@ from typing import Optional, Protocol
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from lifecycle.db.models import Customer, OutboxMessage, Touchpoint
+from lifecycle.domain import customers
 from lifecycle.domain.statuses import OutboxStatus, TouchpointState
+from lifecycle.engine.templates import Rendered
 from whatsapp.errors import MetaError, SendOutcome
 from whatsapp.graph_client import SendResult
 from whatsapp.retry import RetryPolicy
-from lifecycle.domain import customers
-from lifecycle.db.models import Customer, OutboxMessage, Touchpoint
-from lifecycle.engine.templates import Rendered
 
 logger = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain.customers import in_window
-from lifecycle.db.models import Customer, OutboxMessage
-from lifecycle.domain.statuses import OutboxStatus
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import Customer, OutboxMessage
+from lifecycle.domain.customers import in_window
+from lifecycle.domain.statuses import OutboxStatus
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,19 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from lifecycle.domain import customers
-from lifecycle.engine import outbox, policy
-from lifecycle.integrations import signing
-from lifecycle.domain.clock import Clock
-from lifecycle.integrations.rasa_tracker import RasaTracker
-from lifecycle.db.engine import Database
-from lifecycle.domain.statuses import TouchpointState
-from lifecycle.engine.handlers import Context, Handler, Plan
-from whatsapp.errors import MetaError, is_transient
-from lifecycle.db.models import Customer, Order, OutboxMessage, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
-from lifecycle.engine.templates import Templates, default as default_templates
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Customer, Order, OutboxMessage, Touchpoint
+from lifecycle.domain import customers
+from lifecycle.domain.clock import Clock
+from lifecycle.domain.statuses import TouchpointState
+from lifecycle.engine import outbox, policy
+from lifecycle.engine.handlers import Context, Handler, Plan
+from lifecycle.engine.templates import Templates
+from lifecycle.engine.templates import default as default_templates
+from lifecycle.integrations import signing
+from lifecycle.integrations.rasa_tracker import RasaTracker
+from whatsapp.errors import MetaError, is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,8 @@ class Worker:
         ours = set(session.scalars(select(Touchpoint.id).where(
             Touchpoint.id.in_([j.touchpoint_id for j in jobs]), Touchpoint.state == TouchpointState.CLAIMED,
             Touchpoint.claimed_by == self.name)))  # a lease that ran out was taken over by another worker
-        accepted, other = [], []
+        accepted: list[tuple[Job, Any]] = []
+        other: list[tuple[Job, Any]] = []
         for job, result in zip(jobs, results):
             if job.touchpoint_id in ours:
                 (accepted if job.webhook is None and result.ok else other).append((job, result))

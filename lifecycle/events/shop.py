@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import carts, orders, payments, touchpoints
-from lifecycle.integrations.couriers.names import courier_key
-from lifecycle.db.models import ProcessedEvent, Shipment
-from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
-from lifecycle.domain.phones import InvalidPhone, to_e164
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import ProcessedEvent, Shipment
+from lifecycle.domain import carts, orders, payments, touchpoints
+from lifecycle.domain.phones import InvalidPhone, to_e164
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
+from lifecycle.integrations.couriers.names import courier_key
 
 __all__ = ["EventError", "apply", "parse", "shopify_order"]
 

@@ -20,14 +20,14 @@ from typing import Any, Optional
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import catalog_picks
-from lifecycle.domain import discount_codes, orders
 from lifecycle.config import engagement_settings
-from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
-from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
+from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart, Order, Touchpoint
+from lifecycle.domain import discount_codes, orders
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
+from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.flows import catalog_picks
 
 KIND = TouchpointKind.CART_RECOVERY
 STAGES = (1, 2, 3)

@@ -21,13 +21,13 @@ import httpx
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import cart_recovery, winback
-from lifecycle.domain import escalations
-from lifecycle.integrations import signing
-from lifecycle.domain.clock import Clock
-from lifecycle.db.engine import Database
 from lifecycle.config.engagement_settings import EngagementSettings, current
+from lifecycle.db.engine import Database
 from lifecycle.db.models import Cart, Order
+from lifecycle.domain import escalations
+from lifecycle.domain.clock import Clock
+from lifecycle.flows import cart_recovery, winback
+from lifecycle.integrations import signing
 
 logger = logging.getLogger(__name__)
 _NOTED = "engagement_noted"

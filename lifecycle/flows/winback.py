@@ -15,14 +15,14 @@ from typing import Optional
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import catalog_picks
-from lifecycle.domain import discount_codes
 from lifecycle.config import engagement_settings
-from lifecycle.db.engagement_models import WinbackState
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
-from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
+from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain import discount_codes
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
+from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.flows import catalog_picks
 
 KIND = TouchpointKind.WINBACK
 PRODUCTS = 3

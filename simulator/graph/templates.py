@@ -90,7 +90,7 @@ def _read(data: dict) -> dict[tuple[str, str], ApprovedTemplate]:
             continue
         order = {name: i + 1 for i, name in enumerate(message.get("params") or [])}
         for language, code in codes.items():
-            text = _VARIABLE.sub(lambda m: "{{%d}}" % order[m.group(1)], message["text"][language])
+            text = _VARIABLE.sub(lambda m, order=order: "{{%d}}" % order[m.group(1)], message["text"][language])
             titles = tuple(b["title"][language] for b in message.get("buttons") or [])
             templates[(message["template"], code)] = ApprovedTemplate(
                 message["template"], code, text, len(order), titles)

@@ -7,11 +7,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
+from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Shipment
-from lifecycle.config.settings import LifecycleSettings
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
 
 PHONE = "0300-1234567"
 ADDRESS = "House 12, Street 4, Gulberg III"

@@ -8,7 +8,6 @@ from typing import AsyncIterator
 
 from sanic import Sanic
 
-
 _serial = itertools.count()
 
 

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
-from tests.stack.test_lifecycle_end_to_end import advance, event, outbound, seen, wait_out  # noqa: F401
+from lifecycle.integrations import signing
 from tests.stack import AGENT_PASSWORD
+from tests.stack.test_lifecycle_end_to_end import advance, event, outbound, seen, wait_out  # noqa: F401
 
 KARACHI = ZoneInfo("Asia/Karachi")
 

@@ -7,11 +7,17 @@ import json
 import httpx
 import pytest
 
-from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import webhooks
 from tests.stack.channel_helpers import (
-    hook_events, new_phone, outbound, relay, say_and_wait, user_events, wait_for_outbound,
+    hook_events,
+    new_phone,
+    outbound,
+    relay,
+    say_and_wait,
+    user_events,
+    wait_for_outbound,
 )
+from whatsapp.signing import SIGNATURE_HEADER, sign
 
 
 def text_body(stack, wa_id: str, text: str, wamid: str | None = None) -> dict:

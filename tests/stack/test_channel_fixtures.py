@@ -9,10 +9,17 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES, load_fixture
-from tests.stack.channel_helpers import (
-    hook_events, new_phone, outbound, personalise, relay, say_and_wait, user_events, wait_for_outbound,
-)
 from tests.stack import ROOT, message_text
+from tests.stack.channel_helpers import (
+    hook_events,
+    new_phone,
+    outbound,
+    personalise,
+    relay,
+    say_and_wait,
+    user_events,
+    wait_for_outbound,
+)
 
 # The intents the channel sends for non-text messages (the dialogue decides the answer).
 MEDIA, UNSUPPORTED, LOCATION, ORDER = "send_media", "unsupported_message", "share_location", "catalog_order"

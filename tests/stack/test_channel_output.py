@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import httpx
 
-from tests.stack.channel_helpers import (
-    drive_output, hook_events, new_phone, outbound, say_and_wait, user_events, wait_for_outbound,
-)
 from tests.stack import message_text
+from tests.stack.channel_helpers import (
+    drive_output,
+    hook_events,
+    new_phone,
+    outbound,
+    say_and_wait,
+    user_events,
+    wait_for_outbound,
+)
 
 
 def options(n: int) -> list[dict]:

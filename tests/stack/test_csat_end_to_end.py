@@ -8,8 +8,17 @@ from sqlalchemy import select
 
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation
-from tests.stack.engagement_helpers import Agent, advance, event, lifecycle_db, new_phone, outbound, seen, wait_for, \
-    wait_out
+from tests.stack.engagement_helpers import (
+    Agent,
+    advance,
+    event,
+    lifecycle_db,
+    new_phone,
+    outbound,
+    seen,
+    wait_for,
+    wait_out,
+)
 from tests.stack.test_lifecycle_end_to_end import buttons, place
 
 

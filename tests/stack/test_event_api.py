@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Touchpoint
+from lifecycle.integrations import signing
 from tests.stack import APP_PYTHON, ROOT, free_port, logged_in
 
 SECRET = secrets.token_hex(16)

@@ -15,15 +15,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
 from lifecycle.engine.scheduler import Worker
-from tests.unit.lifecycle.conftest import NOON_PKT, cod_order, postgres_db, settings  # noqa: F401 - fixtures
+from lifecycle.service import handler_registry
 from tests.stack import APP_PYTHON, ROOT, free_port
+from tests.unit.lifecycle.conftest import NOON_PKT, cod_order, postgres_db, settings  # noqa: F401 - fixtures
+from whatsapp.graph_client import SendResult
 
 
 def _place_many(db, settings, count: int, now) -> None:

@@ -6,9 +6,9 @@ import secrets
 
 import httpx
 
-from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import webhooks
 from tests.stack import message_text
+from whatsapp.signing import SIGNATURE_HEADER, sign
 
 
 def _text_webhook(stack, wa_id: str, text: str) -> bytes:

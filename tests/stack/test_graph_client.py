@@ -9,10 +9,10 @@ import time
 import httpx
 import pytest
 
-from whatsapp.graph_client import GraphClient
-from whatsapp.retry import RetryPolicy
-from whatsapp.payloads import reply_buttons_payload, text_payload
 from tests.stack import APP_PYTHON, ROOT, free_port
+from whatsapp.graph_client import GraphClient
+from whatsapp.payloads import reply_buttons_payload, text_payload
+from whatsapp.retry import RetryPolicy
 
 TOKEN = "test-token"
 PHONE_NUMBER_ID = "111222333"

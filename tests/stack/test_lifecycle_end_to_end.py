@@ -10,11 +10,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, OutboxMessage, Touchpoint
+from lifecycle.integrations import signing
 from tests.stack import AGENT_PASSWORD, logged_in, message_text
-
 
 
 def event(stack, type_: str, **data) -> dict:
@@ -69,7 +68,7 @@ def order_row(stack, ref: str) -> Order:
     try:
         with db.session() as session:
             order = session.scalar(select(Order).where(Order.ref == ref))
-            order.cancellation, order.payments, order.shipments  # load before the session closes
+            _ = order.cancellation, order.payments, order.shipments  # load before the session closes
             return order
     finally:
         db.engine.dispose()

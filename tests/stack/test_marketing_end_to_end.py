@@ -9,8 +9,18 @@ from sqlalchemy import select
 
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart
-from tests.stack.engagement_helpers import advance, event, lifecycle_db, new_phone, outbound, seen, signed_post, \
-    to_next_noon, wait_for, wait_out
+from tests.stack.engagement_helpers import (
+    advance,
+    event,
+    lifecycle_db,
+    new_phone,
+    outbound,
+    seen,
+    signed_post,
+    to_next_noon,
+    wait_for,
+    wait_out,
+)
 from tests.stack.test_lifecycle_end_to_end import place
 
 WHITE_LAWN = {"name": "Gulnaar Embroidered Lawn 3-Piece", "quantity": 1, "price": "5490",

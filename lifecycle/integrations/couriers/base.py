@@ -17,6 +17,7 @@ from lifecycle.domain.statuses import ShipmentState
 logger = logging.getLogger(__name__)
 
 KARACHI = ZoneInfo("Asia/Karachi")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 # A courier's statuses map onto the shipment states (ShipmentState, named State here).
@@ -150,7 +151,7 @@ class CourierClient(ABC):
             return scans
         headline = self.scan(cn, current, None)
         dated = [s for s in scans if s.at is not None and s.state is not None]
-        latest = max(dated, key=lambda s: s.at).state if dated else None
+        latest = max(dated, key=lambda s: s.at or _EPOCH).state if dated else None
         if latest is not None and headline.state is not None and (
                 headline.state == latest or headline.state.progress < latest.progress):
             return scans

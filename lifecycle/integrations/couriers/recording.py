@@ -17,13 +17,13 @@ from typing import Optional
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Shipment, ShipmentScan
 from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.integrations.couriers.base import Scan
 from lifecycle.integrations.couriers.poller import Tracked
-from lifecycle.db.engine import Database
-from lifecycle.db.models import Shipment, ShipmentScan
-from lifecycle.config.settings import LifecycleSettings
 
 logger = logging.getLogger(__name__)
 

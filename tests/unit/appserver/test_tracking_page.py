@@ -6,10 +6,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from appserver.tracking_page import TOKEN, tracking_blueprint
+from lifecycle.db.models import new_tracking_token
 from lifecycle.integrations.couriers import Scan, State
 from lifecycle.integrations.couriers.recording import ScanRecorder
-from lifecycle.db.models import new_tracking_token
-from appserver.tracking_page import TOKEN, tracking_blueprint
 from tests.fakes.lifecycle_db import ADDRESS, CITY, Lifecycle
 from tests.fakes.serving import new_app, serve
 from tests.unit.lifecycle.conftest import sqlite_db  # noqa: F401  (fixture)

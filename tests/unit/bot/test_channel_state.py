@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import secrets
 
 import pytest
@@ -98,7 +99,7 @@ def test_sqlite_hook_queue_is_all_or_nothing(tmp_path):
     state = open_state(f"sqlite:///{tmp_path}/channel.db")
 
     async def scenario():
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.IntegrityError):
             await state.queue_hooks([b"ok", None])  # NOT NULL fails on the second row
         return await state.queued_hooks()
 

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.hooks import HookForwarder, LifecycleHooks, hook_body
-from whatsapp.signing import HOOK_SIGNATURE_HEADER, signature_is_valid
 from bot.state import open_state
+from whatsapp.signing import HOOK_SIGNATURE_HEADER, signature_is_valid
 
 SECRET = "forwarder-test-secret"
 

@@ -11,13 +11,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import create_engine, text
 
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
-from lifecycle.domain.clock import Clock
+from lifecycle.config.settings import LifecycleSettings, PaymentAccount
 from lifecycle.db.engine import Database
+from lifecycle.domain.clock import Clock
 from lifecycle.domain.orders import NewOrder
 from lifecycle.engine.scheduler import Worker
-from lifecycle.config.settings import LifecycleSettings, PaymentAccount
+from lifecycle.service import handler_registry
+from whatsapp.graph_client import SendResult
 
 PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Noon in Karachi (07:00 UTC) on a Monday: outside quiet hours.

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lifecycle.domain import customers, orders
 from lifecycle.db.models import Customer, OutboxMessage, ReceivedMedia
+from lifecycle.domain import customers, orders
 from lifecycle.service import Lifecycle
 from tests.unit.lifecycle.conftest import cod_order
 

@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from lifecycle.service import handler_registry
-from lifecycle.domain import orders
-from lifecycle.integrations import signing
 from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain import orders
 from lifecycle.engine.scheduler import Worker
+from lifecycle.integrations import signing
+from lifecycle.service import handler_registry
 from tests.unit.lifecycle.conftest import cod_order
 
 

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
+from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage, Touchpoint
 from lifecycle.domain import customers, orders, payments
 from lifecycle.engine import outbox
-from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage, Touchpoint
 from lifecycle.engine.scheduler import Worker, claim
+from lifecycle.service import handler_registry
 from tests.unit.lifecycle.conftest import cod_order
+from whatsapp.graph_client import SendResult
 
 CONFIRM_EN = ("Hello Ayesha! We have received your order SD-1001: 1 x Lawn 3-piece (M). Rs. 2,500 is payable in cash "
               "on delivery, delivery to Lahore. Shall we confirm your order?")

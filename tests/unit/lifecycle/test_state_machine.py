@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from lifecycle.domain import orders
 from lifecycle.db.models import Order, OrderStatusChange, Touchpoint
+from lifecycle.domain import orders
 from tests.unit.lifecycle.conftest import cod_order
 
 
@@ -108,8 +108,8 @@ def test_unknown_shipment_state_is_refused(db, clock, settings):
 
 def test_a_booked_shipment_keeps_one_courier_key_however_the_shop_spells_it(db, clock, settings):
     """The poller finds a shipment by courier key: "M&P" must be stored as "mnp", not "m&p"."""
-    from lifecycle.events import shop as events
     from lifecycle.db.models import Shipment
+    from lifecycle.events import shop as events
 
     order_id = _place(db, clock, settings)
     with db.session.begin() as session:

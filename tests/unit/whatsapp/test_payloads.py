@@ -1,8 +1,8 @@
 """Graph API payloads from Rasa responses, within WhatsApp's limits."""
 from __future__ import annotations
 
-from whatsapp import payloads as outgoing
 from simulator.graph.rules import validate_send
+from whatsapp import payloads as outgoing
 
 TO = "923001234567"
 

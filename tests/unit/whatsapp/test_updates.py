@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate, parse_webhook
 from tests.conftest import load_fixture
+from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate, parse_webhook
 
 
 def only(file_name: str, case: str):

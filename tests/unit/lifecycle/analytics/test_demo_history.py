@@ -5,10 +5,10 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
+from lifecycle.analytics.demo_history import generate, is_empty
 from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import Period
 from lifecycle.db.engine import Database
-from lifecycle.analytics.demo_history import generate, is_empty
 from lifecycle.db.models import Order, OutboxMessage, Touchpoint
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=timezone.utc)  # noon in Karachi

@@ -14,8 +14,7 @@ import pytest
 from lifecycle.analytics import metrics
 from lifecycle.analytics.period import Period
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
-from lifecycle.db.models import (Cancellation, Cart, Customer, Escalation, Order, OutboxMessage, Shipment,
-                              Touchpoint)
+from lifecycle.db.models import Cancellation, Cart, Customer, Escalation, Order, OutboxMessage, Shipment, Touchpoint
 
 PKT = timezone(timedelta(hours=5))
 PERIOD = Period.days_ending(date(2026, 3, 7), 7)

@@ -14,19 +14,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text, update
 
-from lifecycle.domain import orders
-from lifecycle.engine import outbox
 from lifecycle.analytics import summary
+from lifecycle.analytics.demo_history import generate
 from lifecycle.analytics.facts import FACTS, WINBACK_MESSAGES, query
 from lifecycle.analytics.metrics import BREAKDOWNS, Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.analytics.refresh import rebuild, refresh
-from lifecycle.domain.clock import Clock
-from lifecycle.analytics.demo_history import generate
+from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.engine import outbox
 from lifecycle.service import Lifecycle
-from lifecycle.config.settings import LifecycleSettings
 from tests.unit.lifecycle.conftest import cod_order
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=timezone.utc)  # noon in Karachi

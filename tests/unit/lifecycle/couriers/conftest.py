@@ -11,8 +11,8 @@ from lifecycle.integrations.couriers.postex import PostExClient
 from lifecycle.integrations.couriers.tcs import TcsClient
 from tests.fakes.courier_server import FakeCouriers
 from tests.fakes.lifecycle_db import Lifecycle
-from tests.unit.lifecycle.conftest import postgres_db, sqlite_db  # noqa: F401  (fixtures, shared with the lifecycle tests)
 from tests.fakes.serving import serve
+from tests.unit.lifecycle.conftest import postgres_db, sqlite_db  # noqa: F401  (fixtures, shared with the lifecycle tests)
 
 MNP = {"name": "mnp", "track_path": "/generic/mnp/track/{cn}", "events": "data.history",
        "status_field": "status", "time_field": "date", "time_format": "%d-%m-%Y %H:%M", "detail_field": "remarks",

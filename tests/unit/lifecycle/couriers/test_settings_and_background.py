@@ -7,12 +7,12 @@ from datetime import datetime
 import httpx
 import pytest
 
-from lifecycle.integrations.couriers import CourierSettings, State, build_clients
-from lifecycle.engine.supervisor import Supervisor
-from lifecycle.integrations.couriers.background import poll_couriers
 from appserver.tracking_page import tracking_blueprint
-from tests.unit.lifecycle.couriers.conftest import MNP
+from lifecycle.engine.supervisor import Supervisor
+from lifecycle.integrations.couriers import CourierSettings, State, build_clients
+from lifecycle.integrations.couriers.background import poll_couriers
 from tests.fakes.serving import new_app, serve
+from tests.unit.lifecycle.couriers.conftest import MNP
 
 
 def test_only_couriers_with_credentials_get_a_client(tmp_path):

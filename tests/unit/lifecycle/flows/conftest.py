@@ -2,19 +2,27 @@
 recording sender and worker, plus a small catalog and store profile for product picks."""
 from __future__ import annotations
 
-
 import pytest
 
-from lifecycle.flows.engagement import install_hooks, remove_hooks
 from knowledge.catalog import Catalog, Product, Variant
 from knowledge.profile import DEMO_PROFILE, load_profile
-from lifecycle.flows import catalog_picks
 from lifecycle.config import engagement_settings
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.conversation.replies import Turn
 from lifecycle.engine.templates import default as templates
-from tests.unit.lifecycle.conftest import (NOON_PKT, RecordingSender, clock, db, postgres_db, sender,  # noqa: F401
-                                      settings, sqlite_db, worker)
+from lifecycle.flows import catalog_picks
+from lifecycle.flows.engagement import install_hooks, remove_hooks
+from tests.unit.lifecycle.conftest import (  # noqa: F401
+    NOON_PKT,
+    RecordingSender,
+    clock,
+    db,
+    postgres_db,
+    sender,
+    settings,
+    sqlite_db,
+    worker,
+)
 
 PHONE = "+923001234567"
 

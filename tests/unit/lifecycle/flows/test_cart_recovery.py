@@ -10,14 +10,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from whatsapp.graph_client import SendResult
-from lifecycle.flows import cart_recovery
-from lifecycle.domain import customers, discount_codes
-from lifecycle.events import shop as events
 from lifecycle.db.engagement_models import CartRecovery, DiscountCode
 from lifecycle.db.models import Cart, Touchpoint
-from tests.unit.lifecycle.flows.conftest import PHONE
+from lifecycle.domain import customers, discount_codes
+from lifecycle.events import shop as events
+from lifecycle.flows import cart_recovery
 from tests.unit.lifecycle.conftest import RecordingSender
+from tests.unit.lifecycle.flows.conftest import PHONE
+from whatsapp.graph_client import SendResult
 
 EVENT_IDS = itertools.count()
 CHECKOUT = "https://demo.sauda.pk/checkout/c1"

@@ -10,18 +10,18 @@ import pytest
 from sanic import response as sanic_response
 from sqlalchemy import select
 
+from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.conversation.handoff import handoff
+from lifecycle.conversation.replies import resolve_pending
+from lifecycle.db.engagement_models import AgentAlert, CsatResponse, EscalationActivity
+from lifecycle.db.models import Escalation, PendingQuestion
 from lifecycle.domain import customers, escalations, orders
 from lifecycle.flows.csat import reply as csat_reply
 from lifecycle.flows.engagement import EngagementLoop
-from lifecycle.db.engagement_models import AgentAlert, CsatResponse, EscalationActivity
-from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.conversation.handoff import handoff
-from lifecycle.db.models import Escalation, PendingQuestion
-from lifecycle.conversation.replies import resolve_pending
 from lifecycle.flows.sentiment import classify
-from tests.unit.lifecycle.flows.conftest import PHONE, said
-from tests.unit.lifecycle.conftest import cod_order
 from tests.fakes.serving import new_app, serve
+from tests.unit.lifecycle.conftest import cod_order
+from tests.unit.lifecycle.flows.conftest import PHONE, said
 
 
 def deliver(db, clock, settings, ref="SD-2001", items=None):

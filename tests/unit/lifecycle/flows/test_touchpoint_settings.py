@@ -10,14 +10,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lifecycle.config import engagement_settings, touchpoint_settings, watch
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.db.models import Order, Touchpoint
-from lifecycle.engine.scheduler import Worker
-from lifecycle.service import Lifecycle, handler_registry
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
+from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.engine.scheduler import Worker
+from lifecycle.service import Lifecycle, handler_registry
 from tests.unit.lifecycle.conftest import NOON_PKT, RecordingSender, cod_order
 
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from lifecycle.domain import customers, orders
-from lifecycle.flows import winback
 from lifecycle.db.engagement_models import DiscountCode, WinbackState
 from lifecycle.db.models import Customer, Order, Touchpoint
-from tests.unit.lifecycle.flows.conftest import PHONE
+from lifecycle.domain import customers, orders
+from lifecycle.flows import winback
 from tests.unit.lifecycle.conftest import cod_order
+from tests.unit.lifecycle.flows.conftest import PHONE
 
 LAWN = [{"name": "Gulnaar Lawn 3-Piece", "quantity": 1, "price": "5490", "sku": "GULNAAR-LAWN-M"}]
 DAY = 24 * 3600
