@@ -15,7 +15,6 @@ from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
 from lifecycle.domain import customers, escalations, orders, payments
 from lifecycle.engine import outbox
-from lifecycle.flows.engagement import install_hooks
 from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
 
@@ -153,7 +152,6 @@ def _escalation(session, escalation_id: int) -> Escalation:
 def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
     """The console and the discount-code API (the engagement loop runs with the background work)."""
     engagement_settings.use(engagement_settings.EngagementSettings.from_env())
-    install_hooks()
     app.blueprint(console_blueprint(lifecycle, auth))
     app.blueprint(codes_blueprint(lifecycle))
 

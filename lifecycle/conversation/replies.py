@@ -19,6 +19,7 @@ from lifecycle.engine.handlers import courier_name, tracking_url
 from lifecycle.db.models import CANCEL_REASONS, Customer, Escalation, Order, PendingQuestion
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.domain.statuses import OrderStatus
+from lifecycle.flows import engagement
 from lifecycle.engine.templates import Templates
 
 OPEN_FOR_CHANGES = orders.OPEN_FOR_CHANGES
@@ -296,7 +297,8 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
             continue  # an unreadable line is skipped; the rest of the order is kept
     if items:
         total = sum(Decimal(i["price"]) * i["quantity"] for i in items)
-        carts.upsert(turn.session, f"whatsapp-{wamid}", items, total, turn.now, phone=turn.phone)
+        cart = carts.upsert(turn.session, f"whatsapp-{wamid}", items, total, turn.now, phone=turn.phone)
+        engagement.cart_changed(turn.session, cart, turn.now)
     return Reply().add("utter_order_received")
 
 

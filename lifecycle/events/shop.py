@@ -15,6 +15,7 @@ from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import ProcessedEvent, Shipment
 from lifecycle.domain import carts, orders, payments, touchpoints
 from lifecycle.domain.phones import InvalidPhone, to_e164
+from lifecycle.flows import engagement
 from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 from lifecycle.integrations.couriers.names import courier_key
 
@@ -163,8 +164,12 @@ def apply(session: Session, event: BaseModel, now: datetime, settings: Lifecycle
 
 
 def _cart_upsert(session, data: CartData, now, settings):
+    before = carts.find(session, data.cart_id)
+    status_before = before.status if before is not None else None
     cart = carts.upsert(session, data.cart_id, _items(data.items), data.total, now, phone=data.phone,
                         name=data.name, checkout_url=data.checkout_url)
+    if cart.status != status_before:
+        engagement.cart_changed(session, cart, now)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -177,14 +182,17 @@ def _cart(session, ref: str):
 
 def _cart_abandoned(session, data: CartRef, now, settings):
     cart = _cart(session, data.cart_id)
-    carts.abandon(session, cart, now)
+    if carts.abandon(session, cart, now):
+        engagement.cart_changed(session, cart, now)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
 def _cart_converted(session, data: CartRef, now, settings):
     cart = _cart(session, data.cart_id)
-    cart.status, cart.updated_at = "converted", now
-    touchpoints.cancel(session, now, "cart converted", cart_id=cart.id)
+    if cart.status != "converted":
+        cart.status, cart.updated_at = "converted", now
+        touchpoints.cancel(session, now, "cart converted", cart_id=cart.id)
+        engagement.cart_changed(session, cart, now)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -196,6 +204,7 @@ def _order_placed(session, data: OrderPlacedData, now, settings):
         ref=data.order_id, phone=data.phone, items=_items(data.items), amount=data.amount,
         payment_method=data.payment_method, city=data.city, address=data.address, name=data.name,
         language=data.language, paid=data.paid, cart_ref=data.cart_id), now, settings)
+    engagement.order_placed(session, order, now)
     return _order_answer(order)
 
 

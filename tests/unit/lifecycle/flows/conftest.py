@@ -11,7 +11,6 @@ from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.conversation.replies import Turn
 from lifecycle.engine.templates import default as templates
 from lifecycle.flows import catalog_picks
-from lifecycle.flows.engagement import install_hooks, remove_hooks
 from tests.unit.lifecycle.conftest import (  # noqa: F401
     NOON_PKT,
     RecordingSender,
@@ -44,13 +43,11 @@ CATALOG = Catalog({p.id: p for p in [
 
 @pytest.fixture(autouse=True)
 def engagement(request):
-    """Engagement settings, hooks and the test catalog for one test, removed after it."""
+    """Engagement settings and the test catalog for one test, removed after it."""
     chosen = EngagementSettings(agent_webhook_url="", cart_code_percent=10)
     engagement_settings.use(chosen)
     catalog_picks.use(catalog_picks.Picks(CATALOG, load_profile(DEMO_PROFILE)))
-    install_hooks()
     yield chosen
-    remove_hooks()
     engagement_settings.use(None)
     catalog_picks.use(None)
 

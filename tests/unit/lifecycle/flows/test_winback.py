@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, text
 from lifecycle.db.engagement_models import DiscountCode, WinbackState
 from lifecycle.db.models import Customer, Order, Touchpoint
 from lifecycle.domain import customers, orders
+from lifecycle.flows import engagement as engagement_flows
 from lifecycle.flows import winback
 from tests.unit.lifecycle.conftest import cod_order
 from tests.unit.lifecycle.flows.conftest import PHONE
@@ -23,6 +24,7 @@ DAY = 24 * 3600
 def order(db, clock, settings, ref="SD-W1", phone=PHONE):
     with db.session.begin() as session:
         placed = orders.place(session, cod_order(ref=ref, phone=phone, items=LAWN), clock.now(), settings)
+        engagement_flows.order_placed(session, placed, clock.now())  # as the shop's order event does
         orders.confirm(session, placed, "customer", clock.now())
 
 
