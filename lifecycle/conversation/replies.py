@@ -14,9 +14,9 @@ from typing import Any, Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import carts, customers, orders, payments
+from lifecycle.domain import carts, customers, escalations, orders, payments
 from lifecycle.engine.handlers import courier_name, tracking_url
-from lifecycle.db.models import CANCEL_REASONS, Customer, Escalation, Order, PendingQuestion
+from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.domain.statuses import OrderStatus
 from lifecycle.flows import engagement
@@ -199,8 +199,8 @@ def modify_order(turn: Turn, modification: Optional[str]) -> Reply:
         return reply.add("utter_ask_modify_what", text=turn.compose("modify_offer", order_ref=order.ref),
                          order_ref=order.ref, order_id=order.ref)
     customers.answered(turn.session, customer, order_id=order.id)
-    turn.session.add(Escalation(customer_id=customer.id, order_id=order.id, reason="modify_order",
-                                note=f"customer wants to change the {modification}", created_at=turn.now))
+    escalations.staff_task(turn.session, customer, order, "modify_order",
+                           f"customer wants to change the {modification}", turn.now)
     return reply.add("utter_modify_noted", order_ref=order.ref,
                      change=MODIFICATIONS[modification].get(turn.language, modification))
 
@@ -308,8 +308,8 @@ def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) ->
     order = _target(turn, customer, ("confirm_order", "modify_offer"), OPEN_FOR_CHANGES)
     if location:
         if order is not None and order.status in OPEN_FOR_CHANGES:
-            turn.session.add(Escalation(customer_id=customer.id, order_id=order.id, reason="location_shared",
-                                        note=f"location pin {location}", created_at=turn.now))
+            escalations.staff_task(turn.session, customer, order, "location_shared", f"location pin {location}",
+                                   turn.now)
         return reply.add("utter_location_received")
     if order is None:
         return _not_found(turn, reply)

@@ -42,6 +42,22 @@ def active_for(session: Session, customer: Customer) -> Optional[Escalation]:
         Escalation.reason.in_(CHAT_REASONS)).order_by(Escalation.id.desc()).limit(1))
 
 
+def staff_task(session: Session, customer: Customer, order: Order, reason: str, note: str,
+               now: datetime) -> Escalation:
+    """An escalation worked outside the chat (a COD order to call, a change to make): no SLA, the
+    bot keeps answering."""
+    return _new(session, customer, reason, now, order=order, note=note)
+
+
+def _new(session: Session, customer: Customer, reason: str, now: datetime, order: Optional[Order] = None,
+         note: Optional[str] = None, sla_due_at: Optional[datetime] = None) -> Escalation:
+    """The one place an Escalation row is made."""
+    escalation = Escalation(customer_id=customer.id, order_id=order.id if order else None, reason=reason,
+                            note=note, created_at=now, sla_due_at=sla_due_at)
+    session.add(escalation)
+    return escalation
+
+
 def open_escalation(session: Session, customer: Customer, reason: str, now: datetime, settings: EngagementSettings,
                     order: Optional[Order] = None, note: Optional[str] = None,
                     conversation: Optional[list[dict[str, Any]]] = None) -> Escalation:
@@ -52,9 +68,8 @@ def open_escalation(session: Session, customer: Customer, reason: str, now: date
             existing.note = f"{existing.note}\n{note}" if existing.note else note
         existing.order_id = existing.order_id or (order.id if order else None)
         return existing
-    escalation = Escalation(customer_id=customer.id, order_id=order.id if order else None, reason=reason,
-                            note=note, created_at=now, sla_due_at=now + timedelta(minutes=settings.sla_minutes))
-    session.add(escalation)
+    escalation = _new(session, customer, reason, now, order=order, note=note,
+                      sla_due_at=now + timedelta(minutes=settings.sla_minutes))
     session.flush()
     session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation or [], bot_paused=True))
     session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))

@@ -14,6 +14,15 @@ from lifecycle.db.models import Touchpoint
 from lifecycle.domain.statuses import TouchpointState
 
 
+def row(kind: str, key: str, due_at: datetime, now: datetime, *, customer_id: Optional[int] = None,
+        order_id: Optional[int] = None, cart_id: Optional[int] = None,
+        params: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """The values of a new touchpoint row (the one place they are spelled out)."""
+    return {"kind": kind, "key": key, "due_at": due_at, "customer_id": customer_id, "order_id": order_id,
+            "cart_id": cart_id, "params": params or {}, "state": TouchpointState.SCHEDULED, "attempts": 0,
+            "created_at": now}
+
+
 def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datetime, *,
              customer_id: Optional[int] = None, order_id: Optional[int] = None, cart_id: Optional[int] = None,
              params: Optional[dict[str, Any]] = None) -> Optional[int]:
@@ -24,10 +33,16 @@ def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datet
     statement = _schedule_statement(session.get_bind().dialect.name)
     # Core execution on the session's connection, one compiled statement for every call:
     # no autoflush, no ORM bulk machinery, no per-call cache key over literal values (hot path).
-    return session.connection().execute(statement, {
-        "kind": kind, "key": key, "due_at": due_at, "customer_id": customer_id, "order_id": order_id,
-        "cart_id": cart_id, "params": params or {}, "state": TouchpointState.SCHEDULED, "attempts": 0, "created_at": now,
-    }).scalar()
+    return session.connection().execute(statement, row(
+        kind, key, due_at, now, customer_id=customer_id, order_id=order_id, cart_id=cart_id, params=params)).scalar()
+
+
+def schedule_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """``schedule`` for many rows (from ``row``) in one statement; rows whose key exists are left out."""
+    if rows:
+        table = Touchpoint.__table__
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
+        session.connection().execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 @functools.lru_cache(maxsize=None)

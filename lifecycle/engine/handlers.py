@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
-from lifecycle.db.models import Customer, Escalation, Order, Payment, Shipment, Touchpoint
-from lifecycle.domain import orders
+from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
+from lifecycle.domain import escalations, orders
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind
 from lifecycle.integrations.couriers.names import courier_key, display_name
 
@@ -89,8 +89,8 @@ def cod_no_answer(ctx: Context) -> Plan:
         return stop
     if ctx.settings.cod_no_answer_action == "call":
         ctx.order.needs_call = True
-        ctx.session.add(Escalation(customer_id=ctx.customer.id, order_id=ctx.order.id, reason="cod_no_answer",
-                                   note="COD order not confirmed on WhatsApp: please call", created_at=ctx.now))
+        escalations.staff_task(ctx.session, ctx.customer, ctx.order, "cod_no_answer",
+                               "COD order not confirmed on WhatsApp: please call", ctx.now)
         return Plan("done", reason="flagged for a call")
     orders.cancel(ctx.session, ctx.order, "no_answer", ctx.now)
     return _send(ctx, "cod_auto_cancelled")

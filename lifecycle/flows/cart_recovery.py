@@ -24,7 +24,7 @@ from lifecycle.config import engagement_settings
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart, Order, Touchpoint
-from lifecycle.domain import discount_codes, orders
+from lifecycle.domain import discount_codes, orders, touchpoints
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
 from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
 from lifecycle.flows import catalog_picks
@@ -48,14 +48,11 @@ def start_many(session: Session, carts: list[Cart], now: datetime, settings: Eng
     if not carts:
         return 0
     _supersede(session, [c.customer_id for c in carts], [c.id for c in carts], "superseded by a newer cart", now)
-    rows = [{"kind": KIND, "key": f"{KIND}:{cart.ref}:{int(cart.abandoned_at.timestamp())}:{stage}",
-             "customer_id": cart.customer_id, "cart_id": cart.id, "params": {"stage": stage},
-             "due_at": cart.abandoned_at + timedelta(seconds=delay), "state": "scheduled", "attempts": 0,
-             "created_at": now}
-            for cart in carts for stage, delay in zip(STAGES, settings.cart_stage_delays)]
-    taken = set(session.scalars(select(Touchpoint.key).where(Touchpoint.key.in_([r["key"] for r in rows]))))
-    if len(taken) < len(rows):
-        session.execute(insert(Touchpoint), [r for r in rows if r["key"] not in taken])
+    touchpoints.schedule_many(session, [
+        touchpoints.row(KIND, f"{KIND}:{cart.ref}:{int(cart.abandoned_at.timestamp())}:{stage}",
+                        cart.abandoned_at + timedelta(seconds=delay), now, customer_id=cart.customer_id,
+                        cart_id=cart.id, params={"stage": stage})
+        for cart in carts for stage, delay in zip(STAGES, settings.cart_stage_delays)])
     fresh = [{"cart_id": c.id, "customer_id": c.customer_id, "started_at": now, "last_stage_sent": 0}
              for c in carts if c.id not in existing]
     if fresh:

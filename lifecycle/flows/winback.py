@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lifecycle.config import engagement_settings
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Order, Touchpoint
-from lifecycle.domain import discount_codes
+from lifecycle.domain import discount_codes, touchpoints
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
 from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
 from lifecycle.flows import catalog_picks
@@ -77,13 +77,12 @@ def sweep(session: Session, now: datetime, settings: EngagementSettings, limit: 
     touchpoint_rows, state_rows = [], []
     for customer_id, last_order_at, last_order_id in rows:
         stage = stage_at(now - last_order_at, settings)
-        touchpoint_rows.append({
-            "kind": KIND, "key": f"{KIND}:{customer_id}:{last_order_id}:{stage}", "customer_id": customer_id,
-            "params": {"stage": stage, "last_order_id": last_order_id}, "due_at": now, "state": "scheduled",
-            "attempts": 0, "created_at": now})
+        touchpoint_rows.append(touchpoints.row(
+            KIND, f"{KIND}:{customer_id}:{last_order_id}:{stage}", now, now, customer_id=customer_id,
+            params={"stage": stage, "last_order_id": last_order_id}))
         state_rows.append({"customer_id": customer_id, "stage": stage,
                            "next_due_at": last_order_at + threshold(stage + 1, settings)})
-    session.execute(insert(Touchpoint), touchpoint_rows)
+    touchpoints.schedule_many(session, touchpoint_rows)
     session.execute(update(WinbackState), state_rows)
     return len(rows)
 

@@ -68,6 +68,9 @@ def state_literals(tree: ast.AST) -> list[tuple[int, str]]:
                     pairs.append((target, node.value))
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             pairs.append((node.target, node.value))
+        elif isinstance(node, ast.Dict):
+            pairs += [(ast.Name(id=key.value), value) for key, value in zip(node.keys, node.values)
+                      if isinstance(key, ast.Constant) and isinstance(key.value, str)]
         elif isinstance(node, ast.keyword) and node.arg:
             pairs.append((ast.Name(id=node.arg), node.value))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("in_", "not_in"):
@@ -100,6 +103,6 @@ def test_no_raw_meta_error_code_outside_whatsapp_errors():
 def test_the_checker_finds_what_it_is_meant_to_find():
     tree = ast.parse('order.status = "confirmed"\nif shipment.state in ("delivered", "x"): pass\n'
                      'q.where(Touchpoint.state == "scheduled")\nupdate(T).values(state="claimed")\n'
-                     'cart.status, cart.updated_at = "cancelled", now\nname = "delivered"\n')
+                     'cart.status, cart.updated_at = "cancelled", now\nname = "delivered"\nrow = {"state": "done"}\n')
     assert sorted(state_literals(tree)) == [(1, "confirmed"), (2, "delivered"), (3, "scheduled"), (4, "claimed"),
-                                    (5, "cancelled")]
+                                    (5, "cancelled"), (7, "done")]
