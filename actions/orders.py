@@ -1,11 +1,14 @@
-"""Order status, COD confirmation and the bare yes / no that answers what is pending."""
+"""Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.lifecycle_turn import LifecycleAction
+from actions.handoff import EscalatingAction
+from actions.lifecycle_turn import LifecycleAction, entity
 from lifecycle.conversation import replies
+from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.integrations.rasa_conversations import transcript
 
 
 class ActionOrderStatus(LifecycleAction):
@@ -24,12 +27,29 @@ class ActionConfirmOrder(LifecycleAction):
         return replies.confirm_order(turn)
 
 
-class ActionResolvePending(LifecycleAction):
+# What the rules (data/stories/) run for these intents when no CSAT question is open; after it,
+# they come to action_resolve_pending first and go on here when they were no answer.
+QUESTION_ACTIONS = {
+    **dict.fromkeys(("ask_availability", "ask_sizes", "ask_colours", "ask_price", "ask_details", "ask_pictures",
+                     "ask_delivery", "ask_cod", "ask_return_policy"), "action_answer_product"),
+    "greet": "action_greet", "bot_challenge": "utter_iamabot", "what_can_you_do": "utter_capabilities",
+    "order_status": "action_order_status", "confirm_order": "action_confirm_order", "modify_order": "action_modify_order",
+    "cancel_order": "action_cancel_order", "cancel_reason": "action_record_cancel_reason",
+    "human_handoff": "action_handoff", "abuse": "action_handoff", "opt_out": "action_opt_out",
+}
+
+
+class ActionResolvePending(EscalatingAction):
+    """Short answers and statements, read against the pending question first (lifecycle/flows/reading.py)."""
+
     def name(self) -> str:
         return "action_resolve_pending"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        return replies.resolve_pending(turn, affirm=tracker.get_intent_of_latest_message() == "affirm")
+        intent = tracker.get_intent_of_latest_message()
+        entities = {name: entity(tracker, name) for name in ("cancel_reason", "transaction_id", "city")}
+        reply = reading.read(turn, intent, entities, transcript(tracker.events))
+        return reply if reply is not None else Reply(followup=QUESTION_ACTIONS.get(intent, "utter_default"))
 
 
 class ActionCatalogOrder(LifecycleAction):

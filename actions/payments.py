@@ -1,19 +1,11 @@
-"""JazzCash / Easypaisa: the customer's transaction ID and payment screenshots."""
+"""Payment screenshots (a typed transaction ID: lifecycle/flows/reading.py)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.lifecycle_turn import LifecycleAction, entity
+from actions.lifecycle_turn import LifecycleAction
 from lifecycle.conversation import replies
 from lifecycle.conversation.replies import Reply, Turn
-
-
-class ActionCaptureTransactionId(LifecycleAction):
-    def name(self) -> str:
-        return "action_capture_transaction_id"
-
-    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        return replies.capture_transaction_id(turn, entity(tracker, "transaction_id"))
 
 
 class ActionMediaReceived(LifecycleAction):

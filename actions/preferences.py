@@ -1,4 +1,4 @@
-"""STOP / START typed in the chat: marketing opt-out and opt-in."""
+"""STOP typed in the chat: marketing opt-out (START: lifecycle/flows/reading.py)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -14,11 +14,3 @@ class ActionOptOut(LifecycleAction):
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
         return replies.set_marketing(turn, opted_out=True)
-
-
-class ActionOptIn(LifecycleAction):
-    def name(self) -> str:
-        return "action_opt_in"
-
-    def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        return replies.set_marketing(turn, opted_out=False)

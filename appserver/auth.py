@@ -1,80 +1,78 @@
-"""Login for the merchant and agent pages: users from the environment, signed session cookies.
+"""Login for the merchant and agent pages: accounts and server-side sessions in the lifecycle
+database (lifecycle/domain/accounts.py), managed with ``python -m appserver users``.
 
-``SAUDA_USERS="merchant:merchant:<password>,ayesha:agent:<password>"`` (name:role:password).
-Roles: ``merchant`` sees everything, ``agent`` sees the escalation and payment queues.
-The session cookie is HttpOnly, SameSite=Lax and signed with ``SAUDA_SESSION_SECRET``;
-forms carry a CSRF token bound to the session.
+Roles: ``agent`` sees the escalation and payment queues, ``merchant`` every page, ``owner``
+also changes the wallet accounts that payment instructions send customers to. The cookie
+holds only a random session token: HttpOnly, SameSite=Lax and Secure (except in development
+mode, which serves plain HTTP). Forms carry a CSRF token bound to the session.
 """
 from __future__ import annotations
 
-import base64
+import asyncio
 import functools
 import hashlib
 import hmac
-import json
 import os
-import time
-from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Callable, Optional
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
 
 from appserver.pages import render
+from lifecycle.db.engine import Database
+from lifecycle.domain import accounts
+from lifecycle.domain.accounts import User
 
 COOKIE = "sauda_session"
-SESSION_SECONDS = 12 * 3600
-ROLES = ("merchant", "agent")
 
 
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
+def _now() -> datetime:
+    return datetime.now(timezone.utc)  # sessions expire on the wall clock, not the dev clock
 
 
 class Auth:
-    def __init__(self, users: dict[str, tuple[str, str]], secret: str, secure_cookie: bool = False) -> None:
+    def __init__(self, db: Database, secret: str, secure_cookie: bool = True) -> None:
         if not secret:
             raise SystemExit("SAUDA_SESSION_SECRET is not set (see .env.example)")
-        self._users = users  # name -> (role, password)
+        self.db = db
         self._secret = secret.encode()
         self.secure_cookie = secure_cookie
 
     @classmethod
-    def from_env(cls) -> "Auth":
-        return cls(
-            parse_users(os.environ.get("SAUDA_USERS", "")),
-            os.environ.get("SAUDA_SESSION_SECRET", ""),
-            os.environ.get("SAUDA_SECURE_COOKIES", "") == "1",
-        )
+    def from_env(cls, db: Database, dev_mode: bool) -> "Auth":
+        """Refuses to start while a user has a published password. In development mode
+        ``SAUDA_USERS`` (name:role:password,...) creates or resets users; elsewhere it is an error."""
+        seed = os.environ.get("SAUDA_USERS", "")
+        if seed and not dev_mode:
+            raise SystemExit("SAUDA_USERS is for development mode only: add users with "
+                             "`python -m appserver users add NAME --role owner|merchant|agent`")
+        with db.session.begin() as session:
+            for item in filter(None, (part.strip() for part in seed.split(","))):
+                name, role, password = (item.split(":", 2) + ["", ""])[:3]
+                try:
+                    accounts.ensure_user(session, name, role, password, _now())
+                except accounts.AccountError as exc:
+                    raise SystemExit(f"SAUDA_USERS: {name!r}: {exc}") from None
+            published = accounts.users_with_example_passwords(session)
+        if published:
+            raise SystemExit(f"users {', '.join(published)} have the example password of .env.example: "
+                             "set new ones with `python -m appserver users passwd NAME`")
+        return cls(db, os.environ.get("SAUDA_SESSION_SECRET", ""), secure_cookie=not dev_mode)
 
-    def check_password(self, name: str, password: str) -> Optional[User]:
-        role, expected = self._users.get(name, ("", ""))
-        # compare even for unknown users so that timing does not reveal who exists
-        ok = hmac.compare_digest(password.encode(), (expected or "\0" * 16).encode())
-        return User(name, role) if ok and expected else None
+    async def user_from(self, request: Request) -> Optional[User]:
+        token = request.cookies.get(COOKIE, "")
+        if not token:
+            return None
+
+        def look_up() -> Optional[User]:
+            with self.db.session() as session:
+                return accounts.session_user(session, token, _now())
+
+        return await asyncio.to_thread(look_up)
 
     def _sign(self, payload: bytes) -> str:
         return hmac.new(self._secret, payload, hashlib.sha256).hexdigest()
-
-    def issue(self, user: User) -> str:
-        payload = base64.urlsafe_b64encode(json.dumps(
-            {"u": user.name, "r": user.role, "exp": int(time.time()) + SESSION_SECONDS}).encode())
-        return payload.decode() + "." + self._sign(payload)
-
-    def user_from(self, request: Request) -> Optional[User]:
-        token = request.cookies.get(COOKIE, "")
-        payload, _, signature = token.partition(".")
-        if not payload or not hmac.compare_digest(self._sign(payload.encode()), signature):
-            return None
-        try:
-            data = json.loads(base64.urlsafe_b64decode(payload))
-        except ValueError:
-            return None
-        if data.get("exp", 0) < time.time() or data.get("u") not in self._users:
-            return None
-        return User(data["u"], data["r"])
 
     def csrf_token(self, request: Request) -> str:
         """A token for forms, bound to this session."""
@@ -84,19 +82,13 @@ class Auth:
         given = request.form.get("csrf", "") if request.form else request.headers.get("X-CSRF-Token", "")
         return bool(given) and hmac.compare_digest(given, self.csrf_token(request))
 
-
-def parse_users(spec: str) -> dict[str, tuple[str, str]]:
-    users: dict[str, tuple[str, str]] = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
-        name, role, password = (item.split(":", 2) + ["", ""])[:3]
-        if role not in ROLES or not name or len(password) < 8:
-            raise SystemExit(f"SAUDA_USERS: {name or item!r} needs a role in {ROLES} and a password of 8+ characters")
-        users[name] = (role, password)
-    return users
+    def set_cookie(self, resp: response.HTTPResponse, token: str) -> None:
+        resp.add_cookie(COOKIE, token, httponly=True, samesite="Lax", secure=self.secure_cookie,
+                        max_age=int(accounts.SESSION_LENGTH.total_seconds()), path="/")
 
 
-def require(auth: Auth, *roles: str) -> Callable:
-    """Decorator for page handlers: logged in with one of ``roles`` (merchant always passes).
+def require(auth: Auth, role: str) -> Callable:
+    """Decorator for page handlers: logged in with ``role`` or a higher one.
 
     Browsers are sent to the login page; API clients get 401. POSTs need the CSRF token.
     """
@@ -104,12 +96,12 @@ def require(auth: Auth, *roles: str) -> Callable:
     def decorator(handler):
         @functools.wraps(handler)
         async def wrapped(request: Request, *args, **kwargs):
-            user = auth.user_from(request)
+            user = await auth.user_from(request)
             if user is None:
                 if "text/html" in request.headers.get("Accept", ""):
                     return response.redirect(f"/login?next={quote(request.path)}")
                 return response.json({"error": "login required"}, status=401)
-            if user.role not in roles and user.role != "merchant":
+            if not accounts.role_allows(user.role, role):
                 return response.text("forbidden for your role", status=403)
             if request.method == "POST" and not auth.csrf_ok(request):
                 return response.text("invalid or missing CSRF token; reload the page", status=403)
@@ -121,36 +113,64 @@ def require(auth: Auth, *roles: str) -> Callable:
     return decorator
 
 
+def local_path(target: str) -> str:
+    """``target`` if it is a path on this site, else "/" (never an off-site redirect)."""
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 32 for c in target)):
+        return "/"
+    return target
+
+
+def client_address(request: Request) -> str:
+    # remote_addr is set only from proxy headers Sanic was told to trust; otherwise the peer
+    return request.remote_addr or request.ip or "unknown"
+
+
 def auth_blueprint(auth: Auth) -> Blueprint:
     bp = Blueprint("auth")
 
     @bp.get("/login")
     async def login_page(request: Request):
-        return response.html(render("login.html", next=request.args.get("next", "/"), error=None))
+        return response.html(render("login.html", next=local_path(request.args.get("next", "/")), error=None))
 
     @bp.post("/login")
     async def login(request: Request):
         form = request.form or {}
-        user = auth.check_password(form.get("username", ""), form.get("password", ""))
-        target = form.get("next", "/")
-        if not target.startswith("/") or target.startswith("//"):
-            target = "/"  # never redirect off-site
-        if user is None:
+        target = local_path(form.get("next", "/"))
+        name, password = form.get("username", ""), form.get("password", "")
+
+        def check() -> accounts.LoginResult:
+            with auth.db.session.begin() as session:
+                return accounts.login(session, name, password, client_address(request), _now(),
+                                      previous_token=request.cookies.get(COOKIE, ""))
+
+        result = await asyncio.to_thread(check)
+        if result.locked_until is not None:
+            minutes = max(1, round((result.locked_until - _now()).total_seconds() / 60))
+            return response.html(render("login.html", next=target, error=(
+                f"Too many wrong passwords: login is locked for {minutes} more minute(s).")), status=429,
+                headers={"Retry-After": str(minutes * 60)})
+        if result.user is None:
             return response.html(render("login.html", next=target, error="Wrong username or password."), status=401)
         resp = response.redirect(target)
-        resp.add_cookie(COOKIE, auth.issue(user), httponly=True, samesite="Lax",
-                        secure=auth.secure_cookie, max_age=SESSION_SECONDS, path="/")
+        auth.set_cookie(resp, result.token)
         return resp
 
     @bp.get("/")
     async def home(request: Request):
-        user = auth.user_from(request)
+        user = await auth.user_from(request)
         if user is None:
             return response.redirect("/login")
-        return response.redirect("/dashboard" if user.role == "merchant" else "/console/escalations")
+        return response.redirect("/console/escalations" if user.role == "agent" else "/dashboard")
 
     @bp.post("/logout")
     async def logout(request: Request):
+        token = request.cookies.get(COOKIE, "")
+        if token:
+            def end() -> None:
+                with auth.db.session.begin() as session:
+                    accounts.logout(session, token)
+            await asyncio.to_thread(end)
         resp = response.redirect("/login")
         resp.delete_cookie(COOKIE, path="/")
         return resp

@@ -116,11 +116,20 @@ def card(b: Breakdown, period: Period, previous: Optional[Breakdown] = None) -> 
             "csv": f"/dashboard/csv/{b.key}.csv?days={period.days}&end={period.last_day.isoformat()}"}
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (city and product names
+# come from customers' orders): such cells get a leading apostrophe, which shows as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def breakdown_csv(b: Breakdown) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(b.columns)
-    writer.writerows(b.rows)
+    writer.writerow([csv_cell(c) for c in b.columns])
+    writer.writerows([csv_cell(v) for v in row] for row in b.rows)
     return out.getvalue()
 
 

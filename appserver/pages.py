@@ -6,6 +6,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from lifecycle.domain import accounts
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _env = Environment(
@@ -21,20 +23,21 @@ def render(template: str, **context: Any) -> str:
     return _env.get_template(template).render(**context)
 
 
-# (href, label, roles that see it); merchants see every page.
+# (href, label, the least role that sees it: agent < merchant < owner)
 NAV = [
-    ("/dashboard", "Overview", ("merchant",)),
-    ("/dashboard/cancellations", "Cancellations", ("merchant",)),
-    ("/catalog/manage", "Catalog", ("merchant",)),
-    ("/settings", "Settings", ("merchant",)),
-    ("/templates", "Templates", ("merchant",)),
-    ("/console/escalations", "Escalations", ("agent",)),
-    ("/console/payments", "Payments", ("agent",)),
+    ("/dashboard", "Overview", "merchant"),
+    ("/dashboard/cancellations", "Cancellations", "merchant"),
+    ("/catalog/manage", "Catalog", "merchant"),
+    ("/settings", "Settings", "merchant"),
+    ("/templates", "Templates", "merchant"),
+    ("/console/escalations", "Escalations", "agent"),
+    ("/console/payments", "Payments", "agent"),
+    ("/console/dead-letters", "Dead letters", "merchant"),
 ]
 
 
 def page(request, auth, template: str, active: str, **context: Any) -> str:
     """Render a logged-in page with the navigation for the user's role and a CSRF token."""
     user = request.ctx.user
-    nav = [(href, label) for href, label, roles in NAV if user.role == "merchant" or user.role in roles]
+    nav = [(href, label) for href, label, needed in NAV if accounts.role_allows(user.role, needed)]
     return render(template, user=user, nav=nav, active=active, csrf=auth.csrf_token(request), **context)

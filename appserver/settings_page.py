@@ -3,6 +3,7 @@ into ``<data dir>/profile.yml`` through the knowledge base's own validation, and
 timings and offers (lifecycle/config/touchpoint_settings.py), each shown with its effect."""
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -16,6 +17,7 @@ from appserver.pages import page
 from knowledge.profile import StoreProfile, load_profile, profile_path
 from lifecycle.config import touchpoint_settings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
+from lifecycle.domain import accounts
 
 WALLETS = ("jazzcash", "easypaisa")
 BLANK_CITY_ROWS = 2
@@ -63,6 +65,24 @@ def settings_blueprint(auth: Auth, data_dir: Path, on_save: Optional[Callable[[]
                                   touchpoints=touchpoints, blank_rows=range(BLANK_CITY_ROWS), wallets=WALLETS,
                                   **context), status=status)
 
+    async def wallet_change_refusal(current: StoreProfile, document: dict[str, Any], request: Request) -> str:
+        """Why this save may not change the wallet accounts ("" when it may): only the owner,
+        re-entering their password, so a borrowed session cannot redirect customers' payments."""
+        before = current.model_dump(mode="json", exclude_none=True)
+        if all(before.get(w) == document.get(w) for w in WALLETS):
+            return ""
+        user = request.ctx.user
+        if user.role != "owner":
+            return "Only the store's owner can change the JazzCash/Easypaisa accounts; nothing was saved."
+
+        def confirmed() -> bool:
+            with auth.db.session() as session:
+                return accounts.verify_password(session, user.name, request.form.get("confirm_password", ""))
+
+        if not await asyncio.to_thread(confirmed):
+            return "Enter your password to change a wallet account; nothing was saved."
+        return ""
+
     @bp.get("/")
     @require(auth, "merchant")
     async def settings_page(request: Request):
@@ -91,6 +111,9 @@ def settings_blueprint(auth: Auth, data_dir: Path, on_save: Optional[Callable[[]
             StoreProfile.model_validate(document)
         except ValidationError as exc:
             return show(request, 422, profile_errors=_errors(exc))
+        refusal = await wallet_change_refusal(current, document, request)
+        if refusal:
+            return show(request, 403, profile_errors=[refusal])
         save_profile(Path(data_dir) / "profile.yml", document)
         if on_save is not None:
             on_save()

@@ -7,6 +7,7 @@ composed here from order data. The rasa-sdk actions only pass these on.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,7 @@ class Say:
 class Reply:
     says: list[Say] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
+    followup: Optional[str] = None  # an action to run next instead (the message was not for this one)
 
     def add(self, response: Optional[str] = None, text: Optional[str] = None, buttons=None, **variables) -> "Reply":
         self.says.append(Say(response, variables, text, list(buttons or [])))
@@ -199,8 +201,8 @@ def modify_order(turn: Turn, modification: Optional[str]) -> Reply:
         return reply.add("utter_ask_modify_what", text=turn.compose("modify_offer", order_ref=order.ref),
                          order_ref=order.ref, order_id=order.ref)
     customers.answered(turn.session, customer, order_id=order.id)
-    escalations.staff_task(turn.session, customer, order, "modify_order",
-                           f"customer wants to change the {modification}", turn.now)
+    escalations.flag(turn.session, customer, "modify_order",
+                     f"order {order.ref}: customer wants to change the {modification}", turn.now, order)
     return reply.add("utter_modify_noted", order_ref=order.ref,
                      change=MODIFICATIONS[modification].get(turn.language, modification))
 
@@ -302,20 +304,31 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
     return Reply().add("utter_order_received")
 
 
+_ADDRESS_WORDS = re.compile(r"(?i)\b(house|h\.?\s?no|street|st|gali|mohalla|mohallah|block|phase|sector|road|rd|"
+                            r"near|colony|town|plot|flat|apartment|makan|ghar|chowk|bazar|bazaar|market|masjid|"
+                            r"village|gaon|tehsil|district|society|lane)\b|\d|,|مکان|گلی|محلہ|نزد")
+
+
+def _looks_like_address(text: str, city: Optional[str]) -> bool:
+    """An address names a house, street or landmark ("mera address change karna hai" does not)."""
+    return len(text) >= 10 and (bool(_ADDRESS_WORDS.search(text)) or (city is not None and len(text.split()) >= 3))
+
+
 def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) -> Reply:
     """A typed address (or a location pin) for the customer's open order."""
     customer, reply = turn.customer, Reply()
     order = _target(turn, customer, ("confirm_order", "modify_offer"), OPEN_FOR_CHANGES)
     if location:
         if order is not None and order.status in OPEN_FOR_CHANGES:
-            escalations.staff_task(turn.session, customer, order, "location_shared", f"location pin {location}",
-                                   turn.now)
+            escalations.flag(turn.session, customer, "location_shared", f"order {order.ref}: location pin {location}",
+                             turn.now, order)
         return reply.add("utter_location_received")
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     address = turn.text.strip()
-    if address.startswith("/") or len(address) < 10:
+    if address.startswith("/") or not _looks_like_address(address, city):
+        customers.ask(turn.session, customer, "address", order.id, turn.now)  # the next statement is the address
         return reply.add("utter_ask_address")
     try:
         orders.update_address(turn.session, order, address, city, turn.now)
@@ -330,3 +343,8 @@ def set_marketing(turn: Turn, opted_out: bool) -> Reply:
     """STOP / START typed in the chat (WhatsApp's own control arrives as a channel event)."""
     customers.set_opt_out(turn.session, turn.customer, opted_out, "keyword", turn.now)
     return Reply().add("utter_opted_out" if opted_out else "utter_opted_in")
+
+
+@pending_resolver("address")
+def _resolve_address(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
+    return Reply().add("utter_ask_address")

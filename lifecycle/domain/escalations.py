@@ -29,7 +29,7 @@ ACTIVE = ("open", "taken")
 ALERT_RETRY = RetryPolicy(base=30, cap=600, attempts=8)
 # Escalations a person answers on WhatsApp (the bot is paused for them); others, such as a
 # COD order to call, are worked outside the chat.
-CHAT_REASONS = ("csat_negative", "human_handoff", "complain", "abuse")
+CHAT_REASONS = ("csat_negative", "csat_unclear", "human_handoff", "complain", "abuse")
 
 
 class EscalationError(ValueError):
@@ -42,10 +42,22 @@ def active_for(session: Session, customer: Customer) -> Optional[Escalation]:
         Escalation.reason.in_(CHAT_REASONS)).order_by(Escalation.id.desc()).limit(1))
 
 
-def staff_task(session: Session, customer: Customer, order: Order, reason: str, note: str,
-               now: datetime) -> Escalation:
-    """An escalation worked outside the chat (a COD order to call, a change to make): no SLA, the
-    bot keeps answering."""
+def _add_note(escalation: Escalation, note: Optional[str], order: Optional[Order]) -> None:
+    if note and note not in (escalation.note or ""):  # the same pin sent again adds nothing
+        escalation.note = f"{escalation.note}\n{note}" if escalation.note else note
+    escalation.order_id = escalation.order_id or (order.id if order else None)
+
+
+def flag(session: Session, customer: Customer, reason: str, note: str, now: datetime,
+         order: Optional[Order] = None) -> Escalation:
+    """A task for a person outside the chat (a COD order to call, a change to an order, a
+    location pin): one open per customer and kind; a repeat adds its note to that one."""
+    existing = session.scalar(select(Escalation).where(
+        Escalation.customer_id == customer.id, Escalation.status.in_(ACTIVE), Escalation.reason == reason)
+        .order_by(Escalation.id.desc()).limit(1))
+    if existing is not None:
+        _add_note(existing, note, order)
+        return existing
     return _new(session, customer, reason, now, order=order, note=note)
 
 
@@ -64,9 +76,7 @@ def open_escalation(session: Session, customer: Customer, reason: str, now: date
     """Open (or add to the customer's already open) escalation; the bot is paused for them."""
     existing = active_for(session, customer)
     if existing is not None:
-        if note:
-            existing.note = f"{existing.note}\n{note}" if existing.note else note
-        existing.order_id = existing.order_id or (order.id if order else None)
+        _add_note(existing, note, order)
         return existing
     escalation = _new(session, customer, reason, now, order=order, note=note,
                       sla_due_at=now + timedelta(minutes=settings.sla_minutes))
@@ -101,6 +111,9 @@ def reply(session: Session, escalation: Escalation, agent: str, text: str, now: 
     session.flush()
     session.add(AgentReply(escalation_id=escalation.id, agent=agent, text=text, outbox_id=message.id, at=now))
     activity = session.get(EscalationActivity, escalation.id)
+    if activity is None:  # a task flagged outside the chat: the agent answers it on WhatsApp after all
+        activity = EscalationActivity(escalation_id=escalation.id, conversation=[], bot_paused=False)
+        session.add(activity)
     if activity.first_reply_at is None:
         activity.first_reply_at = now
     return message

@@ -14,6 +14,8 @@ from typing import Any, Callable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lifecycle.domain import escalations, orders
+from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.domain import escalations, orders
@@ -89,8 +91,8 @@ def cod_no_answer(ctx: Context) -> Plan:
         return stop
     if ctx.settings.cod_no_answer_action == "call":
         ctx.order.needs_call = True
-        escalations.staff_task(ctx.session, ctx.customer, ctx.order, "cod_no_answer",
-                               "COD order not confirmed on WhatsApp: please call", ctx.now)
+        escalations.flag(ctx.session, ctx.customer, "cod_no_answer",
+                         f"COD order {ctx.order.ref} not confirmed on WhatsApp: please call", ctx.now, ctx.order)
         return Plan("done", reason="flagged for a call")
     orders.cancel(ctx.session, ctx.order, "no_answer", ctx.now)
     return _send(ctx, "cod_auto_cancelled")

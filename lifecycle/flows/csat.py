@@ -45,36 +45,54 @@ def _order(turn: Turn, customer: Customer, pending: Optional[PendingQuestion]) -
                                .order_by(Order.updated_at.desc(), Order.id.desc()).limit(1))
 
 
+# what the NLU's intent says about an answer the classifier could not place, after the follow-up
+_NEGATIVE_INTENTS = ("csat_negative", "complain", "abuse", "deny")
+_POSITIVE_INTENTS = ("csat_positive", "thank", "affirm")
+
+
 def reply(turn: Turn, intent: str, conversation: list[dict[str, Any]]) -> Reply:
-    """A button tap or typed answer. Typed text is classified; an unclear one is asked once more,
-    after which the NLU's reading (``intent``) is taken."""
+    """A button tap or typed answer. Typed text is read by the trained classifier
+    (lifecycle/flows/sentiment.py); an unclear one is kept and asked about once more. An answer
+    still unclear after that goes by the NLU's intent when it is an opinion, else to a person."""
     customer = turn.customer
     pending = customers.pending(turn.session, customer)
     order = _order(turn, customer, pending)
     typed = bool(turn.text) and not turn.text.startswith("/")
-    answer = classify(turn.text) if typed else None
-    if typed and answer is None:
+    if not typed:
+        return record(turn, customer, order, "negative" if intent == "csat_negative" else "positive", conversation)
+    answer = classify(turn.text)
+    if answer is None:
         if not (pending is not None and pending.kind == "csat" and pending.data.get("followed_up")):
+            _keep(turn, customer, order, "unclear")
             return _follow_up(turn, customer, order)
-    answer = answer or ("negative" if intent == "csat_negative" else "positive")
+        answer = ("negative" if intent in _NEGATIVE_INTENTS else "positive" if intent in _POSITIVE_INTENTS
+                  else "unclear")
     return record(turn, customer, order, answer, conversation)
+
+
+def _keep(turn: Turn, customer: Customer, order: Optional[Order], answer: str) -> None:
+    """The answer (and the words) against its order; the last answer counts."""
+    if order is None:
+        return
+    typed = turn.text if turn.text and not turn.text.startswith("/") else None
+    response = turn.session.get(CsatResponse, order.id)
+    if response is None:
+        turn.session.add(CsatResponse(order_id=order.id, customer_id=customer.id, answer=answer, text=typed,
+                                      at=turn.now))
+    else:
+        response.answer, response.text, response.at = answer, typed, turn.now
 
 
 def record(turn: Turn, customer: Customer, order: Optional[Order], answer: str,
            conversation: list[dict[str, Any]]) -> Reply:
-    """Keep the answer; negative → escalation and the customer told a person will reply."""
-    typed = turn.text if turn.text and not turn.text.startswith("/") else None
-    if order is not None:
-        response = turn.session.get(CsatResponse, order.id)
-        if response is None:
-            turn.session.add(CsatResponse(order_id=order.id, customer_id=customer.id, answer=answer, text=typed,
-                                          at=turn.now))
-        else:
-            response.answer, response.text, response.at = answer, typed, turn.now
+    """Keep the answer; negative (or still unclear) → an escalation, and the customer told a
+    person will reply; positive → thanks and the review links."""
+    _keep(turn, customer, order, answer)
     customers.answered(turn.session, customer, "csat")
     reply = Reply(slots={"order_id": order.ref} if order is not None else {})
-    if answer == "negative":
-        escalations.open_escalation(turn.session, customer, "csat_negative", turn.now, engagement_settings.current(),
+    if answer != "positive":
+        typed = turn.text if turn.text and not turn.text.startswith("/") else None
+        escalations.open_escalation(turn.session, customer, f"csat_{answer}", turn.now, engagement_settings.current(),
                                     order=order, note=typed, conversation=conversation)
         return reply.add("utter_csat_sorry")
     return thank(turn, reply, order)

@@ -1,7 +1,9 @@
-"""The NLU on the held-out set (tests/nlu/heldout.yml): intent accuracy >= 95 %, entity F1 >= 0.9.
+"""The NLU on the independent held-out set (tests/nlu/heldout.yml, see tests/nlu/README.md):
+intent accuracy >= 0.97, >= 0.94 on its spelling-perturbed copy, entity F1 >= 0.9.
 
 The held-out messages are never used for training; the first tests check that they stay
-that way and that every intent has enough of them.
+that way, that every intent has enough of them and that the perturbed copy is the one the
+augmentation rules make.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import yaml
 from tests.stack import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+PERTURBED = ROOT / "tests" / "nlu" / "heldout_perturbed.yml"
 RASA_PYTHON = ROOT / ".venv" / "rasa" / "bin" / "python"
 CHANNEL_INTENTS = {"share_location", "send_media", "unsupported_message", "catalog_order", "choose_product"}
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -44,10 +47,19 @@ def _domain_intents() -> set[str]:
     return intents
 
 
-def test_heldout_has_15_examples_for_every_typed_intent():
+def test_heldout_has_25_examples_for_every_typed_intent():
     counts = Counter(intent for intent, _ in _examples(HELDOUT))
-    short = {i: counts[i] for i in _domain_intents() - CHANNEL_INTENTS if counts[i] < 15}
-    assert not short, f"intents with fewer than 15 held-out examples: {short}"
+    short = {i: counts[i] for i in _domain_intents() - CHANNEL_INTENTS if counts[i] < 25}
+    assert not short, f"intents with fewer than 25 held-out examples: {short}"
+
+
+def test_the_perturbed_copy_is_the_held_out_set_respelled_by_the_rules(tmp_path):
+    out = tmp_path / "perturbed.yml"
+    subprocess.run([str(RASA_PYTHON), "scripts/augment_nlu.py", "perturb", str(HELDOUT), str(out)], cwd=ROOT,
+                   check=True)
+    assert out.read_text(encoding="utf-8") == PERTURBED.read_text(encoding="utf-8")
+    pairs = list(zip(_examples(HELDOUT), _examples(PERTURBED)))
+    assert all(a[0] == b[0] for a, b in pairs) and sum(a != b for a, b in pairs) > 0.7 * len(pairs)  # Urdu-script and one-word messages often stay
 
 
 def test_heldout_messages_are_not_in_the_training_data():
@@ -56,12 +68,10 @@ def test_heldout_messages_are_not_in_the_training_data():
     assert not leaked, f"held-out messages copied into data/nlu: {leaked}"
 
 
-@pytest.fixture(scope="module")
-def heldout_result(model, tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("nlu") / "heldout.json"
+def _evaluate(model: str, data: Path, out: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    proc = subprocess.run([str(RASA_PYTHON), "scripts/nlu_eval.py", "--model", model, "--json", str(out)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([str(RASA_PYTHON), "scripts/nlu_eval.py", "--model", model, "--data", str(data),
+                           "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if not out.exists():
         pytest.fail(f"nlu_eval.py crashed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -69,8 +79,18 @@ def heldout_result(model, tmp_path_factory) -> dict:
     return result
 
 
-def test_intent_accuracy_on_heldout_is_at_least_95_percent(heldout_result):
-    assert heldout_result["intent_accuracy"] >= 0.95, heldout_result["report"]
+@pytest.fixture(scope="module")
+def heldout_result(model, tmp_path_factory) -> dict:
+    return _evaluate(model, HELDOUT, tmp_path_factory.mktemp("nlu") / "heldout.json")
+
+
+def test_intent_accuracy_on_heldout_is_at_least_97_percent(heldout_result):
+    assert heldout_result["intent_accuracy"] >= 0.97, heldout_result["report"]
+
+
+def test_intent_accuracy_on_the_spelling_perturbed_copy_is_at_least_94_percent(model, tmp_path):
+    result = _evaluate(model, PERTURBED, tmp_path / "perturbed.json")
+    assert result["intent_accuracy"] >= 0.94, result["report"]
 
 
 def test_entity_f1_on_heldout_is_at_least_0_9(heldout_result):

@@ -10,9 +10,9 @@ import httpx
 
 from appserver.auth import Auth, auth_blueprint
 from appserver.settings_page import settings_blueprint
-from knowledge.profile import DEMO_PROFILE, load_profile
+from knowledge.profile import DEMO_PROFILE, load_profile, profile_path
 from lifecycle.config.settings import LifecycleSettings
-from lifecycle.domain import orders
+from lifecycle.domain import accounts, orders
 from lifecycle.domain.clock import Clock
 from lifecycle.engine.scheduler import Worker
 from lifecycle.service import Lifecycle, handler_registry
@@ -41,6 +41,24 @@ class FormFields(HTMLParser):
         if tag == "form":
             self.inside = False
 
+    def form(self, **changes: str) -> dict[str, list[str]]:
+        """The fields as a browser posts them, with ``changes`` typed in."""
+        form: dict[str, list[str]] = {}
+        for name, value in self.fields:
+            form.setdefault(name, []).append(changes.get(name, value))
+        return form
+
+
+def settings_app(db, data_dir, on_save=None):
+    with db.session.begin() as session:
+        accounts.add_user(session, "owner", "owner", PASSWORD, NOON_PKT)
+        accounts.add_user(session, "manager", "merchant", PASSWORD, NOON_PKT)
+    auth = Auth(db, "session-secret", secure_cookie=False)
+    app = new_app("settings_page")
+    app.blueprint(auth_blueprint(auth))
+    app.blueprint(settings_blueprint(auth, data_dir, on_save=on_save))
+    return app
+
 
 def test_a_wallet_number_saved_on_the_page_is_in_the_next_payment_instruction(tmp_path, sqlite_db):
     clock, sender = Clock(NOON_PKT), RecordingSender()
@@ -48,10 +66,7 @@ def test_a_wallet_number_saved_on_the_page_is_in_the_next_payment_instruction(tm
     assert settings.accounts["jazzcash"].number != NEW_NUMBER
     lifecycle = Lifecycle(sqlite_db, settings, clock=clock)
     lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, handler_registry(), clock=clock, name="test")
-    auth = Auth({"owner": ("merchant", PASSWORD)}, "session-secret")
-    app = new_app("settings_page")
-    app.blueprint(auth_blueprint(auth))
-    app.blueprint(settings_blueprint(auth, tmp_path, on_save=lifecycle.use_saved))
+    app = settings_app(sqlite_db, tmp_path, lifecycle.use_saved)
 
     async def save_wallet_on_the_page() -> None:
         async with serve(app) as url, httpx.AsyncClient(base_url=url, headers={"Accept": "text/html"}) as client:
@@ -59,11 +74,7 @@ def test_a_wallet_number_saved_on_the_page_is_in_the_next_payment_instruction(tm
             assert login.status_code in (302, 303)
             page = FormFields("/settings/profile")
             page.feed((await client.get("/settings/")).text)
-            fields = [(name, NEW_NUMBER if name == "jazzcash_number" else value) for name, value in page.fields]
-            assert ("jazzcash_number", NEW_NUMBER) in fields
-            form: dict[str, list[str]] = {}
-            for name, value in fields:
-                form.setdefault(name, []).append(value)
+            form = page.form(jazzcash_number=NEW_NUMBER, confirm_password=PASSWORD)
             saved = await client.post("/settings/profile", data=form)
             assert saved.status_code == 303, saved.text
 
@@ -74,3 +85,41 @@ def test_a_wallet_number_saved_on_the_page_is_in_the_next_payment_instruction(tm
     [instruction] = sender.sent  # a template here: the customer has not written yet
     assert instruction["template"]["name"] == "sauda_payment_instructions"
     assert NEW_NUMBER in json.dumps(instruction), instruction
+
+
+def test_only_the_owner_with_their_password_changes_a_wallet_account(tmp_path, sqlite_db):
+    app = settings_app(sqlite_db, tmp_path)
+    before = load_profile(DEMO_PROFILE).jazzcash.number
+
+    async def try_change(url: str, user: str, password: str) -> tuple[int, str]:
+        async with httpx.AsyncClient(base_url=url, headers={"Accept": "text/html"}) as client:
+            await client.post("/login", data={"username": user, "password": PASSWORD})
+            page = FormFields("/settings/profile")
+            page.feed((await client.get("/settings/")).text)
+            answer = await client.post("/settings/profile",
+                                       data=page.form(jazzcash_number=NEW_NUMBER, confirm_password=password))
+            return answer.status_code, answer.text
+
+    async def attempts() -> list[tuple[int, str]]:
+        async with serve(app) as url:
+            return [await try_change(url, "manager", PASSWORD), await try_change(url, "owner", "not-my-password")]
+
+    (merchant_status, merchant_text), (owner_status, owner_text) = asyncio.run(attempts())
+    assert merchant_status == 403 and "Only the store&#39;s owner" in merchant_text
+    assert owner_status == 403 and "Enter your password" in owner_text
+    assert not (tmp_path / "profile.yml").exists()  # nothing saved either time
+    assert load_profile(profile_path(tmp_path)).jazzcash.number == before
+
+
+def test_a_merchant_still_saves_the_rest_of_the_profile(tmp_path, sqlite_db):
+    app = settings_app(sqlite_db, tmp_path)
+
+    async def save_delivery() -> int:
+        async with serve(app) as url, httpx.AsyncClient(base_url=url, headers={"Accept": "text/html"}) as client:
+            await client.post("/login", data={"username": "manager", "password": PASSWORD})
+            page = FormFields("/settings/profile")
+            page.feed((await client.get("/settings/")).text)
+            return (await client.post("/settings/profile", data=page.form(default_charge="333"))).status_code
+
+    assert asyncio.run(save_delivery()) == 303
+    assert load_profile(profile_path(tmp_path)).delivery.default.charge == 333

@@ -122,7 +122,7 @@ def test_yes_to_the_change_offer_asks_what_to_change_and_records_it(db, clock, s
     assert said(noted) == [("utter_modify_noted", {"order_ref": "SD-1001", "change": "the size"})]
     with db.session() as session:
         assert orders.find(session, "SD-1001").status == "pending_confirmation"
-        assert session.scalar(select(Escalation.note)) == "customer wants to change the size"
+        assert session.scalar(select(Escalation.note)) == "order SD-1001: customer wants to change the size"
 
 
 def test_a_dispatched_order_cannot_be_cancelled_here(db, clock, settings, turn):
