@@ -11,11 +11,10 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle.domain import customers, dead_letters, escalations, orders, payments
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
-from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments
 from lifecycle.engine import outbox
 from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle

@@ -14,8 +14,6 @@ from typing import Any, Callable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import escalations, orders
-from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.domain import escalations, orders
