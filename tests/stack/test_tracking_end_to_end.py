@@ -1,5 +1,5 @@
-"""The real app server process: the shop books a shipment, the courier poller follows the fake TCS
-over HTTP, and the public page shows the parcel's progress without the customer's details."""
+"""The real app server and worker processes: the shop books a shipment, the worker's courier poller follows
+the fake TCS over HTTP, and the public page shows the parcel's progress without the customer's details."""
 import asyncio
 import json
 import secrets
@@ -30,12 +30,15 @@ async def start_app(tmp_path, courier_url: str) -> Stack:
            "SAUDA_APP_PORT": str(port), "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
            "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
            "SAUDA_WORKER": "off", "SAUDA_STORE_NAME": "Noor Lawn House",
-           "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2", **private_actions()}
+           "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2",
+           "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{free_port()}", **private_actions()}
     stack = Stack(data_dir=tmp_path, env=env, rasa_url="", app_url=f"http://127.0.0.1:{port}", sim_url="")
-    stack.commands = {"app": [str(APP_PYTHON), "-m", "appserver"]}
+    # the production shape: the app server answers, the worker polls the couriers
+    stack.commands = {"app": [str(APP_PYTHON), "-m", "appserver"], "worker": [str(APP_PYTHON), "-m", "lifecycle", "worker"]}
     stack.health_urls = {"app": f"{stack.app_url}/health"}
     stack.launch("app")
-    await asyncio.to_thread(stack.wait_healthy, "app")
+    await asyncio.to_thread(stack.wait_healthy, "app")  # migrated: the worker starts on the same schema
+    stack.launch("worker")
     return stack
 
 
