@@ -22,6 +22,7 @@ from lifecycle.config import engagement_settings, touchpoint_settings
 from lifecycle.engine import templates
 from lifecycle.engine.registry import MissingHandlers
 from lifecycle.service import Lifecycle
+from whatsapp import redact
 
 
 async def _work(lifecycle: Lifecycle) -> None:
@@ -49,6 +50,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rebuild", action="store_true", help="summary: forget it and build it again")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact.install()
     if args.command == "check-templates":
         loaded = templates.load()
         print(f"{templates.TEMPLATES_FILE}: {len(loaded.messages)} messages, all consistent")
