@@ -1,4 +1,5 @@
 """Greeting: the store's own name in the customer's language."""
+
 from __future__ import annotations
 
 from typing import Any

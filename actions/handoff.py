@@ -1,5 +1,6 @@
 """Hand the customer to a person ("human please", complaints, abuse): an escalation with the
 conversation, and the conversation paused so the bot stays quiet until an agent hands back."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,9 @@ def _with_a_person(phone: str) -> bool:
 class EscalatingAction(LifecycleAction, ABC):
     """A lifecycle action after which the bot pauses if the customer is now with a person."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         events = await super().run(dispatcher, tracker, domain)
         if await asyncio.to_thread(_with_a_person, tracker.sender_id):
             events.append(ConversationPaused())

@@ -1,4 +1,5 @@
 """Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -6,8 +7,8 @@ from rasa_sdk import Tracker
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
 from lifecycle.conversation import replies
-from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.flows import reading
 from lifecycle.integrations.rasa_conversations import transcript
 
 
@@ -30,12 +31,31 @@ class ActionConfirmOrder(LifecycleAction):
 # What the rules (data/stories/) run for these intents when no CSAT question is open; after it,
 # they come to action_resolve_pending first and go on here when they were no answer.
 QUESTION_ACTIONS = {
-    **dict.fromkeys(("ask_availability", "ask_sizes", "ask_colours", "ask_price", "ask_details", "ask_pictures",
-                     "ask_delivery", "ask_cod", "ask_return_policy"), "action_answer_product"),
-    "greet": "action_greet", "bot_challenge": "utter_iamabot", "what_can_you_do": "utter_capabilities",
-    "order_status": "action_order_status", "confirm_order": "action_confirm_order", "modify_order": "action_modify_order",
-    "cancel_order": "action_cancel_order", "cancel_reason": "action_record_cancel_reason",
-    "human_handoff": "action_handoff", "abuse": "action_handoff", "opt_out": "action_opt_out",
+    **dict.fromkeys(
+        (
+            "ask_availability",
+            "ask_sizes",
+            "ask_colours",
+            "ask_price",
+            "ask_details",
+            "ask_pictures",
+            "ask_delivery",
+            "ask_cod",
+            "ask_return_policy",
+        ),
+        "action_answer_product",
+    ),
+    "greet": "action_greet",
+    "bot_challenge": "utter_iamabot",
+    "what_can_you_do": "utter_capabilities",
+    "order_status": "action_order_status",
+    "confirm_order": "action_confirm_order",
+    "modify_order": "action_modify_order",
+    "cancel_order": "action_cancel_order",
+    "cancel_reason": "action_record_cancel_reason",
+    "human_handoff": "action_handoff",
+    "abuse": "action_handoff",
+    "opt_out": "action_opt_out",
 }
 
 
@@ -60,5 +80,6 @@ class ActionCatalogOrder(LifecycleAction):
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
         metadata = tracker.latest_message.get("metadata") or next(
-            (e.get("metadata") or {} for e in reversed(tracker.events) if e.get("event") == "user"), {})
+            (e.get("metadata") or {} for e in reversed(tracker.events) if e.get("event") == "user"), {}
+        )
         return replies.catalog_order(turn, metadata.get("order"), metadata.get("wamid", ""))

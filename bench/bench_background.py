@@ -7,6 +7,7 @@ Real processes on PostgreSQL (``SAUDA_TEST_PG_URL``, a scratch schema per run): 
 the WhatsApp simulator as the Graph API and, where it runs, the worker. ``SAUDA_BENCH_CALLS``
 sets the calls per customer (default 40).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,9 +48,20 @@ def _seed(db, now: datetime) -> list[str]:
     settings = LifecycleSettings()
     with db.session.begin() as session:
         for n in range(TOUCHPOINTS):
-            orders.place(session, orders.NewOrder(
-                ref=f"BG-{n}", phone=f"+92301{n:07d}", items=[{"name": "Lawn 3-piece", "quantity": 1}],
-                amount=Decimal("2500"), payment_method="cod", city="Lahore", address="12 Main Blvd"), now, settings)
+            orders.place(
+                session,
+                orders.NewOrder(
+                    ref=f"BG-{n}",
+                    phone=f"+92301{n:07d}",
+                    items=[{"name": "Lawn 3-piece", "quantity": 1}],
+                    amount=Decimal("2500"),
+                    payment_method="cod",
+                    city="Lahore",
+                    address="12 Main Blvd",
+                ),
+                now,
+                settings,
+            )
     with db.engine.begin() as connection:  # nothing is due until the measurement starts
         connection.execute(text("UPDATE touchpoints SET due_at = due_at + interval '30 days'"))
         connection.execute(text("UPDATE winback_states SET next_due_at = next_due_at + interval '3 years'"))
@@ -65,19 +77,33 @@ def _fall_due(db) -> None:
 def _progress(db) -> tuple[int, int]:
     """(confirmations sent, win-back touchpoints the sweep scheduled)."""
     with db.session() as session:
-        sent = session.scalar(select(func.count(Touchpoint.id)).where(
-            Touchpoint.kind == TouchpointKind.COD_CONFIRMATION, Touchpoint.state == TouchpointState.DONE))
+        sent = session.scalar(
+            select(func.count(Touchpoint.id)).where(
+                Touchpoint.kind == TouchpointKind.COD_CONFIRMATION, Touchpoint.state == TouchpointState.DONE
+            )
+        )
         swept = session.scalar(select(func.count(Touchpoint.id)).where(Touchpoint.kind == TouchpointKind.WINBACK))
     return sent or 0, swept or 0
 
 
 def _action_call(phone: str) -> dict:
     """What Rasa posts to the action server for "mera order kahan hai?"."""
-    return {"next_action": "action_order_status", "sender_id": phone, "version": "3.6.21", "domain": {"responses": {}},
-            "tracker": {"sender_id": phone, "slots": {"language": "roman_urdu"}, "events": [], "paused": False,
-                        "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
-                        "latest_message": {"text": "mera order kahan hai?", "intent": {"name": "order_status"},
-                                           "entities": []}}}
+    return {
+        "next_action": "action_order_status",
+        "sender_id": phone,
+        "version": "3.6.21",
+        "domain": {"responses": {}},
+        "tracker": {
+            "sender_id": phone,
+            "slots": {"language": "roman_urdu"},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+            "latest_message": {"text": "mera order kahan hai?", "intent": {"name": "order_status"}, "entities": []},
+        },
+    }
 
 
 async def _customers_ask(app_url: str, phones: list[str]) -> list[float]:
@@ -119,21 +145,40 @@ def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]
             raise RuntimeError("PostgreSQL unreachable (SAUDA_TEST_PG_URL)")
         phones = _seed(db, now)
         sim_port, app_port = free_port(), free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "DATABASE_URL": db.url,
-               "SAUDA_DATA_DIR": tmp, "SAUDA_APP_PORT": str(app_port), "SIM_PORT": str(sim_port),
-               "SAUDA_WORKER": "inprocess" if mode == "inprocess" else "off", "SAUDA_WORKER_POLL_S": "0.2",
-               "SAUDA_INTERNAL_SECRET": secrets.token_hex(16), "SAUDA_SESSION_SECRET": secrets.token_hex(16),
-               "WHATSAPP_APP_SECRET": secrets.token_hex(16), "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(16),
-               "WHATSAPP_PHONE_NUMBER_ID": "100200300400500", "SIM_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/x",
-               "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}", "SAUDA_SUMMARY_REFRESH_S": "0"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "HF_HUB_OFFLINE": "1",
+            "DATABASE_URL": db.url,
+            "SAUDA_DATA_DIR": tmp,
+            "SAUDA_APP_PORT": str(app_port),
+            "SIM_PORT": str(sim_port),
+            "SAUDA_WORKER": "inprocess" if mode == "inprocess" else "off",
+            "SAUDA_WORKER_POLL_S": "0.2",
+            "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
+            "SAUDA_SESSION_SECRET": secrets.token_hex(16),
+            "WHATSAPP_APP_SECRET": secrets.token_hex(16),
+            "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(16),
+            "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
+            "SIM_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/x",
+            "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}",
+            "SAUDA_SUMMARY_REFRESH_S": "0",
+        }
         env.pop("SAUDA_RASA_URL", None)
         commands = {"simulator": ["-m", "simulator"], "app": ["-m", "appserver"]}
         if mode == "worker":
             commands["worker"] = ["-m", "lifecycle", "worker"]
         logs = Path(tmp)
-        running = {name: subprocess.Popen([str(APP_PYTHON), *args], cwd=ROOT, env=env,
-                                          stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT)
-                   for name, args in commands.items()}
+        running = {
+            name: subprocess.Popen(
+                [str(APP_PYTHON), *args],
+                cwd=ROOT,
+                env=env,
+                stdout=open(logs / f"{name}.log", "wb"),
+                stderr=subprocess.STDOUT,
+            )
+            for name, args in commands.items()
+        }
         try:
             _wait_healthy(f"http://127.0.0.1:{sim_port}/health", running["simulator"], logs / "simulator.log")
             _wait_healthy(f"http://127.0.0.1:{app_port}/health", running["app"], logs / "app.log")
@@ -155,16 +200,34 @@ def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]
 
 
 def run() -> list[Table]:
-    table = Table(f"Action call latency at {CUSTOMERS} concurrent customers, {CALLS} calls each, PostgreSQL (ms)",
-                  ["background work", "p50", "p95", "p95 vs idle", "sent during the calls (of 2,000)",
-                   "win-back swept during the calls", "calls took (s)"])
+    table = Table(
+        f"Action call latency at {CUSTOMERS} concurrent customers, {CALLS} calls each, PostgreSQL (ms)",
+        [
+            "background work",
+            "p50",
+            "p95",
+            "p95 vs idle",
+            "sent during the calls (of 2,000)",
+            "win-back swept during the calls",
+            "calls took (s)",
+        ],
+    )
     idle = None
-    for mode, label in (("idle", "none (worker idle)"),
-                        ("worker", f"python -m lifecycle worker: {TOUCHPOINTS:,} due + sweep of {WINBACK_CUSTOMERS:,}"),
-                        ("inprocess", "the same inside the app server (SAUDA_WORKER=inprocess)")):
+    for mode, label in (
+        ("idle", "none (worker idle)"),
+        ("worker", f"python -m lifecycle worker: {TOUCHPOINTS:,} due + sweep of {WINBACK_CUSTOMERS:,}"),
+        ("inprocess", "the same inside the app server (SAUDA_WORKER=inprocess)"),
+    ):
         samples, before, after = _scenario(mode)
         p50, p95 = percentiles(samples)
         idle = idle or p95
-        table.add(label, p50, p95, f"{(p95 / idle - 1) * 100:+.0f} %", after[0] - before[0], after[1] - before[1],
-                  round(sum(samples) / 1000 / CUSTOMERS, 1))
+        table.add(
+            label,
+            p50,
+            p95,
+            f"{(p95 / idle - 1) * 100:+.0f} %",
+            after[0] - before[0],
+            after[1] - before[1],
+            round(sum(samples) / 1000 / CUSTOMERS, 1),
+        )
     return [table]

@@ -155,7 +155,7 @@ class Lifecycle:
             outcome, reason = self.handle_channel_event(kind, data), None
         except OperationalError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any other failure parks the event again, with its reason
             outcome, reason = "parked", f"{type(exc).__name__}: {exc}"
         with self.db.session.begin() as session:
             letter = session.get(ChannelDeadLetter, letter_id)

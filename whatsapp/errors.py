@@ -1,5 +1,6 @@
 """Meta's Graph API error codes and the send outcomes callers branch on: the only place the raw
 codes appear (stdlib only)."""
+
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum

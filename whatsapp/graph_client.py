@@ -4,6 +4,7 @@ One pooled httpx client per process; bounded retries with exponential backoff an
 jitter on HTTP 429 / 5xx / network errors; no retry on other 4xx; Meta's error codes
 surfaced as distinct outcomes; a pacing limit per phone number.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,6 +19,7 @@ from whatsapp.errors import SendOutcome, is_transient, outcome_for
 from whatsapp.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SendResult:
@@ -115,11 +117,14 @@ class GraphClient:
         if not last.ok:
             logger.warning(
                 "whatsapp send to %s failed: %s (code %s, http %s, %d attempts) %s",
-                payload.get("to"), last.outcome, last.error_code, last.status_code,
-                last.attempts, last.error_message,
+                payload.get("to"),
+                last.outcome,
+                last.error_code,
+                last.status_code,
+                last.attempts,
+                last.error_message,
             )
         return last
-
 
 
 def _describe(error: dict) -> str:

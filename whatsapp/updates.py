@@ -3,6 +3,7 @@
 Standard library only: the Rasa channel (rasa env) and the simulator (app env) both
 import it. Nothing else in the code base digs through ``entry[0]["changes"][0]``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -131,9 +132,7 @@ def parse_webhook(body: Any) -> ParsedWebhook:
         result.problems.append("body: expected a JSON object")
         return result
     if body.get("object") != "whatsapp_business_account":
-        result.problems.append(
-            f"object: expected 'whatsapp_business_account', got {body.get('object')!r}"
-        )
+        result.problems.append(f"object: expected 'whatsapp_business_account', got {body.get('object')!r}")
         return result
     entries = body.get("entry")
     if not isinstance(entries, list):
@@ -176,9 +175,7 @@ def _parse_change(field_name: str, value: dict, where: str) -> Iterator:
         return
     phone_number_id = str((value.get("metadata") or {}).get("phone_number_id", ""))
     names = {
-        c.get("wa_id"): (c.get("profile") or {}).get("name")
-        for c in value.get("contacts") or []
-        if isinstance(c, dict)
+        c.get("wa_id"): (c.get("profile") or {}).get("name") for c in value.get("contacts") or [] if isinstance(c, dict)
     }
     for k, msg in enumerate(value.get("messages") or []):
         yield _guarded(_parse_message, msg, phone_number_id, names, f"{where}.value.messages[{k}]")

@@ -4,6 +4,7 @@
 week is integer arithmetic on it, the same on both engines. ``item_names`` unnests the
 order's JSON item list (``json_each`` / ``json_array_elements``) for per-product counts.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -56,4 +57,3 @@ def item_names(session: Session):
         items = func.json_array_elements(Order.items).table_valued("value").alias("item")
         name = items.c.value.op("->>")(literal_column("'name'"))
     return Order.__table__.join(items, true()), name
-

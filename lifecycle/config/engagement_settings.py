@@ -1,5 +1,6 @@
 """Settings of the engagement flows (cart recovery, CSAT escalation, win-back), read once
 from the environment."""
+
 from __future__ import annotations
 
 import os

@@ -15,13 +15,13 @@ from typing import Any, Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import carts, customers, escalations, orders, payments
-from lifecycle.engine.handlers import courier_name, tracking_url
-from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
+from lifecycle.domain import carts, customers, escalations, orders, payments
 from lifecycle.domain.statuses import OrderStatus
-from lifecycle.flows import engagement
+from lifecycle.engine.handlers import courier_name, tracking_url
 from lifecycle.engine.templates import Templates
+from lifecycle.flows import engagement
 
 OPEN_FOR_CHANGES = orders.OPEN_FOR_CHANGES
 MODIFICATIONS = {"size": {"roman_urdu": "size", "english": "the size"},

@@ -4,6 +4,7 @@ Every change goes through ``set_status``, which refuses impossible moves
 (``TransitionError``) and keeps the history. Courier scans may arrive late or out of
 order: a shipment's state follows its newest scan, and delivered / returned are final.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,12 @@ TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
     OrderStatus.PENDING_CONFIRMATION: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
     OrderStatus.PAYMENT_PENDING: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
     OrderStatus.CONFIRMED: {OrderStatus.DISPATCHED, OrderStatus.CANCELLED},
-    OrderStatus.DISPATCHED: {OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED, OrderStatus.RETURNED,
-                             OrderStatus.CANCELLED},
+    OrderStatus.DISPATCHED: {
+        OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURNED,
+        OrderStatus.CANCELLED,
+    },
     OrderStatus.OUT_FOR_DELIVERY: {OrderStatus.DISPATCHED, OrderStatus.DELIVERED, OrderStatus.RETURNED},
     OrderStatus.DELIVERED: set(),
     OrderStatus.RETURNED: set(),
@@ -45,14 +50,21 @@ FINAL_SHIPMENT_STATES = {ShipmentState.DELIVERED, ShipmentState.RETURNED, Shipme
 # Open for changes by the customer (address, cancellation, modification).
 OPEN_FOR_CHANGES = (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
 # Touchpoints that only make sense while the order waits for the customer.
-AWAITING_CUSTOMER = (TouchpointKind.COD_CONFIRMATION, TouchpointKind.COD_REMINDER, TouchpointKind.COD_NO_ANSWER,
-                     TouchpointKind.PAYMENT_INSTRUCTIONS, TouchpointKind.PAYMENT_REMINDER)
+AWAITING_CUSTOMER = (
+    TouchpointKind.COD_CONFIRMATION,
+    TouchpointKind.COD_REMINDER,
+    TouchpointKind.COD_NO_ANSWER,
+    TouchpointKind.PAYMENT_INSTRUCTIONS,
+    TouchpointKind.PAYMENT_REMINDER,
+)
 # A shipment's state → the order's status it implies.
-ORDER_STATUS_OF_SHIPMENT = {ShipmentState.OUT_FOR_DELIVERY: OrderStatus.OUT_FOR_DELIVERY,
-                            ShipmentState.DELIVERED: OrderStatus.DELIVERED,
-                            ShipmentState.RETURNED: OrderStatus.RETURNED,
-                            ShipmentState.IN_TRANSIT: OrderStatus.DISPATCHED,
-                            ShipmentState.ATTEMPTED: OrderStatus.DISPATCHED}
+ORDER_STATUS_OF_SHIPMENT = {
+    ShipmentState.OUT_FOR_DELIVERY: OrderStatus.OUT_FOR_DELIVERY,
+    ShipmentState.DELIVERED: OrderStatus.DELIVERED,
+    ShipmentState.RETURNED: OrderStatus.RETURNED,
+    ShipmentState.IN_TRANSIT: OrderStatus.DISPATCHED,
+    ShipmentState.ATTEMPTED: OrderStatus.DISPATCHED,
+}
 
 
 class TransitionError(ValueError):
@@ -87,15 +99,15 @@ def find(session: Session, ref: str) -> Order:
     return order
 
 
-def set_status(session: Session, order: Order, to: str, source: str, now: datetime,
-               note: Optional[str] = None) -> bool:
+def set_status(session: Session, order: Order, to: str, source: str, now: datetime, note: Optional[str] = None) -> bool:
     """Move the order to ``to``; False if it is already there; TransitionError if impossible."""
     if order.status == to:
         return False
     if to not in TRANSITIONS.get(order.status, set()):
         raise TransitionError(f"order {order.ref} is {order.status}; it cannot become {to}")
-    session.add(OrderStatusChange(order_id=order.id, from_status=order.status, to_status=to, source=source,
-                                  note=note, at=now))
+    session.add(
+        OrderStatusChange(order_id=order.id, from_status=order.status, to_status=to, source=source, note=note, at=now)
+    )
     order.status, order.updated_at = to, now
     return True
 
@@ -105,11 +117,25 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     from lifecycle.domain import carts  # carts link back to the order that converted them
 
     customer = customers.get_or_create(session, new.phone, now, name=new.name, language=new.language)
-    status = (OrderStatus.PENDING_CONFIRMATION if new.payment_method == "cod"
-              else OrderStatus.CONFIRMED if new.paid else OrderStatus.PAYMENT_PENDING)
-    order = Order(ref=new.ref, customer_id=customer.id, items=new.items, amount=new.amount,
-                  payment_method=new.payment_method, city=new.city, address=new.address, status=status,
-                  placed_at=now, updated_at=now)
+    status = (
+        OrderStatus.PENDING_CONFIRMATION
+        if new.payment_method == "cod"
+        else OrderStatus.CONFIRMED
+        if new.paid
+        else OrderStatus.PAYMENT_PENDING
+    )
+    order = Order(
+        ref=new.ref,
+        customer_id=customer.id,
+        items=new.items,
+        amount=new.amount,
+        payment_method=new.payment_method,
+        city=new.city,
+        address=new.address,
+        status=status,
+        placed_at=now,
+        updated_at=now,
+    )
     session.add(order)
     session.flush()
     session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=status, source="merchant", at=now))
@@ -119,15 +145,19 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     steps: list[tuple[str, datetime]] = []
     if status == OrderStatus.PENDING_CONFIRMATION:
         reminder = first + timedelta(seconds=settings.cod_reminder_after)
-        steps = [(TouchpointKind.COD_CONFIRMATION, first), (TouchpointKind.COD_REMINDER, reminder),
-                 (TouchpointKind.COD_NO_ANSWER, reminder + timedelta(seconds=settings.cod_no_answer_after))]
+        steps = [
+            (TouchpointKind.COD_CONFIRMATION, first),
+            (TouchpointKind.COD_REMINDER, reminder),
+            (TouchpointKind.COD_NO_ANSWER, reminder + timedelta(seconds=settings.cod_no_answer_after)),
+        ]
     elif status == OrderStatus.PAYMENT_PENDING:
         session.add(Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now))
-        steps = [(TouchpointKind.PAYMENT_INSTRUCTIONS, now),
-                 (TouchpointKind.PAYMENT_REMINDER, now + timedelta(seconds=settings.payment_reminder_after))]
+        steps = [
+            (TouchpointKind.PAYMENT_INSTRUCTIONS, now),
+            (TouchpointKind.PAYMENT_REMINDER, now + timedelta(seconds=settings.payment_reminder_after)),
+        ]
     for kind, due in steps:
-        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id,
-                             order_id=order.id)
+        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id, order_id=order.id)
     return order
 
 
@@ -142,8 +172,14 @@ def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
     return True
 
 
-def cancel(session: Session, order: Order, source: str, now: datetime, reason: Optional[str] = None,
-           free_text: Optional[str] = None) -> Cancellation:
+def cancel(
+    session: Session,
+    order: Order,
+    source: str,
+    now: datetime,
+    reason: Optional[str] = None,
+    free_text: Optional[str] = None,
+) -> Cancellation:
     """Cancel (customer, merchant or no answer); stops pending touchpoints; asks why if no reason given."""
     if reason is not None and reason not in CANCEL_REASONS:
         raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
@@ -161,8 +197,9 @@ def cancel(session: Session, order: Order, source: str, now: datetime, reason: O
     return cancellation
 
 
-def record_cancel_reason(session: Session, order: Order, reason: str, free_text: Optional[str],
-                         now: datetime) -> Cancellation:
+def record_cancel_reason(
+    session: Session, order: Order, reason: str, free_text: Optional[str], now: datetime
+) -> Cancellation:
     """The customer's reason for a cancelled order (kept with their own words)."""
     if reason not in CANCEL_REASONS:
         raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
@@ -180,8 +217,9 @@ def update_address(session: Session, order: Order, address: str, city: Optional[
     order.address, order.city, order.updated_at = address, city or order.city, now
 
 
-def book_shipment(session: Session, order: Order, courier: str, cn: str, now: datetime,
-                  estimated_days: Optional[str] = None) -> Shipment:
+def book_shipment(
+    session: Session, order: Order, courier: str, cn: str, now: datetime, estimated_days: Optional[str] = None
+) -> Shipment:
     """Shipment booked with a courier: the order is dispatched and the customer told."""
     existing = session.scalar(select(Shipment).where(Shipment.courier == courier, Shipment.cn == cn))
     if existing is not None:
@@ -189,18 +227,40 @@ def book_shipment(session: Session, order: Order, courier: str, cn: str, now: da
             raise TransitionError(f"{courier} CN {cn} already belongs to another order")
         return existing
     set_status(session, order, OrderStatus.DISPATCHED, "merchant", now)
-    shipment = Shipment(order_id=order.id, courier=courier, cn=cn, state=ShipmentState.BOOKED, state_at=now,
-                        booked_at=now, estimated_days=estimated_days)
+    shipment = Shipment(
+        order_id=order.id,
+        courier=courier,
+        cn=cn,
+        state=ShipmentState.BOOKED,
+        state_at=now,
+        booked_at=now,
+        estimated_days=estimated_days,
+    )
     session.add(shipment)
     session.flush()
-    touchpoints.schedule(session, TouchpointKind.DISPATCH, f"dispatch:{shipment.id}", now, now,
-                         customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
+    touchpoints.schedule(
+        session,
+        TouchpointKind.DISPATCH,
+        f"dispatch:{shipment.id}",
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        params={"shipment_id": shipment.id},
+    )
     return shipment
 
 
-def record_scan(session: Session, shipment: Shipment, raw_status: str, state: str, at: datetime,
-                now: Optional[datetime] = None, settings: Optional[LifecycleSettings] = None,
-                location: Optional[str] = None) -> Optional[ShipmentScan]:
+def record_scan(
+    session: Session,
+    shipment: Shipment,
+    raw_status: str,
+    state: str,
+    at: datetime,
+    now: Optional[datetime] = None,
+    settings: Optional[LifecycleSettings] = None,
+    location: Optional[str] = None,
+) -> Optional[ShipmentScan]:
     """Record one courier scan (None if already recorded) and move shipment and order forward.
 
     The shipment follows its newest scan; a scan older than one already recorded, or any
@@ -210,16 +270,25 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
         raise ValueError(f"shipment state must be one of {tuple(ShipmentState)}, got {state!r}")
     now = now or at
     settings = settings or LifecycleSettings.from_env()
-    duplicate = session.scalar(select(ShipmentScan.id).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at))
+    duplicate = session.scalar(
+        select(ShipmentScan.id).where(
+            ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at
+        )
+    )
     if duplicate is not None:
         return None
-    scan = ShipmentScan(shipment_id=shipment.id, raw_status=raw_status, state=state, location=location, at=at,
-                        recorded_at=now)
+    scan = ShipmentScan(
+        shipment_id=shipment.id, raw_status=raw_status, state=state, location=location, at=at, recorded_at=now
+    )
     session.add(scan)
     session.flush()
-    newest_before = session.scalar(select(func.max(ShipmentScan.at)).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.id != scan.id, ShipmentScan.state.in_(tuple(ShipmentState))))
+    newest_before = session.scalar(
+        select(func.max(ShipmentScan.at)).where(
+            ShipmentScan.shipment_id == shipment.id,
+            ShipmentScan.id != scan.id,
+            ShipmentScan.state.in_(tuple(ShipmentState)),
+        )
+    )
     if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
         return scan
     shipment.state, shipment.state_at = state, at
@@ -227,8 +296,15 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
     return scan
 
 
-def _follow_shipment(session: Session, order: Order, shipment: Shipment, state: str, at: datetime,
-                     now: datetime, settings: LifecycleSettings) -> None:
+def _follow_shipment(
+    session: Session,
+    order: Order,
+    shipment: Shipment,
+    state: str,
+    at: datetime,
+    now: datetime,
+    settings: LifecycleSettings,
+) -> None:
     """The order's status and touchpoints for a shipment's new state."""
     target = ORDER_STATUS_OF_SHIPMENT.get(ShipmentState(state))
     if target is None or order.status in FINISHED:
@@ -242,11 +318,17 @@ def _follow_shipment(session: Session, order: Order, shipment: Shipment, state: 
         kind = TouchpointKind.OUT_FOR_DELIVERY
         touchpoints.schedule(session, kind, f"{kind}:{shipment.id}:{day}", now, now, **base)
     elif state == ShipmentState.DELIVERED:
-        touchpoints.cancel(session, now, "delivered", order_id=order.id,
-                           kinds=(TouchpointKind.OUT_FOR_DELIVERY, TouchpointKind.DISPATCH))
+        touchpoints.cancel(
+            session,
+            now,
+            "delivered",
+            order_id=order.id,
+            kinds=(TouchpointKind.OUT_FOR_DELIVERY, TouchpointKind.DISPATCH),
+        )
         touchpoints.schedule(session, TouchpointKind.DELIVERED, f"delivered:{order.ref}", now, now, **base)
-        touchpoints.schedule(session, TouchpointKind.CSAT, f"csat:{order.ref}",
-                             now + timedelta(seconds=settings.csat_after), now, **base)
+        touchpoints.schedule(
+            session, TouchpointKind.CSAT, f"csat:{order.ref}", now + timedelta(seconds=settings.csat_after), now, **base
+        )
 
 
 def _zone(settings: LifecycleSettings):
@@ -257,20 +339,33 @@ def _zone(settings: LifecycleSettings):
 
 def notify_merchant(session: Session, order: Order, event: str, now: datetime) -> None:
     """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other)."""
-    touchpoints.schedule(session, TouchpointKind.MERCHANT_WEBHOOK, f"{event}:{order.ref}", now, now,
-                         customer_id=order.customer_id, order_id=order.id, params={"event": event})
+    touchpoints.schedule(
+        session,
+        TouchpointKind.MERCHANT_WEBHOOK,
+        f"{event}:{order.ref}",
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        params={"event": event},
+    )
 
 
 def open_orders(session: Session, customer: Customer) -> list[Order]:
     """The customer's orders that are not finished, newest first."""
-    return list(session.scalars(select(Order).where(
-        Order.customer_id == customer.id, Order.status.not_in(FINISHED))
-        .order_by(Order.placed_at.desc(), Order.id.desc())))
+    return list(
+        session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer.id, Order.status.not_in(FINISHED))
+            .order_by(Order.placed_at.desc(), Order.id.desc())
+        )
+    )
 
 
 def latest(session: Session, customer: Customer) -> Optional[Order]:
-    return session.scalar(select(Order).where(Order.customer_id == customer.id)
-                          .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
+    return session.scalar(
+        select(Order).where(Order.customer_id == customer.id).order_by(Order.placed_at.desc(), Order.id.desc()).limit(1)
+    )
 
 
 def format_items(items: list[dict[str, Any]]) -> str:

@@ -3,6 +3,7 @@
 StrEnums: they are stored and compared as the plain strings they were before, so the database
 and the shop's events are unchanged.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -36,9 +37,17 @@ class ShipmentState(StrEnum):
         return _PROGRESS[self]
 
 
-_PROGRESS = {ShipmentState.BOOKED: 0, ShipmentState.PICKED: 1, ShipmentState.IN_TRANSIT: 2,
-             ShipmentState.OUT_FOR_DELIVERY: 3, ShipmentState.ATTEMPTED: 3, ShipmentState.DELIVERED: 4,
-             ShipmentState.RETURNING: 4, ShipmentState.RETURNED: 5, ShipmentState.CANCELLED: 5}
+_PROGRESS = {
+    ShipmentState.BOOKED: 0,
+    ShipmentState.PICKED: 1,
+    ShipmentState.IN_TRANSIT: 2,
+    ShipmentState.OUT_FOR_DELIVERY: 3,
+    ShipmentState.ATTEMPTED: 3,
+    ShipmentState.DELIVERED: 4,
+    ShipmentState.RETURNING: 4,
+    ShipmentState.RETURNED: 5,
+    ShipmentState.CANCELLED: 5,
+}
 
 
 class TouchpointState(StrEnum):
@@ -80,8 +89,13 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
-CONFIRMED_OR_LATER = (OrderStatus.CONFIRMED, OrderStatus.DISPATCHED, OrderStatus.OUT_FOR_DELIVERY,
-                      OrderStatus.DELIVERED, OrderStatus.RETURNED)
+CONFIRMED_OR_LATER = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.DISPATCHED,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELIVERED,
+    OrderStatus.RETURNED,
+)
 DISPATCHED_OR_LATER = CONFIRMED_OR_LATER[1:]
 
 

@@ -4,6 +4,7 @@ Status webhooks arrive at least once and in any order: a status only moves forwa
 (accepted → sent → delivered → read), ``failed`` is final unless the message was
 already delivered or read, and duplicates change nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,13 @@ from whatsapp.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
-STATUS_RANK = {OutboxStatus.QUEUED: 0, OutboxStatus.ACCEPTED: 1, OutboxStatus.SENT: 2, OutboxStatus.DELIVERED: 3,
-               OutboxStatus.READ: 4}
+STATUS_RANK = {
+    OutboxStatus.QUEUED: 0,
+    OutboxStatus.ACCEPTED: 1,
+    OutboxStatus.SENT: 2,
+    OutboxStatus.DELIVERED: 3,
+    OutboxStatus.READ: 4,
+}
 # A message the client gave up on is tried again by the worker: 30 s … 1 h apart, 8 tries in all.
 WORKER_RETRY = RetryPolicy(base=30, cap=3600, attempts=8)
 
@@ -37,15 +43,27 @@ def unsent_row(session: Session, touchpoint: Optional[Touchpoint], mode: str) ->
     """The id of an unsent outbox row an earlier, crashed claim of ``touchpoint`` queued, if any."""
     if touchpoint is None or touchpoint.attempts <= 1:
         return None
-    return session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued", OutboxMessage.mode == mode))
+    return session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued", OutboxMessage.mode == mode
+        )
+    )
 
 
 def row_values(touchpoint: Optional[Touchpoint], customer: Customer, rendered: Rendered, now: datetime) -> dict:
     """The column values of a new outbox row, for ``queue_rows``."""
-    return dict(touchpoint_id=touchpoint.id if touchpoint else None, customer_id=customer.id,
-                template=rendered.name, category=rendered.category, mode=rendered.mode, payload=rendered.payload,
-                text=rendered.text, status="queued", attempts=0, created_at=now)
+    return dict(
+        touchpoint_id=touchpoint.id if touchpoint else None,
+        customer_id=customer.id,
+        template=rendered.name,
+        category=rendered.category,
+        mode=rendered.mode,
+        payload=rendered.payload,
+        text=rendered.text,
+        status="queued",
+        attempts=0,
+        created_at=now,
+    )
 
 
 def queue_rows(session: Session, rows: list[dict]) -> list[int]:
@@ -56,8 +74,12 @@ def queue_rows(session: Session, rows: list[dict]) -> list[int]:
         # Ids drawn from the sequence first, then one pipelined executemany of a small cached
         # statement: a 1,000-row INSERT … RETURNING spends more time in psycopg's placeholder
         # parsing of its 10,000 parameters than PostgreSQL spends inserting.
-        ids = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id')) "
-                                        "FROM generate_series(1, :n)"), {"n": len(rows)}))
+        ids = list(
+            session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id')) FROM generate_series(1, :n)"),
+                {"n": len(rows)},
+            )
+        )
         session.execute(insert(OutboxMessage), [{**row, "id": id_} for row, id_ in zip(rows, ids)])
         return ids
     inserted = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
@@ -72,7 +94,8 @@ def retry_delay(attempts: int) -> timedelta:
 _PG_RECORD_ACCEPTED = text(
     "UPDATE outbox_messages AS m SET wamid = sent.wamid, status = 'accepted', status_at = :now, error_code = NULL, "
     "error_message = NULL, attempts = m.attempts + 1 "
-    "FROM unnest(CAST(:ids AS bigint[]), CAST(:wamids AS text[])) AS sent(id, wamid) WHERE m.id = sent.id")
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:wamids AS text[])) AS sent(id, wamid) WHERE m.id = sent.id"
+)
 
 
 def record_accepted(session: Session, sent: list[tuple[int, str]], now: datetime) -> None:
@@ -81,10 +104,18 @@ def record_accepted(session: Session, sent: list[tuple[int, str]], now: datetime
         session.execute(_PG_RECORD_ACCEPTED, {"ids": [i for i, _ in sent], "wamids": [w for _, w in sent], "now": now})
         return
     session.connection().execute(
-        update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
-            wamid=bindparam("sent_wamid"), status="accepted", status_at=now, error_code=None,
-            error_message=None, attempts=OutboxMessage.attempts + 1),
-        [{"message_id": outbox_id, "sent_wamid": wamid} for outbox_id, wamid in sent])
+        update(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("message_id"))
+        .values(
+            wamid=bindparam("sent_wamid"),
+            status="accepted",
+            status_at=now,
+            error_code=None,
+            error_message=None,
+            attempts=OutboxMessage.attempts + 1,
+        ),
+        [{"message_id": outbox_id, "sent_wamid": wamid} for outbox_id, wamid in sent],
+    )
 
 
 def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> str:
@@ -105,8 +136,9 @@ def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> st
     return "failed"
 
 
-def apply_status(session: Session, wamid: str, status: str, errors: list[dict], at: datetime,
-                 now: datetime) -> Optional[str]:
+def apply_status(
+    session: Session, wamid: str, status: str, errors: list[dict], at: datetime, now: datetime
+) -> Optional[str]:
     """A status webhook; returns what follows from it ("resend_template", "opted_out", …) or None."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.wamid == wamid))
     if message is None:
@@ -142,5 +174,6 @@ def _after_failure(session: Session, message: OutboxMessage, code: Optional[int]
 
 def opted_out(session: Session, customer_id: int, now: datetime) -> None:
     """Meta says the customer stopped marketing messages in WhatsApp: Sauda stops them too."""
-    customers.set_opt_out(session, session.get(Customer, customer_id), True, f"whatsapp_{MetaError.MARKETING_OPTED_OUT}",
-                          now)
+    customers.set_opt_out(
+        session, session.get(Customer, customer_id), True, f"whatsapp_{MetaError.MARKETING_OPTED_OUT}", now
+    )

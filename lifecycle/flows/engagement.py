@@ -5,6 +5,7 @@ agent alerts and the win-back sweep (a background job of the worker).
 Writers of history (imports, demo data) change rows without calling the triggers, so they start
 no recoveries and no win-back.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Serve a Sanic app on a free local port inside the test's event loop (real HTTP, no subprocess)."""
+
 from __future__ import annotations
 
 import itertools

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.roman_urdu import (canonical_tokens, city_of, colour_of, detect_language, extract_attributes,
-                                  normalize, size_of)
+from knowledge.roman_urdu import (
+    canonical_tokens,
+    city_of,
+    colour_of,
+    detect_language,
+    extract_attributes,
+    normalize,
+    size_of,
+)
 
 
 @pytest.mark.parametrize("typed, canonical", [

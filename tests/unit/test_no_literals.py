@@ -1,6 +1,7 @@
 """States and Meta's error codes are named in one place each: lifecycle/domain/statuses.py and
 whatsapp/errors.py. Elsewhere an order, shipment or touchpoint state is never written as a bare
 string, and a Meta error code never as a bare number."""
+
 from __future__ import annotations
 
 import ast
@@ -15,15 +16,26 @@ CHECKED = ("actions", "appserver", "bench", "bot", "knowledge", "lifecycle", "si
 HOMES = {ROOT / "lifecycle" / "domain" / "statuses.py", ROOT / "whatsapp" / "errors.py"}
 STATES = {str(s) for s in (*OrderStatus, *ShipmentState, *TouchpointState)}
 # Values that mean a state (or a touchpoint kind) and nothing else: banned as literals anywhere.
-ALWAYS_STATES = {str(s) for s in (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING,
-                                  OrderStatus.OUT_FOR_DELIVERY, ShipmentState.IN_TRANSIT)}
+ALWAYS_STATES = {
+    str(s)
+    for s in (
+        OrderStatus.PENDING_CONFIRMATION,
+        OrderStatus.PAYMENT_PENDING,
+        OrderStatus.OUT_FOR_DELIVERY,
+        ShipmentState.IN_TRANSIT,
+    )
+}
 STATE_NAME = re.compile(r"(^|_)(status|state)(es|s)?$", re.IGNORECASE)
 META_CODES = {int(code) for code in MetaError}
 
 
 def sources() -> list[Path]:
-    return [path for package in CHECKED for path in sorted((ROOT / package).rglob("*.py"))
-            if "migrations" not in path.parts and path not in HOMES]
+    return [
+        path
+        for package in CHECKED
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts and path not in HOMES
+    ]
 
 
 def _name(node: ast.AST) -> str:
@@ -69,11 +81,16 @@ def state_literals(tree: ast.AST) -> list[tuple[int, str]]:
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             pairs.append((node.target, node.value))
         elif isinstance(node, ast.Dict):
-            pairs += [(ast.Name(id=key.value), value) for key, value in zip(node.keys, node.values)
-                      if isinstance(key, ast.Constant) and isinstance(key.value, str)]
+            pairs += [
+                (ast.Name(id=key.value), value)
+                for key, value in zip(node.keys, node.values)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            ]
         elif isinstance(node, ast.keyword) and node.arg:
             pairs.append((ast.Name(id=node.arg), node.value))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("in_", "not_in"):
+        elif (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("in_", "not_in")
+        ):
             pairs += [(node.func.value, arg) for arg in node.args]
         for named, value in pairs:
             if STATE_NAME.search(_name(named)):
@@ -88,21 +105,35 @@ def test_no_state_literal_outside_the_statuses_module():
         docstrings = _docstrings(tree)
         where = path.relative_to(ROOT)
         offences += [f"{where}:{line}: {value!r}" for line, value in state_literals(tree)]
-        offences += [f"{where}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
-                     if isinstance(node, ast.Constant) and node.value in ALWAYS_STATES and id(node) not in docstrings]
+        offences += [
+            f"{where}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in ALWAYS_STATES and id(node) not in docstrings
+        ]
     assert sorted(set(offences)) == []
 
 
 def test_no_raw_meta_error_code_outside_whatsapp_errors():
-    offences = [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}" for path in sources()
-                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                if isinstance(node, ast.Constant) and type(node.value) is int and node.value in META_CODES]
+    offences = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}"
+        for path in sources()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and type(node.value) is int and node.value in META_CODES
+    ]
     assert offences == []
 
 
 def test_the_checker_finds_what_it_is_meant_to_find():
-    tree = ast.parse('order.status = "confirmed"\nif shipment.state in ("delivered", "x"): pass\n'
-                     'q.where(Touchpoint.state == "scheduled")\nupdate(T).values(state="claimed")\n'
-                     'cart.status, cart.updated_at = "cancelled", now\nname = "delivered"\nrow = {"state": "done"}\n')
-    assert sorted(state_literals(tree)) == [(1, "confirmed"), (2, "delivered"), (3, "scheduled"), (4, "claimed"),
-                                    (5, "cancelled"), (7, "done")]
+    tree = ast.parse(
+        'order.status = "confirmed"\nif shipment.state in ("delivered", "x"): pass\n'
+        'q.where(Touchpoint.state == "scheduled")\nupdate(T).values(state="claimed")\n'
+        'cart.status, cart.updated_at = "cancelled", now\nname = "delivered"\nrow = {"state": "done"}\n'
+    )
+    assert sorted(state_literals(tree)) == [
+        (1, "confirmed"),
+        (2, "delivered"),
+        (3, "scheduled"),
+        (4, "claimed"),
+        (5, "cancelled"),
+        (7, "done"),
+    ]

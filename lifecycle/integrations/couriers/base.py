@@ -1,4 +1,5 @@
 """What every courier adapter shares: internal states, scans, status maps and the tracking client."""
+
 from __future__ import annotations
 
 import hashlib
@@ -88,8 +89,11 @@ def courier_phone(raw: str) -> str:
         number = phonenumbers.parse(raw, "PK")
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"not a phone number: {raw!r} ({exc})") from exc
-    if (number.country_code != 92 or not phonenumbers.is_valid_number(number)
-            or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE):
+    if (
+        number.country_code != 92
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
         raise ValueError(f"not a Pakistani mobile number: {raw!r}")
     return f"0{number.national_number}"
 
@@ -152,8 +156,11 @@ class CourierClient(ABC):
         headline = self.scan(cn, current, None)
         dated = [s for s in scans if s.at is not None and s.state is not None]
         latest = max(dated, key=lambda s: s.at or _EPOCH).state if dated else None
-        if latest is not None and headline.state is not None and (
-                headline.state == latest or headline.state.progress < latest.progress):
+        if (
+            latest is not None
+            and headline.state is not None
+            and (headline.state == latest or headline.state.progress < latest.progress)
+        ):
             return scans
         return [*scans, headline]
 

@@ -76,7 +76,7 @@ def test_sqlite_accept_is_all_or_nothing(tmp_path):
     state, kept = open_state(f"sqlite:///{tmp_path}/channel.db"), message()
 
     async def scenario():
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.IntegrityError):
             await state.accept([kept], [None])  # NOT NULL fails on the hook
         return await state.inbox(), len(await state.accept([kept], []))
 

@@ -1,5 +1,6 @@
 """The hook forwarder against a real HTTP server that is down for a while: every queued
 event arrives, in order, and leaves the queue only once the server took it."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """One retry policy and one notion of "transient" for everything that talks HTTP."""
+
 from whatsapp.errors import MetaError, SendOutcome, is_transient, outcome_for
 from whatsapp.retry import RetryPolicy
 

@@ -1,4 +1,5 @@
 """The demo history has the advertised rates, is deterministic for a seed, and leaves nothing for the worker."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -19,8 +20,9 @@ def _history(db: Database, orders: int, seed: int = 7) -> list[tuple]:
         assert is_empty(session)
         generate(session, NOW, orders=orders, seed=seed)
     with db.session() as session:
-        return session.execute(select(Order.ref, Order.status, Order.amount, Order.city, Order.placed_at)
-                               .order_by(Order.ref)).all()
+        return session.execute(
+            select(Order.ref, Order.status, Order.amount, Order.city, Order.placed_at).order_by(Order.ref)
+        ).all()
 
 
 def test_rates_are_realistic(sqlite_db):
