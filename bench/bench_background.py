@@ -30,7 +30,7 @@ from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import Touchpoint
 from lifecycle.domain import orders
 from lifecycle.domain.statuses import TouchpointKind, TouchpointState
-from tests.stack import APP_PYTHON, ROOT, free_port
+from tests.stack import APP_PYTHON, ROOT, free_port, private_actions
 
 CUSTOMERS = 16
 CALLS = int(os.environ.get("SAUDA_BENCH_CALLS", 40))
@@ -106,13 +106,15 @@ def _action_call(phone: str) -> dict:
     }
 
 
-async def _customers_ask(app_url: str, phones: list[str]) -> list[float]:
+async def _customers_ask(actions_url: str, secret: str, phones: list[str]) -> list[float]:
     samples: list[float] = []
 
     async def one_customer(client: httpx.AsyncClient, phone: str) -> None:
         for _ in range(CALLS):
             started = time.perf_counter()
-            response = await client.post(f"{app_url}/webhook", json=_action_call(phone))
+            response = await client.post(
+                f"{actions_url}/webhook", json=_action_call(phone), headers={"Authorization": f"Bearer {secret}"}
+            )
             samples.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"action call answered {response.status_code}: {response.text[:500]}")
@@ -162,6 +164,7 @@ def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]
             "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
             "SIM_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/x",
             "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}",
+            **private_actions(),
             "SAUDA_SUMMARY_REFRESH_S": "0",
         }
         env.pop("SAUDA_RASA_URL", None)
@@ -182,14 +185,15 @@ def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]
         try:
             _wait_healthy(f"http://127.0.0.1:{sim_port}/health", running["simulator"], logs / "simulator.log")
             _wait_healthy(f"http://127.0.0.1:{app_port}/health", running["app"], logs / "app.log")
-            asyncio.run(_customers_ask(f"http://127.0.0.1:{app_port}", phones[:2]))  # warm the action server
+            actions_url = f"http://127.0.0.1:{env['SAUDA_ACTIONS_PORT']}"
+            asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones[:2]))  # warm it up
             if mode != "idle":
                 _fall_due(db)
                 deadline = time.monotonic() + 120
                 while _progress(db) == (0, 0) and time.monotonic() < deadline:  # until the work has begun
                     time.sleep(0.1)
             before = _progress(db)
-            samples = asyncio.run(_customers_ask(f"http://127.0.0.1:{app_port}", phones))
+            samples = asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones))
             after = _progress(db)
         finally:
             for proc in running.values():
