@@ -19,7 +19,7 @@ from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, S
 logger = logging.getLogger(__name__)
 
 RETRY = "retry"  # deliver(): a 5xx, worth trying the same body again
-UNREACHABLE = "unreachable"  # deliver(): no answer at all; nothing is the body's fault
+UNREACHABLE = "unreachable"  # deliver(): no answer, or a wrong secret; nothing is the body's fault
 
 # Meta fields about our message templates; the lifecycle must stop using a rejected one.
 TEMPLATE_FIELDS = ("message_template_status_update", "template_category_update",
@@ -35,10 +35,12 @@ class LifecycleHooks:
         self.timeout = timeout
         self._client: httpx.AsyncClient | None = None
 
-    def check(self, wait_s: float = 120.0) -> None:
-        """At start-up: the app server must take our signature. Waits up to ``wait_s`` for it to
-        answer; raises SystemExit when the URL or secret is missing, the secret does not match
-        (401) or nobody answers, because every event would otherwise be refused or kept forever."""
+    def check(self, wait_s: float = 30.0) -> None:
+        """At start-up: the app server must take our signature. Raises SystemExit when the URL or
+        secret is missing or the app server refuses a signed ping (a different secret: every event
+        would be refused). An app server that does not answer within ``wait_s`` is not a reason to
+        stay down: events are kept and handed over once it is back (a 401 then is logged and the
+        events are kept, never dropped)."""
         if not self.hooks_url or not self.secret:
             raise SystemExit("WhatsApp channel: SAUDA_HOOKS_URL and SAUDA_INTERNAL_SECRET must be set")
         body = hook_body("ping", {})
@@ -48,7 +50,9 @@ class LifecycleHooks:
                 answer = httpx.post(self.hooks_url, content=body, timeout=self.timeout, headers=self._headers(body))
             except httpx.HTTPError as exc:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"WhatsApp channel: SAUDA_HOOKS_URL did not answer in {wait_s:.0f} s ({exc!r})")
+                    logger.warning("SAUDA_HOOKS_URL did not answer in %.0f s (%r): starting; events wait for it",
+                                   wait_s, exc)
+                    return
                 time.sleep(1)
                 continue
             if answer.status_code == 200:
@@ -68,6 +72,9 @@ class LifecycleHooks:
             response = await self._client.post(self.hooks_url, content=body, headers=self._headers(body))
         except httpx.HTTPError as exc:
             logger.warning("hook not delivered (%r), kept for a retry", exc)
+            return UNREACHABLE
+        if response.status_code == 401:  # not this event's fault: the secrets differ (see check)
+            logger.error("hook refused 401: SAUDA_INTERNAL_SECRET differs from the app server's; events kept")
             return UNREACHABLE
         if response.status_code >= 500:
             logger.warning("hook failed (%s), kept for a retry: %s", response.status_code, response.text[:200])

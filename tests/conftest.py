@@ -35,7 +35,7 @@ def load_fixture(file_name: str) -> dict:
 TESTS = Path(__file__).resolve().parent
 # Test modules outside tests/stack/ that start processes with tests.stack's helpers (the other
 # helpers' folders stay where they are; their process tests are tiered by what they use).
-PROCESS_HELPERS = {"APP_PYTHON", "RASA_BIN", "start_stack"}
+PROCESS_HELPERS = {"APP_PYTHON", "RASA_BIN", "start_stack", "app_only"}
 
 
 def pytest_collection_modifyitems(items):

@@ -1,6 +1,5 @@
-"""The real app server and worker processes: the shop books a shipment, the worker's courier poller follows
-the fake TCS over HTTP, and the public page shows the parcel's progress without the customer's details."""
-
+"""The real app server process: the shop books a shipment, the courier poller follows the fake TCS
+over HTTP, and the public page shows the parcel's progress without the customer's details."""
 import asyncio
 import json
 import secrets
@@ -27,43 +26,23 @@ def fake():
 
 async def start_app(tmp_path, courier_url: str) -> Stack:
     port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),
-        "HF_HUB_OFFLINE": "1",
-        "SAUDA_DATA_DIR": str(tmp_path),
-        "SAUDA_APP_PORT": str(port),
-        "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
-        "SAUDA_SESSION_SECRET": secrets.token_hex(16),
-        "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
-        "SAUDA_WORKER": "off",
-        "SAUDA_STORE_NAME": "Noor Lawn House",
-        "TCS_BASE_URL": courier_url,
-        "TCS_API_TOKEN": "tt",
-        "SAUDA_COURIER_POLL_SECONDS": "0.2",
-        "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{free_port()}",
-        **private_actions(),
-    }
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "SAUDA_DATA_DIR": str(tmp_path),
+           "SAUDA_APP_PORT": str(port), "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
+           "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
+           "SAUDA_WORKER": "inprocess", "SAUDA_STORE_NAME": "Noor Lawn House",
+           "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2", **private_actions()}
     stack = Stack(data_dir=tmp_path, env=env, rasa_url="", app_url=f"http://127.0.0.1:{port}", sim_url="")
-    # the production shape: the app server answers, the worker polls the couriers
-    stack.commands = {
-        "app": [str(APP_PYTHON), "-m", "appserver"],
-        "worker": [str(APP_PYTHON), "-m", "lifecycle", "worker"],
-    }
+    stack.commands = {"app": [str(APP_PYTHON), "-m", "appserver"]}
     stack.health_urls = {"app": f"{stack.app_url}/health"}
     stack.launch("app")
-    await asyncio.to_thread(stack.wait_healthy, "app")  # migrated: the worker starts on the same schema
-    stack.launch("worker")
+    await asyncio.to_thread(stack.wait_healthy, "app")
     return stack
 
 
 async def send_event(http: httpx.AsyncClient, stack: Stack, type_: str, data: dict) -> dict:
     body = json.dumps({"id": secrets.token_hex(8), "type": type_, "data": data}).encode()
-    r = await http.post(
-        f"{stack.app_url}/lifecycle/events",
-        content=body,
-        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), body),
-    )
+    r = await http.post(f"{stack.app_url}/lifecycle/events", content=body,
+                        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), body))
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -72,25 +51,12 @@ async def test_shop_books_courier_scans_page_follows(tmp_path, fake):
     async with serve(fake.app()) as courier_url, httpx.AsyncClient(timeout=10) as http:
         stack = await start_app(tmp_path, courier_url)
         try:
-            await send_event(
-                http,
-                stack,
-                "order.placed",
-                {
-                    "order_id": "SD-2001",
-                    "phone": "+92 300 1234567",
-                    "name": "Ayesha Khan",
-                    "paid": True,
-                    "items": [{"name": "Lawn 3-piece", "quantity": 2, "size": "M"}],
-                    "amount": "5000",
-                    "payment_method": "jazzcash",
-                    "city": "Faisalabad",
-                    "address": "House 12, Street 4, Gulberg III",
-                },
-            )
-            booked = await send_event(
-                http, stack, "shipment.booked", {"order_id": "SD-2001", "courier": "TCS", "cn": CN}
-            )
+            await send_event(http, stack, "order.placed", {
+                "order_id": "SD-2001", "phone": "+92 300 1234567", "name": "Ayesha Khan", "paid": True,
+                "items": [{"name": "Lawn 3-piece", "quantity": 2, "size": "M"}], "amount": "5000",
+                "payment_method": "jazzcash", "city": "Faisalabad", "address": "House 12, Street 4, Gulberg III"})
+            booked = await send_event(http, stack, "shipment.booked",
+                                      {"order_id": "SD-2001", "courier": "TCS", "cn": CN})
             page_url = f"{stack.app_url}/track/{booked['tracking_token']}"
             first = await http.get(page_url)
             assert first.status_code == 200 and "No courier scans yet" in first.text
