@@ -1,6 +1,8 @@
 """Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
@@ -14,11 +16,16 @@ from lifecycle.domain.payments import extract_transaction_id
 from lifecycle.integrations.rasa_conversations import transcript
 
 
+_ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
+
+
 class ActionOrderStatus(LifecycleAction):
     def name(self) -> str:
         return "action_order_status"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        if not _ORDER_NUMBER.search(turn.text) and about_a_product(tracker):  # "44 number?" is a size
+            return Reply(followup="action_answer_product")
         return replies.order_status(turn)
 
 
@@ -58,10 +65,12 @@ class ActionResolvePending(EscalatingAction):
 
 
 # what the NLU calls a product question it could not place: "bhoora 43?" (nlu_fallback), "6.5 number
-# ka joota" (a number: give_transaction_id); the catalog tells (knowledge/)
-MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id")
+# ka joota" (a number: give_transaction_id), "pink?" (affirm); the catalog tells (knowledge/).
+# Opinions and complaints are never taken for questions.
+MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id", "affirm", "deny", "thank", "goodbye",
+                   "change_address", "opt_in")
 # pending questions whose answer is any statement: their reading comes first
-STATEMENT_ANSWERS = ("cancel_reason", "address")
+STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
 
 
 def _a_product_question(turn: Turn, tracker: Tracker) -> bool:

@@ -58,6 +58,14 @@ def test_a_product_question_the_nlu_misread_goes_to_the_product_answer(demo_data
     assert dispatcher.messages == []
 
 
+def test_a_size_the_nlu_took_for_an_order_number_is_a_product_question(demo_data_dir):
+    from actions.orders import ActionOrderStatus
+
+    follow = tracker("10 number?", "order_status", current_product="peshawari-chappal")
+    events = asyncio.run(ActionOrderStatus().run(CollectingDispatcher(), follow, {"responses": {}, "slots": {}}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_product"}]
+
+
 def test_a_transaction_id_is_still_read_as_one(demo_data_dir):
     from actions.orders import ActionResolvePending
 

@@ -29,7 +29,7 @@ async def start_app(tmp_path, courier_url: str) -> Stack:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "SAUDA_DATA_DIR": str(tmp_path),
            "SAUDA_APP_PORT": str(port), "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
            "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
-           "SAUDA_WORKER": "off", "SAUDA_STORE_NAME": "Noor Lawn House",
+           "SAUDA_WORKER": "inprocess", "SAUDA_STORE_NAME": "Noor Lawn House",
            "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2", **private_actions()}
     stack = Stack(data_dir=tmp_path, env=env, rasa_url="", app_url=f"http://127.0.0.1:{port}", sim_url="")
     stack.commands = {"app": [str(APP_PYTHON), "-m", "appserver"]}
