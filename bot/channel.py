@@ -163,6 +163,8 @@ class WhatsAppInput(InputChannel):
             app.config.REQUEST_MAX_SIZE = self.settings.max_body
             self.forwarder.start()  # what a previous process queued but did not hand over
             self._agent = getattr(app.ctx, "agent", None)
+            if unparked := await self.state.unpark_inbox():
+                logger.warning("whatsapp: %d parked messages get their tries again", unparked)
             for queued in await self.state.inbox(limit=100_000):  # acknowledged, not yet answered
                 self._resumed.add(queued.key)
                 self._waiting[queued.sender] += not queued.flood

@@ -18,7 +18,7 @@ from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, S
 
 logger = logging.getLogger(__name__)
 
-RETRY = "retry"  # deliver(): a 5xx, worth trying the same body again
+TRY_AGAIN = "try_again"  # deliver(): a 5xx, worth trying the same body again
 UNREACHABLE = "unreachable"  # deliver(): no answer, or a wrong secret; nothing is the body's fault
 
 # Meta fields about our message templates; the lifecycle must stop using a rejected one.
@@ -64,7 +64,7 @@ class LifecycleHooks:
         return {"Content-Type": "application/json", HOOK_SIGNATURE_HEADER: sign(body, self.secret)}
 
     async def deliver(self, body: bytes) -> Optional[str]:
-        """Post one body. None when the app server took it, RETRY when it should be tried again
+        """Post one body. None when the app server took it, TRY_AGAIN when it should be tried again
         (no answer or 5xx), else why the app server refused it (4xx)."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
@@ -78,7 +78,7 @@ class LifecycleHooks:
             return UNREACHABLE
         if response.status_code >= 500:
             logger.warning("hook failed (%s), kept for a retry: %s", response.status_code, response.text[:200])
-            return RETRY
+            return TRY_AGAIN
         if response.status_code >= 300:
             return f"{response.status_code}: {response.text[:500]}"
         return None
@@ -168,11 +168,11 @@ class HookForwarder:
         done = []
         for key, body in batch:
             outcome = await self.hooks.deliver(body)
-            if outcome == RETRY:
+            if outcome == TRY_AGAIN:
                 self._failures[key] = self._failures.get(key, 0) + 1
                 if self._failures[key] >= self.ATTEMPTS:
                     outcome = f"failed {self.ATTEMPTS} times (5xx)"
-            if outcome in (RETRY, UNREACHABLE):
+            if outcome in (TRY_AGAIN, UNREACHABLE):
                 await self.state.hooks_done(done)
                 return None
             self._failures.pop(key, None)
