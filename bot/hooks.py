@@ -12,12 +12,13 @@ from typing import Any, Optional
 
 import httpx
 
+from whatsapp.retry import RetryPolicy
 from whatsapp.signing import HOOK_SIGNATURE_HEADER, sign
 from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
 
 logger = logging.getLogger(__name__)
 
-RETRY = "retry"  # deliver(): a 5xx, worth trying the same body again
+TRY_AGAIN = "try_again"  # deliver(): a 5xx, worth trying the same body again
 UNREACHABLE = "unreachable"  # deliver(): no answer, or a wrong secret; nothing is the body's fault
 
 # Meta fields about our message templates; the lifecycle must stop using a rejected one.
@@ -63,7 +64,7 @@ class LifecycleHooks:
         return {"Content-Type": "application/json", HOOK_SIGNATURE_HEADER: sign(body, self.secret)}
 
     async def deliver(self, body: bytes) -> Optional[str]:
-        """Post one body. None when the app server took it, RETRY when it should be tried again
+        """Post one body. None when the app server took it, TRY_AGAIN when it should be tried again
         (no answer or 5xx), else why the app server refused it (4xx)."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
@@ -77,7 +78,7 @@ class LifecycleHooks:
             return UNREACHABLE
         if response.status_code >= 500:
             logger.warning("hook failed (%s), kept for a retry: %s", response.status_code, response.text[:200])
-            return RETRY
+            return TRY_AGAIN
         if response.status_code >= 300:
             return f"{response.status_code}: {response.text[:500]}"
         return None
@@ -118,7 +119,7 @@ class HookForwarder:
     never holds up the events behind it; parked bodies are queued again when a process starts."""
 
     BATCH = 50
-    MAX_BACKOFF = 30.0
+    RETRY = RetryPolicy(base=0.5, cap=30.0)  # until the app server takes them
     ATTEMPTS = 6  # 5xx answers for one body before it is parked (~30 s of backoff)
 
     def __init__(self, hooks: LifecycleHooks, state, idle_poll: float = 5.0) -> None:
@@ -142,7 +143,7 @@ class HookForwarder:
                 logger.warning("hook forwarder: %d parked events queued again", requeued)
         except Exception:
             logger.exception("hook forwarder: could not queue parked events again")
-        backoff = 0.5
+        failures = 0
         while True:
             self._wake.clear()
             try:
@@ -151,10 +152,10 @@ class HookForwarder:
                 logger.exception("hook forwarder: reading the queue failed")
                 delivered = None
             if delivered is None:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.MAX_BACKOFF)
+                failures += 1
+                await asyncio.sleep(self.RETRY.delay(failures))
                 continue
-            backoff = 0.5
+            failures = 0
             if delivered == 0:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
@@ -167,11 +168,11 @@ class HookForwarder:
         done = []
         for key, body in batch:
             outcome = await self.hooks.deliver(body)
-            if outcome == RETRY:
+            if outcome == TRY_AGAIN:
                 self._failures[key] = self._failures.get(key, 0) + 1
                 if self._failures[key] >= self.ATTEMPTS:
                     outcome = f"failed {self.ATTEMPTS} times (5xx)"
-            if outcome in (RETRY, UNREACHABLE):
+            if outcome in (TRY_AGAIN, UNREACHABLE):
                 await self.state.hooks_done(done)
                 return None
             self._failures.pop(key, None)
