@@ -9,12 +9,11 @@ from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
 from actions.products import about_a_product
 from lifecycle.conversation import replies
-from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.domain import customers
 from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.flows import reading
 from lifecycle.integrations.rasa_conversations import transcript
-
 
 _ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
 
@@ -43,7 +42,8 @@ QUESTION_ACTIONS = {
     **dict.fromkeys(("ask_availability", "ask_sizes", "ask_colours", "ask_price", "ask_details", "ask_pictures",
                      "ask_delivery", "ask_cod", "ask_return_policy"), "action_answer_product"),
     "greet": "action_greet", "bot_challenge": "utter_iamabot", "what_can_you_do": "utter_capabilities",
-    "order_status": "action_order_status", "confirm_order": "action_confirm_order", "modify_order": "action_modify_order",
+    "order_status": "action_order_status", "confirm_order": "action_confirm_order",
+    "modify_order": "action_modify_order",
     "cancel_order": "action_cancel_order", "cancel_reason": "action_record_cancel_reason",
     "human_handoff": "action_handoff", "abuse": "action_handoff", "opt_out": "action_opt_out",
 }

@@ -22,14 +22,14 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
+from bot.settings import SLOW_DOWN, ChannelSettings
+from bot.state import Inbound, Queued, open_state
 from whatsapp import payloads as outgoing
 from whatsapp import redact
 from whatsapp.graph_client import GraphClient, SendResult
-from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
-from bot.settings import SLOW_DOWN, ChannelSettings
-from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
-from bot.state import Inbound, Queued, open_state
 from whatsapp.retry import RetryPolicy
+from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from whatsapp.updates import InboundMessage, parse_webhook
 
 logger = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+
 @dataclass(frozen=True)
 class Inbound:
     """A message to keep: its sender and wamid, the serialised message, whether it came over

@@ -55,7 +55,8 @@ async def test_shop_books_courier_scans_page_follows(tmp_path, fake):
                 "order_id": "SD-2001", "phone": "+92 300 1234567", "name": "Ayesha Khan", "paid": True,
                 "items": [{"name": "Lawn 3-piece", "quantity": 2, "size": "M"}], "amount": "5000",
                 "payment_method": "jazzcash", "city": "Faisalabad", "address": "House 12, Street 4, Gulberg III"})
-            booked = await send_event(http, stack, "shipment.booked", {"order_id": "SD-2001", "courier": "TCS", "cn": CN})
+            booked = await send_event(http, stack, "shipment.booked",
+                                      {"order_id": "SD-2001", "courier": "TCS", "cn": CN})
             page_url = f"{stack.app_url}/track/{booked['tracking_token']}"
             first = await http.get(page_url)
             assert first.status_code == 200 and "No courier scans yet" in first.text

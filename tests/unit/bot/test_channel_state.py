@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import sqlite3
 
 import pytest
 import redis
@@ -78,7 +79,7 @@ def test_sqlite_accept_is_all_or_nothing(tmp_path):
     state, kept = open_state(f"sqlite:///{tmp_path}/channel.db"), message()
 
     async def scenario():
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.IntegrityError):
             await state.accept([kept], [None])  # NOT NULL fails on the hook
         return await state.inbox(), len(await state.accept([kept], []))
 
@@ -138,7 +139,7 @@ def test_sqlite_hook_queue_is_all_or_nothing(tmp_path):
     state = open_state(f"sqlite:///{tmp_path}/channel.db")
 
     async def scenario():
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.IntegrityError):
             await state.queue_hooks([b"ok", None])  # NOT NULL fails on the second row
         return await state.queued_hooks()
 

@@ -1,5 +1,6 @@
 """The hook forwarder against a real HTTP server that is down for a while: every queued
 event arrives, in order, and leaves the queue only once the server took it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.hooks import HookForwarder, LifecycleHooks, hook_body
+from bot.state import open_state
 from whatsapp.retry import RetryPolicy
 from whatsapp.signing import HOOK_SIGNATURE_HEADER, signature_is_valid
-from bot.state import open_state
 
 SECRET = "forwarder-test-secret"
 
