@@ -158,8 +158,10 @@ def test_redis_hooks_of_a_dead_replica_are_taken_over(monkeypatch):
         await dead.queue_hooks([b"a", b"b"])
         held = await dead.claim_hooks(10)  # replica-a dies holding both
         nothing_yet = await alive.claim_hooks(10)
-        await asyncio.sleep(0.1)
-        taken = await alive.claim_hooks(10)
+        taken, deadline = [], asyncio.get_running_loop().time() + 5
+        while not taken and asyncio.get_running_loop().time() < deadline:  # idle for 50 ms, on a busy machine
+            await asyncio.sleep(0.1)
+            taken = await alive.claim_hooks(10)
         await alive.hooks_done([key for key, _ in taken])
         return [b for _, b in held], nothing_yet, [b for _, b in taken], await alive.queued_hooks()
 
