@@ -8,12 +8,13 @@ APP_VENV := .venv/app
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test test-fast test-stack test-browser setup model validate bench clean help
+.PHONY: run test test-fast test-stack test-browser lint setup model validate bench clean help
 
 help:
 	@echo "make run    - set up what is missing, then start Rasa, the app server and the WhatsApp simulator"
 	@echo "make test   - set up what is missing, then run the whole suite (pytest, data validation, test stories)"
 	@echo "make test-fast - the unit tier only (no processes, no model training), under two minutes"
+	@echo "make lint   - ruff (lint, import order) and mypy; make test runs it first"
 	@echo "make bench  - benchmarks; prints tables and writes bench/out/"
 
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed
@@ -45,7 +46,11 @@ run: setup
 validate: setup
 	$(APP_VENV)/bin/python scripts/validate_data.py
 
-test: setup /usr/bin/chromium
+lint: setup
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/mypy
+
+test: setup /usr/bin/chromium lint
 	@scripts/model.sh >/dev/null
 	$(APP_VENV)/bin/python scripts/validate_data.py
 	$(APP_VENV)/bin/python -m pytest -q tests

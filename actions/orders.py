@@ -1,14 +1,21 @@
 """Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
+from actions.products import about_a_product
 from lifecycle.conversation import replies
-from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import customers
+from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.flows import reading
 from lifecycle.integrations.rasa_conversations import transcript
+
+_ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
 
 
 class ActionOrderStatus(LifecycleAction):
@@ -16,6 +23,8 @@ class ActionOrderStatus(LifecycleAction):
         return "action_order_status"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        if not _ORDER_NUMBER.search(turn.text) and about_a_product(tracker):  # "44 number?" is a size
+            return Reply(followup="action_answer_product")
         return replies.order_status(turn)
 
 
@@ -33,7 +42,8 @@ QUESTION_ACTIONS = {
     **dict.fromkeys(("ask_availability", "ask_sizes", "ask_colours", "ask_price", "ask_details", "ask_pictures",
                      "ask_delivery", "ask_cod", "ask_return_policy"), "action_answer_product"),
     "greet": "action_greet", "bot_challenge": "utter_iamabot", "what_can_you_do": "utter_capabilities",
-    "order_status": "action_order_status", "confirm_order": "action_confirm_order", "modify_order": "action_modify_order",
+    "order_status": "action_order_status", "confirm_order": "action_confirm_order",
+    "modify_order": "action_modify_order",
     "cancel_order": "action_cancel_order", "cancel_reason": "action_record_cancel_reason",
     "human_handoff": "action_handoff", "abuse": "action_handoff", "opt_out": "action_opt_out",
 }
@@ -46,10 +56,31 @@ class ActionResolvePending(EscalatingAction):
         return "action_resolve_pending"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        if _a_product_question(turn, tracker):
+            return Reply(followup="action_answer_product")
         intent = tracker.get_intent_of_latest_message()
         entities = {name: entity(tracker, name) for name in ("cancel_reason", "transaction_id", "city")}
         reply = reading.read(turn, intent, entities, transcript(tracker.events))
         return reply if reply is not None else Reply(followup=QUESTION_ACTIONS.get(intent, "utter_default"))
+
+
+# what the NLU calls a product question it could not place: "bhoora 43?" (nlu_fallback), "6.5 number
+# ka joota" (a number: give_transaction_id), "pink?" (affirm); the catalog tells (knowledge/).
+# Opinions and complaints are never taken for questions.
+MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id", "affirm", "deny", "thank", "goodbye",
+                   "change_address", "opt_in")
+# pending questions whose answer is any statement: their reading comes first
+STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
+
+
+def _a_product_question(turn: Turn, tracker: Tracker) -> bool:
+    """A product question the NLU misread, with no transaction ID in it and no question
+    pending that any statement answers."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")  # nlu_fallback itself, not the runner-up
+    if intent not in MISREAD_INTENTS or extract_transaction_id(turn.text) or not about_a_product(tracker):
+        return False
+    pending = customers.pending(turn.session, turn.customer)
+    return pending is None or pending.kind not in STATEMENT_ANSWERS
 
 
 class ActionCatalogOrder(LifecycleAction):

@@ -3,13 +3,14 @@ profile, reloaded when either changes on disk. Loading and searching run in a wo
 thread so the action server's event loop never waits on CPU work."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
 from pathlib import Path
 
-from knowledge.answers import Answer, Question, answer
+from knowledge.answers import Answer, answer
+from knowledge.question import AVAILABILITY, Question, parse
+from knowledge.resolve import resolve
 from knowledge.embeddings import embed_query
 from knowledge.importers import import_file
 from knowledge.profile import StoreProfile, load_profile, profile_path
@@ -19,6 +20,9 @@ from knowledge.versions import CatalogStore
 logger = logging.getLogger(__name__)
 
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "demo" / "catalog.csv"
+
+
+_SELL = frozenset("sell sells selling bechte bechtay rakhte rakhtay".split())
 
 
 def data_dir() -> Path:
@@ -64,8 +68,19 @@ class KnowledgeBase:
     def answer(self, question: Question) -> Answer:
         return answer(self.search(), self.profile(), question)
 
-    async def answer_async(self, question: Question) -> Answer:
-        return await asyncio.to_thread(self.answer, question)
+    def about_a_product(self, question: Question) -> bool:
+        """Whether the question names a product of the catalog, or asks something of the
+        one just discussed (its sizes, a colour, its price...)."""
+        search = self.search()
+        if search is None:
+            return False
+        parsed = parse(question, search.vocabulary)
+        found = resolve(search, parsed, current_product=question.current_product)
+        if found.follow_up:
+            return bool(parsed.mentions) or parsed.asks != AVAILABILITY
+        # "Do you sell wrist watches?", "handbag milega?": asks for a product the catalog does not have
+        return found.product is not None or bool(found.choices) or found.unknown and (
+            parsed.availability_words or bool(parsed.words & _SELL))
 
     def ensure_catalog(self) -> None:
         """Publish the demo catalog when no catalog has been imported yet, and load the index
