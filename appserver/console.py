@@ -3,6 +3,7 @@ escalation's conversation and order, reply to the customer on WhatsApp, resolve 
 back to the bot; and the payments waiting for a person's verification."""
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
@@ -11,6 +12,7 @@ from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
 from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.domain.phones import InvalidPhone
 from lifecycle.config import engagement_settings
 from lifecycle.engine import outbox
 from lifecycle.flows.engagement import install_hooks
@@ -35,7 +37,7 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         with lifecycle.db.session() as session:
             rows = escalations.queue(session)
         return response.html(page(request, auth, "console_escalations.html", "/console/escalations",
-                                  rows=rows, now=lifecycle.now()))
+                                  rows=rows, now=lifecycle.now(), erased=request.args.get("erased", "")))
 
     @bp.get("/escalations/<escalation_id:int>")
     @require(auth, "agent")
@@ -101,6 +103,17 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         if not await rasa.set_paused(phone, False):
             return back(escalation_id, "resolved, but the bot could not be resumed in Rasa: try again")
         return back(escalation_id)
+
+    @bp.post("/customers/erase")
+    @require(auth, "merchant")
+    async def erase_customer(request: Request):
+        """A customer's privacy request: their data anonymised or deleted everywhere Sauda keeps it."""
+        try:
+            counts = await asyncio.to_thread(lifecycle.erase_customer, request.form.get("phone") or "")
+        except InvalidPhone as exc:
+            return response.text(str(exc), status=422)
+        done = "Customer data erased: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        return response.redirect(f"/console/escalations?erased={quote(done)}", status=303)
 
     @bp.get("/payments")
     @require(auth, "agent")
