@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from lifecycle.conversation.replies import Reply, Turn
@@ -46,4 +46,5 @@ class LifecycleAction(Action, ABC):
             else:
                 dispatcher.utter_message(text=say.text, buttons=say.buttons or None)
         slots = domain.get("slots") or {}
-        return [SlotSet(name, value) for name, value in reply.slots.items() if name in slots]
+        events = [SlotSet(name, value) for name, value in reply.slots.items() if name in slots]
+        return events + ([FollowupAction(reply.followup)] if reply.followup else [])

@@ -5,7 +5,8 @@ from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
-from lifecycle.conversation import reading, replies
+from lifecycle.conversation import replies
+from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.integrations.rasa_conversations import transcript
 
@@ -26,15 +27,29 @@ class ActionConfirmOrder(LifecycleAction):
         return replies.confirm_order(turn)
 
 
+# What the rules (data/stories/) run for these intents when no CSAT question is open; after it,
+# they come to action_resolve_pending first and go on here when they were no answer.
+QUESTION_ACTIONS = {
+    **dict.fromkeys(("ask_availability", "ask_sizes", "ask_colours", "ask_price", "ask_details", "ask_pictures",
+                     "ask_delivery", "ask_cod", "ask_return_policy"), "action_answer_product"),
+    "greet": "action_greet", "bot_challenge": "utter_iamabot", "what_can_you_do": "utter_capabilities",
+    "order_status": "action_order_status", "confirm_order": "action_confirm_order", "modify_order": "action_modify_order",
+    "cancel_order": "action_cancel_order", "cancel_reason": "action_record_cancel_reason",
+    "human_handoff": "action_handoff", "abuse": "action_handoff", "opt_out": "action_opt_out",
+}
+
+
 class ActionResolvePending(EscalatingAction):
-    """Short answers and statements, read against the pending question first (lifecycle/conversation/reading.py)."""
+    """Short answers and statements, read against the pending question first (lifecycle/flows/reading.py)."""
 
     def name(self) -> str:
         return "action_resolve_pending"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        intent = tracker.get_intent_of_latest_message()
         entities = {name: entity(tracker, name) for name in ("cancel_reason", "transaction_id", "city")}
-        return reading.read(turn, tracker.get_intent_of_latest_message(), entities, transcript(tracker.events))
+        reply = reading.read(turn, intent, entities, transcript(tracker.events))
+        return reply if reply is not None else Reply(followup=QUESTION_ACTIONS.get(intent, "utter_default"))
 
 
 class ActionCatalogOrder(LifecycleAction):

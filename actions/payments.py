@@ -1,4 +1,4 @@
-"""Payment screenshots (a typed transaction ID: lifecycle/conversation/reading.py)."""
+"""Payment screenshots (a typed transaction ID: lifecycle/flows/reading.py)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker

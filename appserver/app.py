@@ -1,13 +1,13 @@
-"""Builds the app server: rasa-sdk's action endpoint with Sauda's blueprints mounted."""
+"""Builds the app server: the public app (tracking pages, shop webhooks, channel events, the
+logged-in pages) and, on its own private listener, the action endpoint Rasa calls."""
 from __future__ import annotations
 
 import asyncio
 import logging
 
-from rasa_sdk.endpoint import create_app
-from rasa_sdk.executor import ActionExecutor
-from sanic import Sanic
+from sanic import Request, Sanic, response
 
+from appserver.action_server import build_action_app, refuse_encoded, serve_beside
 from appserver.auth import Auth, auth_blueprint
 from appserver.catalog_api import mount_catalog
 from appserver.channel_events import channel_events_blueprint
@@ -24,18 +24,25 @@ logger = logging.getLogger(__name__)
 def build_app(settings: AppSettings) -> Sanic:
     if not settings.internal_secret:
         raise SystemExit("SAUDA_INTERNAL_SECRET is not set (see .env.example)")
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    app = create_app(executor, cors_origins=[])
+    app = Sanic("sauda")
+    app.config.REQUEST_MAX_SIZE = settings.max_body
+    app.on_request(refuse_encoded)
+
+    @app.get("/health")
+    async def health(_request: Request):
+        return response.json({"status": "ok"})
+
     lifecycle = mount_lifecycle(app)
     app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
-    app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.handle_channel_event))
+    app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.take_channel_event))
     mount_catalog(app, settings)
     auth = Auth.from_env(lifecycle.db, lifecycle.settings.dev_mode)
     app.ctx.auth = auth
     app.blueprint(auth_blueprint(auth))
     mount_merchant_pages(app, auth, lifecycle, settings.data_dir)
     mount_engagement(app, lifecycle, auth)
+    serve_beside(app, build_action_app(settings.action_secret, settings.max_action_body),
+                 settings.actions_host, settings.actions_port)
 
     @app.after_server_start
     async def train_feedback_classifier(app_, _loop=None):

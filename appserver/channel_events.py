@@ -1,6 +1,7 @@
 """Receives what the WhatsApp channel hands over (statuses, opt-outs, inbound activity)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import deque
@@ -13,6 +14,8 @@ from whatsapp.signing import HOOK_SIGNATURE_HEADER, signature_is_valid
 logger = logging.getLogger(__name__)
 
 LIFECYCLE_KINDS = ("status", "marketing_preference", "inbound")
+# The channel's start-up check: answered 200 only when its secret matches ours.
+PING = "ping"
 # Template approval/category changes are kept in the recent-events feed and logged; the
 # lifecycle can subscribe by moving the kind into LIFECYCLE_KINDS.
 KINDS = LIFECYCLE_KINDS + ("template_update",)
@@ -32,16 +35,16 @@ def channel_events_blueprint(secret: str, handle: Callable[[str, dict], Any]) ->
             kind, data = event["kind"], event["data"]
         except (ValueError, KeyError, TypeError) as exc:
             return response.json({"error": f"expected {{kind, data}}: {exc}"}, status=400)
-        if kind not in KINDS:
+        if kind == PING:
+            return response.json({"status": "ok"})
+        if kind not in KINDS or not isinstance(data, dict):
             return response.json({"error": f"kind: expected one of {KINDS}, got {kind!r}"}, status=400)
         recent.append(event)
         if kind not in LIFECYCLE_KINDS:
             logger.warning("template update: %s", data)
             return response.json({"status": "ok"})
-        result = handle(kind, data)
-        if hasattr(result, "__await__"):
-            await result
-        return response.json({"status": "ok"})
+        outcome = await asyncio.to_thread(handle, kind, data)  # the database off the event loop
+        return response.json({"status": "ok", "outcome": outcome})
 
     @bp.get("/channel-events")
     async def recent_events(request: Request):

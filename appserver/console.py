@@ -11,7 +11,7 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments
 from lifecycle.domain.phones import InvalidPhone
 from lifecycle.config import engagement_settings
 from lifecycle.engine import outbox
@@ -148,6 +148,36 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         if _wants_json(request):
             return response.json(answer)
         return response.redirect("/console/payments", status=303)
+
+    @bp.get("/dead-letters")
+    @require(auth, "merchant")
+    async def dead_letters_page(request: Request):
+        """Channel events that could not be applied, with their reasons; JSON for API clients."""
+        def read():
+            with lifecycle.db.session() as session:
+                rows = [(d.id, d.kind, d.data, d.reason, d.attempts, d.parked_at) for d in dead_letters.waiting(session)]
+                return rows, dead_letters.count_waiting(session)
+        rows, waiting = await asyncio.to_thread(read)
+        alert = waiting >= lifecycle.settings.dead_letter_alert
+        if _wants_json(request):
+            keys = ("id", "kind", "data", "reason", "attempts", "parked_at")
+            return response.json({"waiting": waiting, "alert": alert, "letters": [dict(zip(keys, r)) for r in rows],
+                                  "csrf": auth.csrf_token(request)}, default=str)
+        return response.html(page(request, auth, "console_dead_letters.html", "/console/dead-letters", rows=rows,
+                                  waiting=waiting, alert=alert, error=request.args.get("error", "")))
+
+    @bp.post("/dead-letters/<letter_id:int>/retry")
+    @require(auth, "merchant")
+    async def retry_dead_letter(request: Request, letter_id: int):
+        try:
+            outcome = await asyncio.to_thread(lifecycle.retry_dead_letter, letter_id)
+        except KeyError:
+            if _wants_json(request):
+                return response.json({"error": f"no parked event {letter_id}"}, status=404)
+            return response.redirect(f"/console/dead-letters?error={quote(f'no parked event {letter_id}')}", status=303)
+        if _wants_json(request):
+            return response.json({"id": letter_id, "outcome": outcome})
+        return response.redirect("/console/dead-letters", status=303)
 
     @bp.listener("after_server_stop")
     async def close_graph(_app, _loop=None) -> None:

@@ -32,6 +32,7 @@ NAV = [
     ("/templates", "Templates", "merchant"),
     ("/console/escalations", "Escalations", "agent"),
     ("/console/payments", "Payments", "agent"),
+    ("/console/dead-letters", "Dead letters", "merchant"),
 ]
 
 

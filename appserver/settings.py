@@ -13,6 +13,11 @@ class AppSettings:
     data_dir: Path
     internal_secret: str
     merchant_token: str = ""  # bearer token of the merchant API (catalog upload)
+    action_secret: str = ""  # Rasa's bearer token on the private action listener
+    actions_host: str = "127.0.0.1"  # loopback or a private interface: never the public one
+    actions_port: int = 5056
+    max_body: int = 4 * 1024 * 1024  # the public listener (catalog uploads are the largest)
+    max_action_body: int = 8 * 1024 * 1024  # Rasa posts the whole tracker with each action call
 
     @classmethod
     def from_env(cls) -> "AppSettings":
@@ -22,4 +27,9 @@ class AppSettings:
             data_dir=Path(os.environ.get("SAUDA_DATA_DIR", ".sauda")),
             internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
             merchant_token=os.environ.get("SAUDA_MERCHANT_TOKEN", ""),
+            action_secret=os.environ.get("SAUDA_ACTION_SECRET", ""),
+            actions_host=os.environ.get("SAUDA_ACTIONS_HOST", "127.0.0.1"),
+            actions_port=int(os.environ.get("SAUDA_ACTIONS_PORT", "5056")),
+            max_body=int(os.environ.get("SAUDA_MAX_BODY", str(cls.max_body))),
+            max_action_body=int(os.environ.get("SAUDA_MAX_ACTION_BODY", str(cls.max_action_body))),
         )

@@ -121,7 +121,9 @@ class WhatsAppInput(InputChannel):
             access_token=settings.access_token,
             rate_per_second=settings.rate_per_second,
         )
-        self.forwarder = HookForwarder(LifecycleHooks(settings.hooks_url, settings.internal_secret), self.state)
+        hooks = LifecycleHooks(settings.hooks_url, settings.internal_secret)
+        hooks.check(settings.hooks_wait_s)  # a wrong secret would have every event refused
+        self.forwarder = HookForwarder(hooks, self.state)
         self._queues: dict[str, asyncio.Queue] = {}
         self._background: set[asyncio.Task] = set()
 

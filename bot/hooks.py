@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Optional
 
 import httpx
 
@@ -15,6 +16,9 @@ from whatsapp.signing import HOOK_SIGNATURE_HEADER, sign
 from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
 
 logger = logging.getLogger(__name__)
+
+RETRY = "retry"  # deliver(): a 5xx, worth trying the same body again
+UNREACHABLE = "unreachable"  # deliver(): no answer at all; nothing is the body's fault
 
 # Meta fields about our message templates; the lifecycle must stop using a rejected one.
 TEMPLATE_FIELDS = ("message_template_status_update", "template_category_update",
@@ -30,26 +34,46 @@ class LifecycleHooks:
         self.timeout = timeout
         self._client: httpx.AsyncClient | None = None
 
-    async def deliver(self, body: bytes) -> bool:
-        """Post one body; False when it should be tried again later (no answer or 5xx)."""
-        if not self.hooks_url:
-            logger.debug("no SAUDA_HOOKS_URL: hook dropped: %s", body[:200])
-            return True
+    def check(self, wait_s: float = 120.0) -> None:
+        """At start-up: the app server must take our signature. Waits up to ``wait_s`` for it to
+        answer; raises SystemExit when the URL or secret is missing, the secret does not match
+        (401) or nobody answers, because every event would otherwise be refused or kept forever."""
+        if not self.hooks_url or not self.secret:
+            raise SystemExit("WhatsApp channel: SAUDA_HOOKS_URL and SAUDA_INTERNAL_SECRET must be set")
+        body = hook_body("ping", {})
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                answer = httpx.post(self.hooks_url, content=body, timeout=self.timeout, headers=self._headers(body))
+            except httpx.HTTPError as exc:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"WhatsApp channel: SAUDA_HOOKS_URL did not answer in {wait_s:.0f} s ({exc!r})")
+                time.sleep(1)
+                continue
+            if answer.status_code == 200:
+                return
+            raise SystemExit(f"WhatsApp channel: SAUDA_HOOKS_URL answered {answer.status_code} to a signed ping: "
+                             "SAUDA_INTERNAL_SECRET differs from the app server's, or the URL is wrong")
+
+    def _headers(self, body: bytes) -> dict[str, str]:
+        return {"Content-Type": "application/json", HOOK_SIGNATURE_HEADER: sign(body, self.secret)}
+
+    async def deliver(self, body: bytes) -> Optional[str]:
+        """Post one body. None when the app server took it, RETRY when it should be tried again
+        (no answer or 5xx), else why the app server refused it (4xx)."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
         try:
-            response = await self._client.post(
-                self.hooks_url,
-                content=body,
-                headers={"Content-Type": "application/json", HOOK_SIGNATURE_HEADER: sign(body, self.secret)},
-            )
+            response = await self._client.post(self.hooks_url, content=body, headers=self._headers(body))
         except httpx.HTTPError as exc:
-            logger.warning("hook not delivered (%r), kept for a retry: %s", exc, body[:200])
-            return False
+            logger.warning("hook not delivered (%r), kept for a retry", exc)
+            return UNREACHABLE
+        if response.status_code >= 500:
+            logger.warning("hook failed (%s), kept for a retry: %s", response.status_code, response.text[:200])
+            return RETRY
         if response.status_code >= 300:
-            logger.warning("hook rejected (%s): %s", response.status_code, response.text[:200])
-        # A 4xx will not get better by posting the same body again; only 5xx is retried.
-        return response.status_code < 500
+            return f"{response.status_code}: {response.text[:500]}"
+        return None
 
 
 def hook_body(kind: str, data: dict[str, Any]) -> bytes:
@@ -82,10 +106,13 @@ def inbound_hook(message: InboundMessage) -> bytes:
 
 class HookForwarder:
     """Drains the durable hook queue to the app server in order, retrying with backoff
-    while it is unreachable; nothing is dropped until the app server has taken it."""
+    while it is unreachable. A body the app server refuses (4xx) or keeps failing on (5xx,
+    ``ATTEMPTS`` times) is parked in the state's dead-letter table with the reason, so it
+    never holds up the events behind it; parked bodies are queued again when a process starts."""
 
     BATCH = 50
     MAX_BACKOFF = 30.0
+    ATTEMPTS = 6  # 5xx answers for one body before it is parked (~30 s of backoff)
 
     def __init__(self, hooks: LifecycleHooks, state, idle_poll: float = 5.0) -> None:
         self.hooks = hooks
@@ -93,6 +120,7 @@ class HookForwarder:
         self.idle_poll = idle_poll
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._failures: dict[str, int] = {}
 
     def start(self) -> None:
         """Start draining on the running loop (once); also picks up what a previous process left."""
@@ -101,6 +129,12 @@ class HookForwarder:
         self._wake.set()
 
     async def _run(self) -> None:
+        try:
+            requeued = await self.state.requeue_parked_hooks()
+            if requeued:
+                logger.warning("hook forwarder: %d parked events queued again", requeued)
+        except Exception:
+            logger.exception("hook forwarder: could not queue parked events again")
         backoff = 0.5
         while True:
             self._wake.clear()
@@ -125,9 +159,19 @@ class HookForwarder:
         batch = await self.state.claim_hooks(self.BATCH)
         done = []
         for key, body in batch:
-            if not await self.hooks.deliver(body):
+            outcome = await self.hooks.deliver(body)
+            if outcome == RETRY:
+                self._failures[key] = self._failures.get(key, 0) + 1
+                if self._failures[key] >= self.ATTEMPTS:
+                    outcome = f"failed {self.ATTEMPTS} times (5xx)"
+            if outcome in (RETRY, UNREACHABLE):
                 await self.state.hooks_done(done)
                 return None
-            done.append(key)
+            self._failures.pop(key, None)
+            if outcome is not None:
+                logger.error("hook parked (%s): %s", outcome, body[:200])
+                await self.state.park_hook(key, body, outcome)
+            else:
+                done.append(key)
         await self.state.hooks_done(done)
-        return len(done)
+        return len(batch)

@@ -17,6 +17,7 @@ class ChannelSettings:
     hooks_url: str
     internal_secret: str
     rate_per_second: float
+    hooks_wait_s: float = 120.0  # at start, how long the app server may take to answer the ping
 
     @classmethod
     def from_env(cls) -> "ChannelSettings":
@@ -32,6 +33,7 @@ class ChannelSettings:
             hooks_url=os.environ.get("SAUDA_HOOKS_URL", ""),
             internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
             rate_per_second=float(os.environ.get("WHATSAPP_SEND_RATE", "80")),
+            hooks_wait_s=float(os.environ.get("SAUDA_HOOKS_WAIT_S", "120")),
         )
 
     def missing(self) -> list[str]:
@@ -41,5 +43,7 @@ class ChannelSettings:
             "WHATSAPP_APP_SECRET": self.app_secret,
             "WHATSAPP_ACCESS_TOKEN": self.access_token,
             "WHATSAPP_PHONE_NUMBER_ID": self.phone_number_id,
+            "SAUDA_HOOKS_URL": self.hooks_url,
+            "SAUDA_INTERNAL_SECRET": self.internal_secret,
         }
         return [name for name, value in required.items() if not value]

@@ -34,6 +34,8 @@ class SqliteChannelState:
             "CREATE TABLE IF NOT EXISTS hook_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, "
             "queued_at REAL NOT NULL)"
         )
+        self._db.execute("CREATE TABLE IF NOT EXISTS hook_dead (id INTEGER PRIMARY KEY, body BLOB NOT NULL, "
+                         "reason TEXT NOT NULL, parked_at REAL NOT NULL)")
 
     async def first_sighting(self, wamid: str) -> bool:
         """True the first time a wamid is seen, False for every redelivery."""
@@ -84,6 +86,26 @@ class SqliteChannelState:
 
     async def queued_hooks(self) -> int:
         return self._db.execute("SELECT count(*) FROM hook_queue").fetchone()[0]
+
+    async def park_hook(self, key: str, body: bytes, reason: str) -> None:
+        """Move one queued body to the dead-letter table, with why it was not delivered."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("INSERT INTO hook_dead (body, reason, parked_at) VALUES (?, ?, ?)",
+                             (body, reason, time.time()))
+            self._db.execute("DELETE FROM hook_queue WHERE id = ?", (int(key),))
+
+    async def parked_hooks(self) -> list[tuple[bytes, str]]:
+        return [(bytes(b), r) for b, r in self._db.execute("SELECT body, reason FROM hook_dead ORDER BY id")]
+
+    async def requeue_parked_hooks(self) -> int:
+        """Queue every parked body again (at the end); how many."""
+        with self._db:
+            self._db.execute("BEGIN")
+            moved = self._db.execute("INSERT INTO hook_queue (body, queued_at) "
+                                     "SELECT body, parked_at FROM hook_dead ORDER BY id").rowcount
+            self._db.execute("DELETE FROM hook_dead")
+        return moved
 
 
 # A replica that died holding hook entries: another takes them over after this long.
@@ -165,6 +187,28 @@ class RedisChannelState:
 
     async def queued_hooks(self) -> int:
         return await self._redis.xlen(self._stream)
+
+    async def park_hook(self, key: str, body: bytes, reason: str) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(f"{self._stream}:dead", {"body": body, "reason": reason})
+            pipe.xack(self._stream, self.GROUP, key)
+            pipe.xdel(self._stream, key)
+            await pipe.execute()
+
+    async def parked_hooks(self) -> list[tuple[bytes, str]]:
+        entries = await self._redis.xrange(f"{self._stream}:dead")
+        return [(fields[b"body"], fields[b"reason"].decode()) for _, fields in entries]
+
+    async def requeue_parked_hooks(self) -> int:
+        dead = f"{self._stream}:dead"
+        entries = await self._redis.xrange(dead)
+        if entries:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for key, fields in entries:
+                    pipe.xadd(self._stream, {"body": fields[b"body"]})
+                    pipe.xdel(dead, key)
+                await pipe.execute()
+        return len(entries)
 
 
 def open_state(url: str, namespace: str = "sauda"):

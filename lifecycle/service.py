@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from whatsapp.graph_client import GraphClient
-from lifecycle.domain import customers, erasure, payments
+from lifecycle.domain import customers, dead_letters, erasure, payments
 from knowledge.profile import ProfileInvalid, load_profile, profile_path
 from lifecycle.config import engagement_settings, touchpoint_settings, watch
 from lifecycle.engine import handlers, outbox
@@ -31,7 +32,7 @@ from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database, database_url
-from lifecycle.db.models import ReceivedMedia
+from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
 from lifecycle.engine.scheduler import Worker
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.engine.templates import Templates, default as default_templates
@@ -157,6 +158,47 @@ class Lifecycle:
                 pass
 
     # -- channel events -----------------------------------------------------------------
+    def take_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:
+        """Apply a channel event; one that cannot be applied is parked with its reason ("parked")
+        so that the events after it go on. An unreachable database still raises: the channel
+        keeps the event and tries again."""
+        try:
+            return self.handle_channel_event(kind, data)
+        except OperationalError:
+            raise
+        except Exception as exc:
+            logger.exception("channel event %s could not be applied: parked", kind)
+            with self.db.session.begin() as session:
+                dead_letters.park(session, kind, data, f"{type(exc).__name__}: {exc}", self.now())
+                waiting = dead_letters.count_waiting(session)
+            if waiting >= self.settings.dead_letter_alert:
+                logger.error("ALERT: %d channel events wait in the dead-letter store (console: /console/dead-letters)",
+                             waiting)
+            return "parked"
+
+    def retry_dead_letter(self, letter_id: int) -> Optional[str]:
+        """Apply a parked event again: resolved when it applies, else its reason and attempts updated.
+        KeyError if there is no such unresolved letter."""
+        with self.db.session() as session:
+            letter = session.get(ChannelDeadLetter, letter_id)
+            if letter is None or letter.resolved_at is not None:
+                raise KeyError(letter_id)
+            kind, data = letter.kind, dict(letter.data)
+        try:
+            outcome, reason = self.handle_channel_event(kind, data), None
+        except OperationalError:
+            raise
+        except Exception as exc:
+            outcome, reason = "parked", f"{type(exc).__name__}: {exc}"
+        with self.db.session.begin() as session:
+            letter = session.get(ChannelDeadLetter, letter_id)
+            letter.attempts += 1
+            if reason is None:
+                letter.resolved_at = self.now()
+            else:
+                letter.reason = reason
+        return outcome
+
     def handle_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:
         """Status → outbox row by wamid; marketing preference → opt-out/in; inbound → 24 h window, media."""
         now = self.now()

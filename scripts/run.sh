@@ -27,9 +27,9 @@ fi
 
 .venv/app/bin/python -m simulator >"$logs/simulator.log" 2>&1 & pids+=($!)
 .venv/app/bin/python -m appserver >"$logs/app.log" 2>&1 & pids+=($!)
-.venv/rasa/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.dev.yml \
-  -i 127.0.0.1 --port "$SAUDA_RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  >"$logs/rasa.log" 2>&1 & pids+=($!)
+# the API secret comes from the environment (bot/serve.py), never the command line
+.venv/rasa/bin/python -m bot.serve --model "$model" --endpoints endpoints.yml --credentials credentials.dev.yml \
+  -i 127.0.0.1 --port "$SAUDA_RASA_PORT" >"$logs/rasa.log" 2>&1 & pids+=($!)
 
 wait_for() {  # name url timeout
   for _ in $(seq 1 "$3"); do
@@ -51,7 +51,7 @@ Sauda is running on its embedded defaults (SQLite under $SAUDA_DATA_DIR).
          -H 'Content-Type: application/json' -d '{"text": "Assalam o alaikum"}'
   Transcript:   http://127.0.0.1:$SIM_PORT/sim/customers/03001234567/transcript
   Rasa:         http://127.0.0.1:$SAUDA_RASA_PORT   (WhatsApp webhook at /webhooks/whatsapp/webhook)
-  App server:   http://127.0.0.1:$SAUDA_APP_PORT   (actions at /webhook)
+  App server:   http://127.0.0.1:$SAUDA_APP_PORT   (actions privately on 127.0.0.1:$SAUDA_ACTIONS_PORT)
   Merchant and agent pages: http://127.0.0.1:$SAUDA_APP_PORT/login
                 (development logins, name:role:password: SAUDA_USERS in $SAUDA_DATA_DIR/dev-secrets.env)
 Press Ctrl-C to stop.

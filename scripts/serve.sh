@@ -15,7 +15,7 @@ model=${SAUDA_MODEL:-$(scripts/model.sh)}
 data_dir=${SAUDA_DATA_DIR:-.sauda}
 mkdir -p "$data_dir"
 export SAUDA_DATA_DIR=$data_dir SAUDA_TRACKER_DB=${SAUDA_TRACKER_DB:-$data_dir/trackers.db}
-export SAUDA_ACTION_URL=${SAUDA_ACTION_URL:-http://127.0.0.1:${SAUDA_APP_PORT:-5055}/webhook}
+export SAUDA_ACTION_URL=${SAUDA_ACTION_URL:-http://127.0.0.1:${SAUDA_ACTIONS_PORT:-5056}/webhook}
 export SAUDA_HOOKS_URL=${SAUDA_HOOKS_URL:-http://127.0.0.1:${SAUDA_APP_PORT:-5055}/internal/channel-events}
 export SAUDA_RASA_URL=${SAUDA_RASA_URL:-http://127.0.0.1:${SAUDA_RASA_PORT:-5005}}
 
@@ -31,9 +31,9 @@ trap stop EXIT
 .venv/app/bin/python -m lifecycle migrate
 .venv/app/bin/python -m appserver & pids+=($!)
 .venv/app/bin/python -m lifecycle worker & pids+=($!)
-.venv/rasa/bin/rasa run --model "$model" --endpoints "${SAUDA_ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
-  -i "${SAUDA_RASA_HOST:-127.0.0.1}" --port "${SAUDA_RASA_PORT:-5005}" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  & pids+=($!)
+# bot/serve.py: `rasa run` with the API secret from the environment, not the command line
+.venv/rasa/bin/python -m bot.serve --model "$model" --endpoints "${SAUDA_ENDPOINTS:-endpoints.yml}" \
+  --credentials credentials.yml -i "${SAUDA_RASA_HOST:-127.0.0.1}" --port "${SAUDA_RASA_PORT:-5005}" & pids+=($!)
 wait -n "${pids[@]}"
 echo "a Sauda process exited; stopping the others" >&2
 exit 1

@@ -77,6 +77,7 @@ class LifecycleSettings:
     worker_poll: float = 1.0
     worker_lease: float = 120.0
     summary_refresh: float = 60.0  # seconds between dashboard summary refreshes (0: never)
+    dead_letter_alert: int = 10  # parked channel events that raise an alert (log + console)
 
     @classmethod
     def from_env(cls, env: Optional[dict] = None) -> "LifecycleSettings":
@@ -122,6 +123,7 @@ class LifecycleSettings:
             worker_poll=float(env.get("SAUDA_WORKER_POLL_S", 1.0)),
             worker_lease=float(env.get("SAUDA_WORKER_LEASE_S", 120)),
             summary_refresh=float(env.get("SAUDA_SUMMARY_REFRESH_S", 60)),
+            dead_letter_alert=int(env.get("SAUDA_DEAD_LETTER_ALERT", 10)),
         )
         path = Path(env["SAUDA_STORE_PROFILE"]) if env.get("SAUDA_STORE_PROFILE") else profile_path(data_dir)
         try:

@@ -40,6 +40,7 @@ class Say:
 class Reply:
     says: list[Say] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
+    followup: Optional[str] = None  # an action to run next instead (the message was not for this one)
 
     def add(self, response: Optional[str] = None, text: Optional[str] = None, buttons=None, **variables) -> "Reply":
         self.says.append(Say(response, variables, text, list(buttons or [])))

@@ -305,3 +305,18 @@ class ProcessedEvent(Base):
     type: Mapped[str] = mapped_column(String(40))
     response: Mapped[dict[str, Any]]
     received_at: Mapped[datetime]
+
+
+class ChannelDeadLetter(Base):
+    """A channel event (status, opt-out, inbound) that could not be applied, parked with its
+    reason so that the events after it go on; the merchant sees and retries it in the console."""
+
+    __tablename__ = "channel_dead_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]]
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    parked_at: Mapped[datetime]
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(index=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.db.engagement_models import AgentReply, CsatResponse, EscalationActivity
-from lifecycle.db.models import (Cancellation, Cart, Customer, Escalation, Order, OrderStatusChange, OutboxMessage,
+from lifecycle.db.models import (Cancellation, Cart, ChannelDeadLetter, Customer, Escalation, Order, OrderStatusChange, OutboxMessage,
                                  Payment, PendingQuestion, ReceivedMedia, Touchpoint)
 from lifecycle.domain import accounts
 from lifecycle.domain.phones import to_e164
@@ -65,6 +65,9 @@ def erase_customer(session: Session, phone: str, now: datetime) -> Optional[int]
     session.execute(update(CsatResponse).where(CsatResponse.customer_id == cid).values(text=None))
     session.execute(update(ReceivedMedia).where(ReceivedMedia.customer_id == cid).values(caption=None, media_id=ERASED))
     session.execute(delete(PendingQuestion).where(PendingQuestion.customer_id == cid))
+    # parked channel events carry the wa_id in their body, not a customer id
+    session.execute(delete(ChannelDeadLetter).where(
+        or_(*(cast(ChannelDeadLetter.data, String).contains(form) for form in phone_forms(phone)))))
     return cid
 
 

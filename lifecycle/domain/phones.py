@@ -1,4 +1,5 @@
-"""Pakistani phone numbers in every customary form → E.164 ("+923001234567")."""
+"""Phone numbers in every customary form → E.164 ("+923001234567"): any country's number in
+international form (a WhatsApp wa_id is one without the plus), Pakistani local forms too."""
 from __future__ import annotations
 
 import phonenumbers
@@ -9,16 +10,23 @@ class InvalidPhone(ValueError):
 
 
 def to_e164(raw: str, region: str = "PK") -> str:
-    """``03001234567``, ``0300-1234567``, ``+92 300 1234567``, ``923001234567``, ``00923001234567`` → E.164."""
+    """``03001234567``, ``0300-1234567``, ``+92 300 1234567``, ``923001234567``, ``00923001234567``,
+    ``971501234567``, ``+44 7911 123456`` → E.164. Bare digits not starting with 0 are read as
+    international first (a wa_id), then as a local number of ``region``."""
     text = str(raw).strip()
     if text.startswith("00"):
         text = "+" + text[2:]
-    elif text.startswith("92") and len("".join(c for c in text if c.isdigit())) == 12:
-        text = "+" + text  # a wa_id: country code without the plus
-    try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"{raw!r} is not a phone number: {exc}") from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise InvalidPhone(f"{raw!r} is not a valid phone number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    digits = "".join(c for c in text if c.isdigit())
+    candidates = [text]
+    if not text.startswith("+") and digits and not digits.startswith("0"):
+        candidates.insert(0, "+" + digits)
+    problem = "not a valid phone number"
+    for candidate in candidates:
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException as exc:
+            problem = f"not a phone number: {exc}"
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    raise InvalidPhone(f"{raw!r} is {problem}")

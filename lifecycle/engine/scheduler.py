@@ -198,7 +198,7 @@ class Worker:
         if plan.ask:
             asks[customer.id] = (plan.ask, order.id if order else None)
         metadata = {"touchpoint": touchpoint.kind, "key": touchpoint.key, "template": rendered.name,
-                    "mode": rendered.mode}
+                    "mode": rendered.mode, **({"ask": plan.ask} if plan.ask else {})}
         return Job(touchpoint.id, payload=rendered.payload, outbox_id=reused,
                    new_row=None if reused else outbox.row_values(touchpoint, customer, rendered, now),
                    tracker=(customer.phone, rendered.text, list(rendered.buttons), metadata))

@@ -86,10 +86,12 @@ def _address(turn, customer, pending, intent, entities, conversation) -> Optiona
 
 @_reads("csat")
 def _csat(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
-    """A tap, a yes / no or a typed review: all answer "how was your order?"."""
+    """A tap, a yes / no or a typed review: all answer "how was your order?". A message the
+    classifier reads no opinion in is no answer when it is a question, an ID or an address."""
     if intent in _SHORT_ANSWERS and _typed(turn) and classify(turn.text) is None:
         return replies.PENDING_RESOLVERS[pending.kind](turn, customer, pending, intent == "affirm")
-    if intent in ("give_transaction_id", "change_address") and classify(turn.text) is None:
+    if (intent not in ANSWER_INTENTS or intent in ("give_transaction_id", "change_address")) and (
+            classify(turn.text) is None):
         return None
     return csat.reply(turn, intent, conversation)
 
@@ -114,13 +116,20 @@ def _general(turn: Turn, intent: str, entities: dict[str, Any], conversation: li
                         "out_of_scope": "utter_out_of_scope"}.get(intent, "utter_default"))
 
 
-def read(turn: Turn, intent: str, entities: dict[str, Any], conversation: list[dict[str, Any]]) -> Reply:
-    """The reply to one message of an ``ANSWER_INTENTS`` intent: the pending question's reading
-    when it is an answer to it, else the intent's own."""
+def read(turn: Turn, intent: str, entities: dict[str, Any], conversation: list[dict[str, Any]]) -> Optional[Reply]:
+    """The reply to one message: the pending question's reading when it is an answer to it,
+    else the intent's own for ``ANSWER_INTENTS``, else None (a question asked while the CSAT
+    question is open: the intent's own action answers it and the question stays open). The
+    reply carries the question now pending in the ``pending_question`` slot."""
     customer = turn.customer
     pending = customers.pending(turn.session, customer)
+    reply = None
     if pending is not None and pending.kind in _READERS:
         reply = _READERS[pending.kind](turn, customer, pending, intent, entities, conversation)
-        if reply is not None:
-            return reply
-    return _general(turn, intent, entities, conversation)
+    if reply is None:
+        if intent not in ANSWER_INTENTS:
+            return None
+        reply = _general(turn, intent, entities, conversation)
+    still = customers.pending(turn.session, customer)
+    reply.slots["pending_question"] = still.kind if still is not None else None
+    return reply

@@ -8,6 +8,8 @@ from typing import Any, Iterable, Optional
 
 import httpx
 
+from lifecycle.integrations.rasa_auth import bearer_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,7 +44,7 @@ class RasaConversations:
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
                 response = await client.request(method, f"{self.rasa_url}/conversations/{sender_id}/{path}",
-                                                params={"token": self.token}, json=body)
+                                                headers=bearer_headers(self.token), json=body)
         except httpx.HTTPError as exc:
             logger.warning("Rasa %s %s for %s failed: %r", method, path, sender_id, exc)
             return None

@@ -8,6 +8,8 @@ from typing import Any, Optional
 
 import httpx
 
+from lifecycle.integrations.rasa_auth import bearer_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,11 +62,13 @@ class RasaTracker:
             return False
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
-        event = {"event": "bot", "text": text, "data": {"buttons": buttons} if buttons else {},
-                 "metadata": {"proactive": True, **metadata}}
+        events = [{"event": "bot", "text": text, "data": {"buttons": buttons} if buttons else {},
+                   "metadata": {"proactive": True, **metadata}}]
+        if metadata.get("ask"):  # the dialogue reads the next message against this question first
+            events.append({"event": "slot", "name": "pending_question", "value": metadata["ask"]})
         try:
             response = await self._client.post(f"{self.rasa_url}/conversations/{sender_id}/tracker/events",
-                                               params={"token": self.token}, json=[event])
+                                               headers=bearer_headers(self.token), json=events)
         except httpx.HTTPError as exc:
             logger.warning("tracker event for %s (%s) not recorded: %r", sender_id, metadata, exc)
             return False

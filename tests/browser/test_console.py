@@ -22,7 +22,7 @@ from lifecycle.db.engagement_models import AgentReply
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.models import Escalation
 from lifecycle.config.settings import LifecycleSettings
-from tests.stack import AGENT_PASSWORD, APP_PYTHON, ROOT, Stack, free_port
+from tests.stack import AGENT_PASSWORD, APP_PYTHON, ROOT, Stack, free_port, private_actions
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -60,7 +60,7 @@ def servers(tmp_path_factory):
            "SAUDA_USERS": f"agent:agent:{AGENT_PASSWORD}", "SAUDA_DEV_MODE": "1", "SIM_PORT": str(sim_port),
            "SIM_WEBHOOK_URL": "http://127.0.0.1:9/unused", "WHATSAPP_APP_SECRET": secrets.token_hex(16),
            "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(16), "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
-           "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}"}
+           "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}", **private_actions()}
     app_url, sim_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{sim_port}"
     running = Stack(data_dir=data_dir, env=env, rasa_url="", app_url=app_url, sim_url=sim_url,
                     commands={"simulator": [str(APP_PYTHON), "-m", "simulator"],

@@ -20,7 +20,7 @@ from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.db.engine import Database
 from lifecycle.analytics.demo_history import generate
-from tests.stack import APP_PYTHON, MERCHANT_PASSWORD, ROOT, Stack, free_port
+from tests.stack import APP_PYTHON, MERCHANT_PASSWORD, ROOT, Stack, free_port, private_actions
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,7 +39,7 @@ def app(tmp_path_factory):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RASA_TELEMETRY_ENABLED": "false",
            "SAUDA_DATA_DIR": str(data_dir), "SAUDA_APP_PORT": str(port), "SAUDA_WORKER": "off",
            "SAUDA_INTERNAL_SECRET": secrets.token_hex(16), "SAUDA_SESSION_SECRET": secrets.token_hex(16),
-           "SAUDA_USERS": f"merchant:merchant:{MERCHANT_PASSWORD}", "SAUDA_DEV_MODE": "1"}
+           "SAUDA_USERS": f"merchant:merchant:{MERCHANT_PASSWORD}", "SAUDA_DEV_MODE": "1", **private_actions()}
     url = f"http://127.0.0.1:{port}"
     server = Stack(data_dir=data_dir, env=env, rasa_url="", app_url=url, sim_url="",
                    commands={"app": [str(APP_PYTHON), "-m", "appserver"]}, health_urls={"app": f"{url}/health"})

@@ -17,8 +17,11 @@ from typing import Iterator, Optional
 
 import httpx
 
+from lifecycle.integrations.rasa_auth import bearer_headers
+
 ROOT = Path(__file__).resolve().parents[2]
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv" / "rasa" / "bin" / "python"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
 
 
@@ -30,6 +33,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def private_actions() -> dict[str, str]:
+    """Environment of an app server's private action listener: its own port and secret."""
+    return {"SAUDA_ACTIONS_PORT": str(free_port()), "SAUDA_ACTION_SECRET": secrets.token_urlsafe(32)}
 
 
 def trained_model() -> str:
@@ -74,7 +82,7 @@ class Stack:
     def tracker(self, sender_id: str) -> dict:
         response = httpx.get(
             f"{self.rasa_url}/conversations/{sender_id}/tracker",
-            params={"token": self.env["RASA_AUTH_TOKEN"]}, timeout=10,
+            headers=bearer_headers(self.env["RASA_AUTH_TOKEN"]), timeout=10,
         )
         response.raise_for_status()
         return response.json()
@@ -153,6 +161,7 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
     """Start simulator, app server and Rasa; wait for their health checks."""
     data_dir.mkdir(parents=True, exist_ok=True)
     rasa_port, app_port, sim_port = free_port(), free_port(), free_port()
+    actions = private_actions()
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -167,7 +176,8 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
         "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
         "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}",
         "SIM_WEBHOOK_URL": f"http://127.0.0.1:{rasa_port}/webhooks/whatsapp/webhook",
-        "SAUDA_ACTION_URL": f"http://127.0.0.1:{app_port}/webhook",
+        **actions,
+        "SAUDA_ACTION_URL": f"http://127.0.0.1:{actions['SAUDA_ACTIONS_PORT']}/webhook",
         "SAUDA_HOOKS_URL": f"http://127.0.0.1:{app_port}/internal/channel-events",
         "SAUDA_INTERNAL_SECRET": secrets.token_hex(32),
         "SAUDA_TRACKER_DB": str(data_dir / "trackers.db"),
@@ -193,9 +203,8 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
     stack.commands = {
         "simulator": [str(APP_PYTHON), "-m", "simulator"],
         "app": [str(APP_PYTHON), "-m", "appserver"],
-        "rasa": [str(RASA_BIN), "run", "--model", model, "--endpoints", endpoints,
-                 "--credentials", "credentials.dev.yml", "-i", "127.0.0.1", "--port", str(rasa_port),
-                 "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"]],
+        "rasa": [str(RASA_PYTHON), "-m", "bot.serve", "--model", model, "--endpoints", endpoints,
+                 "--credentials", "credentials.dev.yml", "-i", "127.0.0.1", "--port", str(rasa_port)],
     }
     stack.health_urls = {
         "simulator": f"{stack.sim_url}/health",

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Touchpoint
-from tests.stack import APP_PYTHON, ROOT, free_port, logged_in
+from tests.stack import APP_PYTHON, ROOT, free_port, logged_in, private_actions
 
 SECRET = secrets.token_hex(16)
 
@@ -29,7 +29,7 @@ def app_server(tmp_path_factory):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SAUDA_DATA_DIR": str(data_dir), "SAUDA_APP_PORT": str(port),
            "SAUDA_INTERNAL_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": SECRET,
            "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_WORKER": "off", "SAUDA_USERS": "ali:agent:ali-password-1", "SAUDA_DEV_MODE": "1",
-           "HF_HUB_OFFLINE": "1"}
+           "HF_HUB_OFFLINE": "1", **private_actions()}
     env.pop("DATABASE_URL", None)
     log = open(data_dir / "app.log", "wb")
     proc = subprocess.Popen([str(APP_PYTHON), "-m", "appserver"], cwd=ROOT, env=env, stdout=log,

@@ -11,7 +11,7 @@ import httpx
 from tests.stack import ROOT, Stack, free_port
 
 SECRETS = ("WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN", "SAUDA_INTERNAL_SECRET",
-           "RASA_AUTH_TOKEN", "SAUDA_SESSION_SECRET", "SAUDA_EVENTS_SECRET")
+           "RASA_AUTH_TOKEN", "SAUDA_ACTION_SECRET", "SAUDA_SESSION_SECRET", "SAUDA_EVENTS_SECRET")
 
 
 def production_env(data_dir, model: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 from lifecycle.integrations import signing
 from tests.fakes.courier_server import FakeCouriers
 from tests.fakes.serving import serve
-from tests.stack import APP_PYTHON, ROOT, Stack, free_port
+from tests.stack import APP_PYTHON, ROOT, Stack, free_port, private_actions
 
 pytestmark = pytest.mark.asyncio
 
@@ -30,7 +30,7 @@ async def start_app(tmp_path, courier_url: str) -> Stack:
            "SAUDA_APP_PORT": str(port), "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
            "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
            "SAUDA_WORKER": "off", "SAUDA_STORE_NAME": "Noor Lawn House",
-           "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2"}
+           "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2", **private_actions()}
     stack = Stack(data_dir=tmp_path, env=env, rasa_url="", app_url=f"http://127.0.0.1:{port}", sim_url="")
     stack.commands = {"app": [str(APP_PYTHON), "-m", "appserver"]}
     stack.health_urls = {"app": f"{stack.app_url}/health"}

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = [sys.executable, str(ROOT / "scripts" / "production_check.py")]
 SECRETS = ("WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN", "SAUDA_INTERNAL_SECRET",
-           "RASA_AUTH_TOKEN", "SAUDA_SESSION_SECRET", "SAUDA_EVENTS_SECRET")
+           "RASA_AUTH_TOKEN", "SAUDA_ACTION_SECRET", "SAUDA_SESSION_SECRET", "SAUDA_EVENTS_SECRET")
 
 
 def good_env(tmp_path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from sqlalchemy import String, Text, cast, inspect, select, table, column, func
 from bot.state import SqliteChannelState
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.db.models import Order, OutboxMessage
-from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.domain.erasure import ERASED, phone_forms
 from lifecycle.service import Lifecycle
@@ -63,6 +63,7 @@ def a_customer_with_history(db, clock, settings) -> None:
         escalations.open_escalation(session, customer, "complain", now, EngagementSettings(), order=order,
                                     note="calls from 0300 1234567",
                                     conversation=[{"who": "customer", "text": "mera number 03001234567", "at": None}])
+        dead_letters.park(session, "inbound", {"wa_id": "923001234567", "wamid": "wamid.x"}, "test", now)
         orders.place(session, cod_order(ref="SD-2002", phone="03119876543", name="Bilal", address="5 Canal Rd"),
                      now, settings)
 

@@ -1,12 +1,12 @@
 """A reply is read against the question Sauda asked first, and only then by its intent
-(lifecycle/conversation/reading.py), on SQLite and PostgreSQL. The intents here are the ones the NLU
+(lifecycle/flows/reading.py), on SQLite and PostgreSQL. The intents here are the ones the NLU
 really gives such messages when it has no context: a reason that looks like a complaint, a
 review that looks like an opt-in, a bare number it cannot place."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from lifecycle.conversation.reading import read
+from lifecycle.flows.reading import read
 from lifecycle.db.engagement_models import CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Payment
 from lifecycle.domain import customers, orders
@@ -122,3 +122,16 @@ def test_a_complaint_the_nlu_could_not_place_still_reaches_a_person(db, clock, s
         ("utter_complaint_received", {})]
     assert _escalations(db) == [("complain", "ye kya bakwas bheja hai, kapra phata hua hai")]
     assert _read(db, turn, "asdf qwerty", "nlu_fallback") == [("utter_default", {})]
+
+
+def test_after_the_csat_question_a_review_read_as_a_product_question_is_the_answer_and_a_question_is_not(
+        db, clock, settings, turn):
+    ref = deliver(db, clock, settings)
+    _ask(db, clock, "csat", ref)
+    with db.session.begin() as session:  # a question: its own action answers it, the CSAT question stays open
+        assert read(turn(session, "delivery kab tak hoti hai?"), "ask_delivery", NO_ENTITIES, []) is None
+    with db.session.begin() as session:
+        reply = read(turn(session, "kapra acha hai magar silai jagah jagah se kachi hai"), "ask_details",
+                     NO_ENTITIES, [])
+    assert said(reply) == [("utter_csat_sorry", {})] and reply.slots == {"order_id": ref, "pending_question": None}
+    assert _escalations(db) == [("csat_negative", "kapra acha hai magar silai jagah jagah se kachi hai")]
