@@ -2,11 +2,11 @@
 Signed like the shop's events (X-Sauda-Signature with SAUDA_EVENTS_SECRET)."""
 from __future__ import annotations
 
-import json
 import time
 
 from sanic import Blueprint, Request, response
 
+from appserver.bodies import parse_json
 from lifecycle.domain import discount_codes
 from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
@@ -25,7 +25,7 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
         if problem:
             return None, response.json({"error": problem}, status=401)
         try:
-            body = json.loads(request.body)
+            body = parse_json(request.body)
         except ValueError as exc:
             return None, response.json({"error": f"body is not JSON: {exc}"}, status=400)
         missing = [f for f in fields if not isinstance(body, dict) or not str(body.get(f) or "").strip()]

@@ -13,7 +13,9 @@ afterwards must show the hostile text as text (target 0 live markup).
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 import secrets
 import sqlite3
@@ -32,6 +34,9 @@ from tests.stack import Stack, start_stack, trained_model
 from whatsapp.signing import HOOK_SIGNATURE_HEADER, SIGNATURE_HEADER, sign
 
 BIG = 10 * 1024 * 1024  # a 10 MB body
+# HS256 {"user": {"username": "me", "role": "admin"}} signed with "guess"
+FORGED_JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyIjp7InVzZXJuYW1lIjoibWUiLCJyb2xlIjoiYWRtaW4ifX0."
+              "Lw0rJ0Yx3sEo4gJz9yQ0mF8jY0vJc1Qm2W8K0oZbF2c")
 NON_ASCII = "Sauda-é-ü-ग".encode("utf-8")  # raw UTF-8 bytes in a header value
 HOSTILE = ('"><script>alert("sauda")</script>', "<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://x\")",
            "+92 300 0000000", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'; DROP TABLE orders; --", "ف" * 300)
@@ -66,10 +71,14 @@ def refused(answer: httpx.Response) -> bool:
     return answer.is_redirect and answer.headers.get("location", "").startswith("/login")
 
 
-def malformed_bodies(valid: dict) -> list[bytes]:
-    """Broken JSON, wrong types at every depth of ``valid``, and nesting deep enough to hurt."""
-    bodies = [b"", b"{", b"null", b"[]", b"\"text\"", b"{\"a\":", b"\xff\xfe\x00", b"{" * 5000 + b"}" * 5000,
-              b"[" * 100000]
+BROKEN_JSON = [b"", b"{", b"null", b"[]", b"\"text\"", b"{\"a\":", b"\xff\xfe\x00", b"{\"a\":" * 5000,
+               b"[" * 100000]  # unreadable: refusing is right
+
+
+def mutations(valid: dict) -> list[bytes]:
+    """``valid`` with a wrong type at every depth: each must get an answer, never a 5xx
+    (some, such as a number where a string goes, may rightly be accepted)."""
+    bodies = []
 
     def paths(value, trail=()):
         yield trail
@@ -88,6 +97,20 @@ def malformed_bodies(valid: dict) -> list[bytes]:
             target[trail[-1]] = wrong
             bodies.append(json.dumps(broken).encode())
     return bodies
+
+
+def settled_digest(db_file: Path, quiet: float = 1.0, timeout: float = 30) -> dict[str, str]:
+    """The digest once background work (the worker, channel hooks) has left the tables alone
+    for ``quiet`` seconds, so that what changes next is the probes' doing."""
+    deadline = time.monotonic() + timeout
+    last = lifecycle_digest(db_file)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = lifecycle_digest(db_file)
+        if now == last:
+            return now
+        last = now
+    return last
 
 
 def lifecycle_digest(db_file: Path) -> dict[str, str]:
@@ -139,19 +162,26 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
     def each(bodies):
         return bodies[::6] if short else bodies
 
-    # -- the rasa-sdk action endpoint (issue 15a makes it private and authenticated) --------------
+    # -- the rasa-sdk action endpoint: its own private listener, behind SAUDA_ACTION_SECRET ---------
+    actions = stack.env["SAUDA_ACTION_URL"]
     action = {"next_action": "action_set_marketing_preference", "sender_id": "923001234567",
               "tracker": {"sender_id": "923001234567", "slots": {}, "latest_message": {"intent": {"name": "stop"}},
                           "events": []}, "domain": {}, "version": "3.6.21"}
-    add("POST /webhook (actions)", "unauthenticated action call",
-        lambda c: c.post(f"{app}/webhook", json=action))
-    add("POST /webhook (actions)", "deflate-compressed body",
-        lambda c: c.post(f"{app}/webhook", content=zlib.compress(json.dumps(action).encode()),
-                         headers={"Content-Encoding": "deflate", "Content-Type": "application/json"}))
-    for body in each(malformed_bodies(action)):
-        add("POST /webhook (actions)", "malformed JSON", lambda c, b=body: c.post(
-            f"{app}/webhook", content=b, headers={"Content-Type": "application/json"}))
-    add("POST /webhook (actions)", "10 MB body", lambda c: c.post(f"{app}/webhook", content=b"{" + b" " * BIG))
+    add("POST /webhook (actions)", "on the public listener", lambda c: c.post(f"{app}/webhook", json=action))
+    add("POST /webhook (actions)", "unauthenticated action call", lambda c: c.post(actions, json=action))
+    add("POST /webhook (actions)", "wrong bearer token", lambda c: c.post(
+        actions, json=action, headers={"Authorization": "Bearer guess"}))
+    add("POST /webhook (actions)", "non-ASCII bearer token", lambda c: c.post(
+        actions, json=action, headers={"Authorization": b"Bearer " + NON_ASCII}))
+    secret_header = {"Authorization": f"Bearer {stack.env['SAUDA_ACTION_SECRET']}"}
+    add("POST /webhook (actions)", "deflate-compressed body", lambda c: c.post(
+        actions, content=zlib.compress(json.dumps(action).encode()),
+        headers={**secret_header, "Content-Encoding": "deflate", "Content-Type": "application/json"}))
+    for body in BROKEN_JSON + each(mutations(action)):
+        add("POST /webhook (actions)", "malformed JSON, unauthenticated", lambda c, b=body: c.post(
+            actions, content=b, headers={"Content-Type": "application/json"}))
+    add("POST /webhook (actions)", "10 MB body", lambda c: c.post(actions, content=b"{" + b" " * BIG,
+                                                                  headers=secret_header))
 
     # -- channel → app server hooks ----------------------------------------------------------------
     secret = stack.env["SAUDA_INTERNAL_SECRET"]
@@ -166,8 +196,10 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
     add("POST /internal/channel-events", "unsigned", hook(raw_status, ""))
     add("POST /internal/channel-events", "forged signature", hook(raw_status, "sha256=" + "0" * 64))
     add("POST /internal/channel-events", "signed with another secret", hook(raw_status, sign(raw_status, "guess")))
-    for body in each(malformed_bodies(status)):
-        add("POST /internal/channel-events", "signed, malformed", hook(body))
+    for body in BROKEN_JSON:
+        add("POST /internal/channel-events", "signed, not JSON", hook(body))
+    for body in each(mutations(status)):
+        add("POST /internal/channel-events", "signed, wrong types", hook(body), refuse=False)
     for number in FOREIGN:
         inbound = json.dumps({"kind": "inbound", "data": {"wa_id": number, "wamid": f"wamid.{secrets.token_hex(6)}"}})
         add("POST /internal/channel-events", f"signed inbound from {number or 'empty'!r}", hook(inbound.encode()),
@@ -192,8 +224,10 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
         stack, placed, int(time.time()) + 3600)))
     add("POST /lifecycle/events", "non-ASCII signature header", event(placed, {
         event_signing.SIGNATURE_HEADER: NON_ASCII, event_signing.TIMESTAMP_HEADER: str(int(time.time()))}))
-    for body in each(malformed_bodies(_order_event())):
-        add("POST /lifecycle/events", "signed, malformed", lambda c, b=body: event(b)(c))
+    for body in BROKEN_JSON:
+        add("POST /lifecycle/events", "signed, not JSON", lambda c, b=body: event(b)(c))
+    for body in each(mutations(_order_event())):
+        add("POST /lifecycle/events", "signed, wrong types", lambda c, b=body: event(b)(c), refuse=False)
     for number in FOREIGN:
         body = json.dumps(_order_event(phone=number)).encode()
         add("POST /lifecycle/events", f"signed order for {number or 'empty'!r}", lambda c, b=body: event(b)(c),
@@ -216,14 +250,28 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
         f"{app}/lifecycle/shopify/orders", content=shop, headers={"X-Shopify-Hmac-Sha256": NON_ASCII}))
     add("POST /lifecycle/shopify/orders", "10 MB body", lambda c: c.post(
         f"{app}/lifecycle/shopify/orders", content=b" " * BIG))
+    shopify_secret = stack.env.get("SAUDA_SHOPIFY_SECRET") or stack.env["SAUDA_EVENTS_SECRET"]
+
+    def shopify_signed(raw: bytes):
+        mac = base64.b64encode(hmac.new(shopify_secret.encode(), raw, hashlib.sha256).digest()).decode()
+        return lambda c: c.post(f"{app}/lifecycle/shopify/orders", content=raw, headers={
+            "X-Shopify-Hmac-Sha256": mac, "X-Shopify-Webhook-Id": secrets.token_hex(8)})
+
+    for body in BROKEN_JSON:
+        add("POST /lifecycle/shopify/orders", "signed, not JSON", shopify_signed(body))
+    shopify_order = {"id": 1, "name": "#1001", "phone": "03001230000", "total_price": "100.00",
+                     "shipping_address": {"city": "Lahore", "address1": "House 1"},
+                     "line_items": [{"title": "Lawn", "quantity": 1, "price": "100.00"}]}
+    for body in each(mutations(shopify_order)):
+        add("POST /lifecycle/shopify/orders", "signed, wrong types", shopify_signed(body), refuse=False)
     for path in ("/lifecycle/codes/validate", "/lifecycle/codes/redeem"):
         body = json.dumps({"code": "SAUDA10", "order_id": "SD-1", "phone": "03001234567"}).encode()
         add(f"POST {path}", "unsigned", lambda c, p=path, b=body: c.post(f"{app}{p}", content=b))
         add(f"POST {path}", "forged", lambda c, p=path, b=body: c.post(f"{app}{p}", content=b, headers={
             **_event_headers(stack, b), event_signing.SIGNATURE_HEADER: "f" * 64}))
-        for broken in each(malformed_bodies({"code": "X", "order_id": "SD-1"}))[:8]:
+        for broken in BROKEN_JSON + mutations({"code": "X", "order_id": "SD-1"}):
             add(f"POST {path}", "signed, malformed", lambda c, p=path, b=broken: c.post(
-                f"{app}{p}", content=b, headers=_event_headers(stack, b)))
+                f"{app}{p}", content=b, headers=_event_headers(stack, b)), refuse=b in BROKEN_JSON)
     clock = json.dumps({"seconds": 10 ** 9}).encode()
     add("POST /lifecycle/dev/clock", "unsigned", lambda c: c.post(f"{app}/lifecycle/dev/clock", content=clock))
 
@@ -305,7 +353,7 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
     add("POST /webhooks/whatsapp/webhook", "non-ASCII signature", lambda c: c.post(
         hook_url, content=message, headers={SIGNATURE_HEADER: NON_ASCII}))
     add("POST /webhooks/whatsapp/webhook", "10 MB unsigned body", lambda c: c.post(hook_url, content=b" " * BIG))
-    for body in each(malformed_bodies(_wa_webhook("923001239999", "x")))[:25]:
+    for body in BROKEN_JSON + each(mutations(_wa_webhook("923001239999", "x")))[:25]:
         add("POST /webhooks/whatsapp/webhook", "signed, malformed", lambda c, b=body: c.post(
             hook_url, content=b, headers={SIGNATURE_HEADER: sign(b, app_secret)}), refuse=False)
     for number in FOREIGN[:3]:
@@ -320,6 +368,8 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
         add(f"{method} Rasa {path}", "no token", lambda c, m=method, p=path: c.request(m, f"{rasa}{p}", json={}))
         add(f"{method} Rasa {path}", "wrong token", lambda c, m=method, p=path: c.request(
             m, f"{rasa}{p}", params={"token": "guess"}, json={}))
+        add(f"{method} Rasa {path}", "JWT signed with another secret", lambda c, m=method, p=path: c.request(
+            m, f"{rasa}{p}", json={}, headers={"Authorization": "Bearer " + FORGED_JWT}))
     return out
 
 
@@ -344,7 +394,7 @@ def attack(stack: Stack, probe_list: list[Probe]) -> dict[str, Row]:
         for endpoint, batch in by_endpoint.items():
             row = rows.setdefault(endpoint, Row())
             must_refuse = [p for p in batch if p.refuse]
-            before = lifecycle_digest(db_file)
+            before = settled_digest(db_file)
             for probe in must_refuse + [p for p in batch if not p.refuse]:
                 try:
                     answer = probe.send(client)
@@ -359,7 +409,7 @@ def attack(stack: Stack, probe_list: list[Probe]) -> dict[str, Row]:
                     row.accepted_wrongly += 1
                     row.examples.append(f"{probe.what}: accepted ({answer.status_code})")
                 if probe is (must_refuse[-1] if must_refuse else None):
-                    after = lifecycle_digest(db_file)
+                    after = settled_digest(db_file)
                     row.rows_changed = sum(before.get(t) != after.get(t) for t in set(before) | set(after))
                     if row.rows_changed:
                         row.examples.append("tables changed: " + ", ".join(
