@@ -271,7 +271,7 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
             **_event_headers(stack, b), event_signing.SIGNATURE_HEADER: "f" * 64}))
         for broken in BROKEN_JSON + mutations({"code": "X", "order_id": "SD-1"}):
             add(f"POST {path}", "signed, malformed", lambda c, p=path, b=broken: c.post(
-                f"{app}{p}", content=b, headers=_event_headers(stack, b)), refuse=b in BROKEN_JSON)
+                f"{app}{p}", content=b, headers=_event_headers(stack, b)), refuse=broken in BROKEN_JSON)
     clock = json.dumps({"seconds": 10 ** 9}).encode()
     add("POST /lifecycle/dev/clock", "unsigned", lambda c: c.post(f"{app}/lifecycle/dev/clock", content=clock))
 

@@ -18,7 +18,6 @@ from lifecycle.domain import customers, dead_letters, escalations, orders, payme
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.domain.erasure import ERASED, phone_forms
 from lifecycle.service import Lifecycle
-from lifecycle.integrations.stores import Stores
 from tests.unit.lifecycle.conftest import cod_order
 
 PHONE = "0300-1234567"
