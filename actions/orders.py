@@ -5,9 +5,12 @@ from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
+from actions.products import about_a_product
 from lifecycle.conversation import replies
 from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import customers
+from lifecycle.domain.payments import extract_transaction_id
 from lifecycle.integrations.rasa_conversations import transcript
 
 
@@ -46,10 +49,29 @@ class ActionResolvePending(EscalatingAction):
         return "action_resolve_pending"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        if _a_product_question(turn, tracker):
+            return Reply(followup="action_answer_product")
         intent = tracker.get_intent_of_latest_message()
         entities = {name: entity(tracker, name) for name in ("cancel_reason", "transaction_id", "city")}
         reply = reading.read(turn, intent, entities, transcript(tracker.events))
         return reply if reply is not None else Reply(followup=QUESTION_ACTIONS.get(intent, "utter_default"))
+
+
+# what the NLU calls a product question it could not place: "bhoora 43?" (nlu_fallback), "6.5 number
+# ka joota" (a number: give_transaction_id); the catalog tells (knowledge/)
+MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id")
+# pending questions whose answer is any statement: their reading comes first
+STATEMENT_ANSWERS = ("cancel_reason", "address")
+
+
+def _a_product_question(turn: Turn, tracker: Tracker) -> bool:
+    """A product question the NLU misread, with no transaction ID in it and no question
+    pending that any statement answers."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")  # nlu_fallback itself, not the runner-up
+    if intent not in MISREAD_INTENTS or extract_transaction_id(turn.text) or not about_a_product(tracker):
+        return False
+    pending = customers.pending(turn.session, turn.customer)
+    return pending is None or pending.kind not in STATEMENT_ANSWERS
 
 
 class ActionCatalogOrder(LifecycleAction):

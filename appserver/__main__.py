@@ -14,6 +14,7 @@ import sys
 from datetime import datetime, timezone
 
 from appserver.settings import AppSettings
+from whatsapp import redact
 from lifecycle.config import touchpoint_settings
 from lifecycle.db.account_models import ROLES
 from lifecycle.db.engine import default_database
@@ -27,6 +28,7 @@ def serve() -> None:
     settings = AppSettings.from_env()
     touchpoint_settings.export_saved(settings.data_dir, os.environ)  # the settings page's, over the defaults
     app = build_app(settings)
+    redact.install()  # after Sanic set up its own log handlers
     app.run(host=settings.host, port=settings.port, single_process=True, access_log=False, motd=False)
 
 

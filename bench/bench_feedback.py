@@ -47,13 +47,14 @@ def score(rows: Iterable[tuple[str, str]], classify: Callable[[str], Optional[st
 
 
 def cross_validate(folds: int = 5) -> dict:
-    examples = sentiment.load_examples()
-    random.Random(13).shuffle(examples)
+    """Folds over the labelled answers of data/feedback/; the NLU examples are always trained on."""
+    answers = sentiment.load_examples(nlu=None)
+    nlu = [e for e in sentiment.load_examples() if e not in set(answers)]
+    random.Random(13).shuffle(answers)
     predictions = []
     for fold in range(folds):
-        test = examples[fold::folds]
-        model = sentiment.train([e for i, e in enumerate(examples) if i % folds != fold])
-        predictions += [(text, label, sentiment.decide(model.probabilities(text))) for text, label in test]
+        model = sentiment.train([e for i, e in enumerate(answers) if i % folds != fold] + nlu)
+        predictions += [(text, label, sentiment.decide(model.probabilities(text))) for text, label in answers[fold::folds]]
     by_text = {text: got for text, _, got in predictions}
     return score([(text, label) for text, label, _ in predictions], by_text.__getitem__)
 
@@ -74,7 +75,7 @@ def run() -> list[Table]:
                 f"{PRAISE_PRECISION_TARGET}", independent["n"], independent["complaints"],
                 independent["complaint_recall"], independent["praise_precision"], independent["praise_recall"],
                 independent["abstained"])
-    summary.add("5-fold cross-validation of data/feedback/", cv["n"], cv["complaints"], cv["complaint_recall"],
+    summary.add("5-fold cross-validation of the answers in data/feedback/", cv["n"], cv["complaints"], cv["complaint_recall"],
                 cv["praise_precision"], cv["praise_recall"], cv["abstained"])
     languages = Table("Independent set by language", ["language", "answers", "complaint recall", "praise precision"])
     for language in sorted({r.get("language", "-") for r in rows}):

@@ -18,12 +18,13 @@ import faiss
 import numpy as np
 
 from bench.table import Table, percentiles
-from knowledge.answers import Question, answer
+from knowledge.answers import answer
 from knowledge.catalog import Catalog
 from knowledge.embeddings import clear_query_cache, dtype_name, embed, workers
 from knowledge.importers import import_bytes
 from knowledge.index import EXACT_SEARCH_MAX, build_vector_index, index_kind, search_vectors
 from knowledge.profile import DEMO_PROFILE, load_profile
+from knowledge.question import Question
 from knowledge.search import ProductSearch, product_terms
 from knowledge.versions import CatalogStore
 
@@ -253,7 +254,38 @@ def bench_turns() -> Table:
     return table
 
 
+def bench_answers() -> Table:
+    """How often answers are about the right product and state every expected fact, and how
+    many stated facts are false: the demo store's labelled set and a second store's (written
+    from its catalog by someone who had not read the answer code), the second also end to end."""
+    from knowledge.evaluation import evaluate, load_questions as load_demo_questions
+    from tests.knowledge.labelled import (SECOND_STORE, Score, ask_in_process, judge, load_questions, load_store,
+                                          score_through, start_store_stack)
+    from tests.stack import trained_model
+
+    table = Table(f"Answers on labelled question sets ({machine_load()})",
+                  ["set", "questions", "right product", "right product and every expected fact stated",
+                   "false statements", "yes for an unavailable variant"])
+    demo = evaluate(load_demo_questions(Path(__file__).resolve().parent.parent / "tests" / "knowledge"
+                                        / "eval_questions.yml"))
+    table.add("demo store, in process (top-1 product only)", demo.total, f"{demo.accuracy:.1%}", "", "", "")
+    items, store = load_questions(), load_store()
+    search = ProductSearch.build(import_bytes((SECOND_STORE / "catalog.csv").read_bytes(), "catalog.csv").catalog)
+    profile = load_profile(SECOND_STORE / "profile.yml")
+    score = Score()
+    for item in items:
+        score.add(item, judge(item, ask_in_process(search, profile, item)[0], store))
+    stack = start_store_stack(Path(tempfile.mkdtemp(prefix="bench-second-store-")), trained_model())
+    try:
+        through = score_through(stack, items, store)
+    finally:
+        stack.stop()
+    for name, s in (("second store, in process", score), ("second store, end to end through the simulator", through)):
+        table.add(name, s.total, f"{s.accuracy:.1%}", f"{s.answered / s.total:.1%}", len(s.false), s.false_yes)
+    return table
+
+
 def run() -> list[Table]:
     imported, search = bench_import()
     pool = (search.catalog, search.vectors.reconstruct_n(0, search.vectors.ntotal))
-    return [imported, bench_index_kinds(pool), bench_questions(pool), bench_turns()]
+    return [imported, bench_index_kinds(pool), bench_questions(pool), bench_turns(), bench_answers()]

@@ -1,8 +1,11 @@
 """WhatsApp Cloud API channel for Rasa: ``/webhooks/whatsapp/webhook``.
 
 Enable it in ``credentials.yml`` as ``bot.channel.WhatsAppInput``. The POST handler
-verifies the signature over the raw body, dedupes on ``wamid``, acknowledges at once and
-processes in the background, one queue per customer so their messages stay in order.
+verifies the signature over the raw body, then in one step marks each ``wamid`` seen and
+keeps the message in the durable inbox (bot/state.py) before it answers 200. Messages are
+handed to Rasa from the inbox, one customer at a time in arrival order; a failed turn is
+retried with backoff, then parked; after a restart the inbox is resumed. A customer over
+the rate limit gets one slow-down message and no Rasa turns.
 """
 from __future__ import annotations
 
@@ -10,6 +13,9 @@ import asyncio
 import json
 import logging
 import re
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -17,11 +23,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from whatsapp import payloads as outgoing
+from whatsapp import redact
 from whatsapp.graph_client import GraphClient, SendResult
 from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
-from bot.settings import ChannelSettings
+from bot.settings import SLOW_DOWN, ChannelSettings
 from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
-from bot.state import open_state
+from bot.state import Inbound, Queued, open_state
+from whatsapp.retry import RetryPolicy
 from whatsapp.updates import InboundMessage, parse_webhook
 
 logger = logging.getLogger(__name__)
@@ -32,6 +40,8 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 # Media a person may need later (a payment screenshot, a voice note): acknowledged as
 # kept. Stickers, contacts and unknown types get the "what I can read" reply.
 KEPT_MEDIA = ("image", "video", "audio", "voice", "document")
+# A turn Rasa failed (tracker store, lock, output): tried again with backoff, then parked.
+TURN_RETRY = RetryPolicy(base=0.5, cap=30.0, attempts=8)
 
 
 def sender_id_for(wa_id: str) -> str:
@@ -124,8 +134,12 @@ class WhatsAppInput(InputChannel):
         hooks = LifecycleHooks(settings.hooks_url, settings.internal_secret)
         hooks.check(settings.hooks_wait_s)  # a wrong secret would have every event refused
         self.forwarder = HookForwarder(hooks, self.state)
-        self._queues: dict[str, asyncio.Queue] = {}
+        self._draining: dict[str, bool] = {}  # customers being drained: whether more arrived since the last read
         self._background: set[asyncio.Task] = set()
+        self._arrivals: dict[str, deque] = defaultdict(deque)  # recent arrival times per customer
+        self._slowed: dict[str, float] = {}  # when each customer was last told to slow down
+        self._resumed: set[str] = set()  # inbox keys a previous process left
+        self._agent = None  # Rasa's agent, for its tracker store
 
     @classmethod
     def name(cls) -> str:
@@ -142,8 +156,15 @@ class WhatsAppInput(InputChannel):
         bp = Blueprint("whatsapp_webhook", __name__)
 
         @bp.listener("after_server_start")
-        async def forward_hooks(app, loop):
+        async def resume(app, loop=None):
+            redact.install()  # Rasa's and Sanic's handlers exist by now
+            # Rasa's server takes 100 MB by default; read per connection, so this applies from now on
+            app.config.REQUEST_MAX_SIZE = self.settings.max_body
             self.forwarder.start()  # what a previous process queued but did not hand over
+            self._agent = getattr(app.ctx, "agent", None)
+            for queued in await self.state.inbox(limit=100_000):  # acknowledged, not yet answered
+                self._resumed.add(queued.key)
+                self._drain_soon(queued.sender, on_new_message)
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request):
@@ -176,57 +197,98 @@ class WhatsAppInput(InputChannel):
                 # any non-2xx answer makes Meta redeliver the same body for days, and it
                 # will never become readable, so it is logged and acknowledged unprocessed.
                 logger.error("whatsapp webhook: skipped unreadable update: %s", problem)
-            # Statuses, opt-outs and template updates are kept on disk before the ack and
-            # handed to the lifecycle in the background, so an app-server outage loses none.
+            # Messages, statuses, opt-outs and template updates are kept on disk before the ack
+            # and handled in the background, so neither a crash nor an app-server outage loses any.
             hooks = [body for body in map(update_hook, parsed.updates) if body]
+            messages = [self._inbound(u) for u in parsed.updates if isinstance(u, InboundMessage)]
             try:
-                await self.state.queue_hooks(hooks)
+                fresh = await self.state.accept(messages, hooks)
             except Exception:
-                logger.exception("whatsapp webhook: could not queue %d lifecycle events", len(hooks))
+                logger.exception("whatsapp webhook: could not keep %d messages and %d events", len(messages), len(hooks))
                 return response.json({"error": "could not keep the update, retry"}, status=503)
-            if hooks:
+            if hooks or fresh:
                 self.forwarder.start()
-            queued = self._enqueue(
-                [u for u in parsed.updates if isinstance(u, InboundMessage)], on_new_message
-            )
-            return response.json({"status": "ok", "accepted": queued, "problems": parsed.problems})
+            for message in fresh:
+                self._drain_soon(message.sender, on_new_message)
+            return response.json({"status": "ok", "accepted": len(fresh), "problems": parsed.problems})
 
         return bp
 
-    def _enqueue(self, messages: list[InboundMessage], on_new_message) -> int:
-        """Queue messages per customer without awaiting, so arrival order is kept."""
-        for message in messages:
-            sender = sender_id_for(message.sender)
-            queue = self._queues.get(sender)
-            if queue is None:
-                queue = self._queues[sender] = asyncio.Queue()
-                self._spawn(self._drain(sender, queue, on_new_message))
-            queue.put_nowait(message)
-        return len(messages)
+    def _inbound(self, message: InboundMessage) -> Inbound:
+        """What the inbox keeps for a message; over the customer's rate it is marked a flood."""
+        sender = sender_id_for(message.sender)
+        arrivals, now = self._arrivals[sender], time.monotonic()
+        while arrivals and now - arrivals[0] > self.settings.rate_window_s:
+            arrivals.popleft()
+        arrivals.append(now)
+        return Inbound(sender, message.wamid, json.dumps(asdict(message)), len(arrivals) > self.settings.rate_limit,
+                       inbound_hook(message))
 
-    def _spawn(self, coro) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+    def _drain_soon(self, sender: str, on_new_message) -> None:
+        """Start the customer's drain, or tell the running one to read the inbox again."""
+        if sender in self._draining:
+            self._draining[sender] = True
+            return
+        self._draining[sender] = False
+        task = asyncio.get_running_loop().create_task(self._drain(sender, on_new_message))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _drain(self, sender: str, queue: asyncio.Queue, on_new_message) -> None:
-        """Process one customer's messages in arrival order; exit when the queue is empty."""
+    async def _drain(self, sender: str, on_new_message) -> None:
+        """Hand one customer's kept messages to Rasa in arrival order; a message leaves the
+        inbox once handled, or is parked after ``TURN_RETRY`` failed tries."""
         try:
-            while not queue.empty():
-                message = queue.get_nowait()
-                try:
-                    await self._process(message, sender, on_new_message)
-                except Exception:  # one bad message must not stop the customer's queue
-                    logger.exception("whatsapp: failed to handle %s from %s", message.wamid, sender)
+            while True:
+                self._draining[sender] = False  # set again by a message kept while the inbox is read
+                batch = await self.state.inbox(sender, limit=20)
+                if not batch and not self._draining[sender]:
+                    return
+                for queued in batch:
+                    await self._handle(queued, on_new_message)
+        except Exception:  # the state store failed: what is left resumes at the next message or start
+            logger.exception("whatsapp: reading the inbox of %s failed", sender)
         finally:
-            self._queues.pop(sender, None)
+            self._draining.pop(sender, None)
+
+    async def _handle(self, queued: Queued, on_new_message) -> None:
+        attempt = queued.attempts
+        while True:
+            try:
+                if queued.flood:
+                    await self._slow_down(queued.sender)
+                elif not (attempt or queued.key in self._resumed) or not await self._in_tracker(queued):
+                    await self._process(InboundMessage(**json.loads(queued.body)), queued.sender, on_new_message)
+                await self.state.handled(queued.key)
+                return
+            except Exception as exc:
+                attempt += 1
+                parked = TURN_RETRY.gives_up(attempt)
+                logger.exception("whatsapp: turn for %s failed (try %d)%s", queued.wamid, attempt,
+                                 ", parked" if parked else "")
+                await self.state.failed(queued.key, f"{type(exc).__name__}: {exc}" if parked else None)
+                if parked:
+                    return
+                await asyncio.sleep(TURN_RETRY.delay(attempt))
+
+    async def _in_tracker(self, queued: Queued) -> bool:
+        """True when Rasa already keeps this message (handled before a crash or an error that came
+        after the tracker was saved): handing it over again would answer it twice."""
+        if self._agent is None or self._agent.tracker_store is None:
+            return False
+        store = self._agent.tracker_store
+        tracker = await getattr(store, "retrieve_full_tracker", store.retrieve)(queued.sender)
+        return tracker is not None and any(
+            getattr(event, "message_id", None) == queued.wamid for event in tracker.events)
+
+    async def _slow_down(self, sender: str) -> None:
+        """One polite message per rate window, whatever the size of the flood."""
+        now = time.monotonic()
+        if now - self._slowed.get(sender, -1e9) < self.settings.rate_window_s:
+            return
+        self._slowed[sender] = now
+        await self.client.send(outgoing.text_payload(wa_id_for(sender), SLOW_DOWN))
 
     async def _process(self, message: InboundMessage, sender: str, on_new_message) -> None:
-        if not await self.state.first_sighting(message.wamid):
-            logger.info("whatsapp webhook: duplicate delivery of %s ignored", message.wamid)
-            return
-        await self.state.queue_hooks([inbound_hook(message)])
-        self.forwarder.start()
         if message.is_silent:
             return
         text, metadata = await self.to_rasa(message, sender)

@@ -4,6 +4,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+# The one reply a customer over the rate limit gets (their messages get no Rasa turns).
+SLOW_DOWN = ("Aap ke messages bohat tezi se aa rahe hain; thori der ruk kar dobara likhein. / "
+             "You are sending messages very fast; please wait a moment and write again.")
+
 
 @dataclass(frozen=True)
 class ChannelSettings:
@@ -17,6 +21,9 @@ class ChannelSettings:
     hooks_url: str
     internal_secret: str
     rate_per_second: float
+    rate_limit: int = 10  # messages a customer may send per rate window before the slow-down reply
+    rate_window_s: float = 30.0
+    max_body: int = 1024 * 1024  # bytes a request to the Rasa server may carry (Meta's are a few KB)
     hooks_wait_s: float = 120.0  # at start, how long the app server may take to answer the ping
 
     @classmethod
@@ -34,6 +41,9 @@ class ChannelSettings:
             internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
             rate_per_second=float(os.environ.get("WHATSAPP_SEND_RATE", "80")),
             hooks_wait_s=float(os.environ.get("SAUDA_HOOKS_WAIT_S", "120")),
+            max_body=int(os.environ.get("WHATSAPP_MAX_BODY", str(1024 * 1024))),
+            rate_limit=int(os.environ.get("WHATSAPP_CUSTOMER_RATE", "10")),
+            rate_window_s=float(os.environ.get("WHATSAPP_CUSTOMER_RATE_WINDOW_S", "30")),
         )
 
     def missing(self) -> list[str]:

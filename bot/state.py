@@ -1,5 +1,6 @@
-"""Durable channel state: seen ``wamid``s (dedupe), the last numbered menu per customer,
-and the queue of events waiting to be handed to the lifecycle.
+"""Durable channel state: seen ``wamid``s (dedupe), the inbox of customer messages not yet
+answered by Rasa, the last numbered menu per customer, and the queue of events waiting to be
+handed to the lifecycle.
 
 SQLite by default (one Rasa process); Redis (``SET NX`` with a TTL, a stream with a
 consumer group for the hook queue) when several Rasa replicas share the webhook.
@@ -11,8 +12,31 @@ import os
 import socket
 import sqlite3
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+
+@dataclass(frozen=True)
+class Inbound:
+    """A message to keep: its sender and wamid, the serialised message, whether it came over
+    the customer's rate, and the lifecycle's hook body for it."""
+
+    sender: str
+    wamid: str
+    body: str
+    flood: bool = False
+    hook: bytes = b""
+
+
+@dataclass(frozen=True)
+class Queued:
+    key: str
+    sender: str
+    wamid: str
+    body: str
+    flood: bool
+    attempts: int
+
 
 DEDUPE_TTL_SECONDS = 7 * 24 * 3600  # Meta retries a delivery for up to 7 days
 MENU_TTL_SECONDS = 24 * 3600
@@ -34,15 +58,47 @@ class SqliteChannelState:
             "CREATE TABLE IF NOT EXISTS hook_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, "
             "queued_at REAL NOT NULL)"
         )
+        # Customer messages from the webhook's acknowledgement until Rasa has handled them
+        # (``flood``: over the customer's rate, answered with the slow-down message instead).
+        self._db.execute("CREATE TABLE IF NOT EXISTS inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                         "sender TEXT NOT NULL, wamid TEXT NOT NULL, message TEXT NOT NULL, flood INTEGER NOT NULL, "
+                         "attempts INTEGER NOT NULL DEFAULT 0, parked_reason TEXT, queued_at REAL NOT NULL)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS inbox_sender ON inbox (sender, id)")
         self._db.execute("CREATE TABLE IF NOT EXISTS hook_dead (id INTEGER PRIMARY KEY, body BLOB NOT NULL, "
                          "reason TEXT NOT NULL, parked_at REAL NOT NULL)")
 
-    async def first_sighting(self, wamid: str) -> bool:
-        """True the first time a wamid is seen, False for every redelivery."""
-        cur = self._db.execute(
-            "INSERT OR IGNORE INTO seen_wamid (wamid, seen_at) VALUES (?, ?)", (wamid, time.time())
-        )
-        return cur.rowcount == 1
+    async def accept(self, messages: list[Inbound], hooks: list[bytes]) -> list[Inbound]:
+        """In one transaction: mark each message's wamid seen, put the first sightings in the
+        inbox and queue ``hooks`` (the lifecycle's bodies, keyed by wamid in ``Inbound.hook``).
+        Returns the first sightings; redeliveries change nothing."""
+        now, fresh = time.time(), []
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            for message in messages:
+                if self._db.execute("INSERT OR IGNORE INTO seen_wamid (wamid, seen_at) VALUES (?, ?)",
+                                    (message.wamid, now)).rowcount != 1:
+                    continue
+                self._db.execute("INSERT INTO inbox (sender, wamid, message, flood, queued_at) VALUES (?, ?, ?, ?, ?)",
+                                 (message.sender, message.wamid, message.body, int(message.flood), now))
+                fresh.append(message)
+            bodies = hooks + [m.hook for m in fresh if m.hook]
+            self._db.executemany("INSERT INTO hook_queue (body, queued_at) VALUES (?, ?)", [(b, now) for b in bodies])
+        return fresh
+
+    async def inbox(self, sender: Optional[str] = None, limit: int = 50) -> list[Queued]:
+        """Unhandled messages (of ``sender``, or everyone's), oldest first; parked ones left out."""
+        where, args = ("AND sender = ?", (sender, limit)) if sender else ("", (limit,))
+        rows = self._db.execute(f"SELECT id, sender, wamid, message, flood, attempts FROM inbox "
+                                f"WHERE parked_reason IS NULL {where} ORDER BY id LIMIT ?", args).fetchall()
+        return [Queued(str(r[0]), r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
+
+    async def handled(self, key: str) -> None:
+        self._db.execute("DELETE FROM inbox WHERE id = ?", (int(key),))
+
+    async def failed(self, key: str, reason: Optional[str]) -> None:
+        """One more failed attempt; with a ``reason`` the message is parked (kept, not retried)."""
+        self._db.execute("UPDATE inbox SET attempts = attempts + 1, parked_reason = ? WHERE id = ?",
+                         (reason, int(key)))
 
     async def save_menu(self, recipient: str, payloads: list[str]) -> None:
         self._db.execute(
@@ -128,8 +184,51 @@ class RedisChannelState:
         self._consumer = f"{socket.gethostname()}-{os.getpid()}"
         self._group_ready = False
 
-    async def first_sighting(self, wamid: str) -> bool:
-        return bool(await self._redis.set(f"{self._ns}:wamid:{wamid}", 1, nx=True, ex=DEDUPE_TTL_SECONDS))
+    # KEYS: the wamid's seen key, the inbox stream; ARGV: TTL, sender, wamid, message, flood
+    _ACCEPT = """
+    if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+      redis.call('XADD', KEYS[2], '*', 'sender', ARGV[2], 'wamid', ARGV[3], 'message', ARGV[4], 'flood', ARGV[5])
+      return 1
+    end
+    return 0
+    """
+
+    async def accept(self, messages: list[Inbound], hooks: list[bytes]) -> list[Inbound]:
+        """Per message one atomic script (seen mark + inbox entry), hooks after: a crash between
+        them loses no message (Meta redelivers only what was not acknowledged)."""
+        fresh = []
+        for message in messages:
+            if await self._redis.eval(self._ACCEPT, 2, f"{self._ns}:wamid:{message.wamid}", f"{self._ns}:inbox",
+                                      DEDUPE_TTL_SECONDS, message.sender, message.wamid, message.body,
+                                      int(message.flood)):
+                fresh.append(message)
+        await self.queue_hooks(hooks + [m.hook for m in fresh if m.hook])
+        return fresh
+
+    async def inbox(self, sender: Optional[str] = None, limit: int = 50) -> list[Queued]:
+        parked = await self._redis.hgetall(f"{self._ns}:inbox:parked")
+        attempts = await self._redis.hgetall(f"{self._ns}:inbox:attempts")
+        found = []
+        for key, fields in await self._redis.xrange(f"{self._ns}:inbox"):
+            who = fields[b"sender"].decode()
+            if key in parked or (sender and who != sender):
+                continue
+            found.append(Queued(key.decode(), who, fields[b"wamid"].decode(), fields[b"message"].decode(),
+                                fields[b"flood"] == b"1", int(attempts.get(key, 0))))
+            if len(found) >= limit:
+                break
+        return found
+
+    async def handled(self, key: str) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.xdel(f"{self._ns}:inbox", key)
+            pipe.hdel(f"{self._ns}:inbox:attempts", key)
+            await pipe.execute()
+
+    async def failed(self, key: str, reason: Optional[str]) -> None:
+        await self._redis.hincrby(f"{self._ns}:inbox:attempts", key, 1)
+        if reason:
+            await self._redis.hset(f"{self._ns}:inbox:parked", key, reason)
 
     async def save_menu(self, recipient: str, payloads: list[str]) -> None:
         await self._redis.set(f"{self._ns}:menu:{recipient}", json.dumps(payloads), ex=MENU_TTL_SECONDS)

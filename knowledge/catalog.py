@@ -5,11 +5,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields
 
-from knowledge.roman_urdu import colour_of, size_of
-
-SIZE_OPTION_NAMES = frozenset({"size", "sizes", "shoe size", "saiz", "naap"})
-COLOUR_OPTION_NAMES = frozenset({"color", "colour", "colors", "colours", "rang"})
-
 
 @dataclass(frozen=True)
 class Variant:
@@ -19,28 +14,6 @@ class Variant:
     compare_at_price: float | None = None
     stock: int | None = None  # None: the store does not track stock for it
     image: str = ""
-
-    def option(self, names: frozenset[str]) -> str | None:
-        return next((v for k, v in self.options.items() if k.lower() in names), None)
-
-    @property
-    def size(self) -> str | None:
-        """The size as customers say it ("M", "9"), or None when sizes do not apply."""
-        value = self.option(SIZE_OPTION_NAMES)
-        return None if value is None else (size_of(value) or value)
-
-    @property
-    def colour(self) -> str | None:
-        """The colour as written in the catalog ("Off-White")."""
-        return self.option(COLOUR_OPTION_NAMES)
-
-    @property
-    def colour_key(self) -> str | None:
-        """The colour in canonical form for matching ("off-white", "black")."""
-        colour = self.colour
-        if colour is None:
-            return None
-        return colour_of(colour) or colour_of(colour.replace(" ", "-")) or colour.lower()
 
     @property
     def in_stock(self) -> bool:
@@ -69,21 +42,9 @@ class Product:
         and encoding time is proportional to tokens); the lexical index has them."""
         return " ".join(part for part in (self.title, self.product_type, self.description[:200]) if part)
 
-    @property
-    def sizes(self) -> list[str]:
-        return _unique(v.size for v in self.variants if v.size)
-
-    @property
-    def colours(self) -> list[str]:
-        return _unique(v.colour for v in self.variants if v.colour)
-
 
 _PRODUCT_FIELDS = tuple(f.name for f in fields(Product))
 _VARIANT_FIELDS = tuple(f.name for f in fields(Variant))
-
-
-def _unique(values) -> list[str]:
-    return list(dict.fromkeys(values))
 
 
 @dataclass
@@ -113,6 +74,11 @@ class Catalog:
         return hashlib.sha256((as_json or self.to_json()).encode()).hexdigest()[:12]
 
 
+def _variant_key(variant: Variant) -> str:
+    """A variant's identity within its product: its options (SKUs may repeat in Shopify)."""
+    return " / ".join(variant.options.values()) or variant.sku
+
+
 def _product_dict(product: Product) -> dict:
     out = {name: getattr(product, name) for name in _PRODUCT_FIELDS}
     out["variants"] = [{name: getattr(v, name) for name in _VARIANT_FIELDS} for v in product.variants]
@@ -139,8 +105,8 @@ def diff(old: Catalog | None, new: Catalog) -> CatalogDiff:
         a, b = before[pid], new.products[pid]
         notes = [f"{name}: {getattr(a, name)!r} -> {getattr(b, name)!r}"
                  for name in ("title", "description", "product_type", "tags") if getattr(a, name) != getattr(b, name)]
-        old_variants = {v.sku: v for v in a.variants}
-        new_variants = {v.sku: v for v in b.variants}
+        old_variants = {_variant_key(v): v for v in a.variants}
+        new_variants = {_variant_key(v): v for v in b.variants}
         notes += [f"variant {sku} added" for sku in new_variants.keys() - old_variants.keys()]
         notes += [f"variant {sku} removed" for sku in old_variants.keys() - new_variants.keys()]
         for sku in sorted(old_variants.keys() & new_variants.keys()):

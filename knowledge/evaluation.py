@@ -6,7 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.answers import Question, answer
+from knowledge.answers import answer
+from knowledge.facts import CHOICES
+from knowledge.question import Question
 from knowledge.importers import import_file
 from knowledge.live import DEMO_CATALOG
 from knowledge.profile import DEMO_PROFILE, load_profile
@@ -44,7 +46,8 @@ def evaluate(items: list[dict], mode: str = "hybrid", catalog: Path = DEMO_CATAL
         if "product" not in item and "choices" not in item:
             continue
         reply = answer(search, store, question_of(item), mode=mode)
-        got = reply.product_id or reply.facts.get("choices") or None
+        choices = reply.fact(CHOICES)
+        got = reply.product_id or (choices.value if choices else None)
         want = item.get("product") or item.get("choices")
         ok = got == want if not isinstance(want, list) else isinstance(got, list) and set(want) <= set(got)
         correct += ok

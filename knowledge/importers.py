@@ -244,10 +244,13 @@ def _validate(raw_products: list[RawProduct], name: str, problems: list[Problem]
     catalog, skipped = Catalog(), []
     sku_rows: dict[str, int | None] = {}
     for raw in raw_products:
-        for variant in raw.variants:  # duplicate SKUs are refused even in draft products
+        for variant in raw.variants:
+            # Shopify lets merchants repeat a SKU (exports do): variants are told apart by product
+            # and options, so a repeat is worth a warning only
             if variant.sku and variant.sku in sku_rows:
                 problems.append(Problem(name, variant.row, variant.columns["sku"],
-                                        f"duplicate SKU {variant.sku!r} (first on row {sku_rows[variant.sku]})"))
+                                        f"duplicate SKU {variant.sku!r} (first on row {sku_rows[variant.sku]})",
+                                        WARNING))
             elif variant.sku:
                 sku_rows[variant.sku] = variant.row
         if raw.status not in OFFERED_STATUSES:

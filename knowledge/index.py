@@ -3,12 +3,13 @@ canonical Roman Urdu / English tokens with a vowel-free "skeleton" for spelling 
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import faiss
 import numpy as np
 from scipy import sparse
+
+from knowledge.roman_urdu import outline as consonants
 
 # Below this many products an exact inner-product scan is fast enough (measured in
 # bench/bench_knowledge.py: see bench/out/knowledge.md); above it, HNSW.
@@ -62,15 +63,11 @@ def index_kind(index: faiss.Index) -> str:
     return "hnsw" if isinstance(index, faiss.IndexHNSWFlat) else "exact"
 
 
-_VOWELS = re.compile(r"[aeiouyh]")
-_REPEATS = re.compile(r"(.)\1+")
-
-
 def skeleton(token: str) -> str | None:
-    """Consonant outline of a word: Roman Urdu spellings of one word mostly share it
-    ("khussa", "khusa", "khosa" -> "ks"; "dupatta", "duppata" -> "dpt"). None for words
+    """Consonant outline of a word (``roman_urdu.outline``) as an index key: Roman Urdu
+    spellings of one word mostly share it ("dupatta", "duppata" -> "dpt"). None for words
     too short to have a telling outline ("ideal" and "dulha" would both be "dl")."""
-    outline = _REPEATS.sub(r"\1", _VOWELS.sub("", token))
+    outline = consonants(token)
     return "~" + outline if len(token) > 3 and len(outline) >= 3 else None
 
 
@@ -80,6 +77,7 @@ def term(token: str) -> str:
 
 
 SKELETON_WEIGHT = 0.6  # a skeleton match counts less than the word itself
+DESCRIPTION_OUTLINES = 0.5  # words counting this much or less (the description's) get no outline
 
 
 class LexicalIndex:
@@ -92,8 +90,8 @@ class LexicalIndex:
         for row, words in enumerate(documents):
             keyed: dict[str, float] = {}
             for word, weight in words.items():
-                # outlines of name words only: description words are too many to guess at
-                for key in (term(word), skeleton(term(word)) if weight == 1.0 else None):
+                # outlines of name, type and tag words only: description words are too many to guess at
+                for key in (term(word), skeleton(term(word)) if weight > DESCRIPTION_OUTLINES else None):
                     if key is not None:
                         keyed[key] = max(keyed.get(key, 0.0), weight)
             for key, weight in keyed.items():
@@ -107,13 +105,15 @@ class LexicalIndex:
         self.idf = np.log1p(len(documents) / np.maximum(df, 1)).astype(np.float32)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        """Per product, the IDF-weighted fraction of the known query words it contains."""
+        """Per product, the IDF-weighted fraction of the query words it contains. A word no
+        product has counts as the rarest word: "school bag" is not half a "school shoe"."""
         weights: dict[int, float] = {}
         total = 0.0
         for word in dict.fromkeys(term(t) for t in tokens):
             column = self.vocabulary.get(word)
             outline = self.vocabulary.get(skeleton(word))
             if column is None and outline is None:
+                total += math.log1p(self.matrix.shape[0])
                 continue
             idf = float(self.idf[column if column is not None else outline])
             total += idf

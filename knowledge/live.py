@@ -3,13 +3,14 @@ profile, reloaded when either changes on disk. Loading and searching run in a wo
 thread so the action server's event loop never waits on CPU work."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
 from pathlib import Path
 
-from knowledge.answers import Answer, Question, answer
+from knowledge.answers import Answer, answer
+from knowledge.question import AVAILABILITY, Question, parse
+from knowledge.resolve import resolve
 from knowledge.embeddings import embed_query
 from knowledge.importers import import_file
 from knowledge.profile import StoreProfile, load_profile, profile_path
@@ -64,8 +65,17 @@ class KnowledgeBase:
     def answer(self, question: Question) -> Answer:
         return answer(self.search(), self.profile(), question)
 
-    async def answer_async(self, question: Question) -> Answer:
-        return await asyncio.to_thread(self.answer, question)
+    def about_a_product(self, question: Question) -> bool:
+        """Whether the question names a product of the catalog, or asks something of the
+        one just discussed (its sizes, a colour, its price...)."""
+        search = self.search()
+        if search is None:
+            return False
+        parsed = parse(question, search.vocabulary)
+        found = resolve(search, parsed, current_product=question.current_product)
+        if found.follow_up:
+            return bool(parsed.mentions) or parsed.asks != AVAILABILITY
+        return found.product is not None or bool(found.choices)
 
     def ensure_catalog(self) -> None:
         """Publish the demo catalog when no catalog has been imported yet, and load the index

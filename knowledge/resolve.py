@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from knowledge.attributes import Mention, ground
 from knowledge.catalog import Product
-from knowledge.search import ProductSearch, product_terms
+from knowledge.search import ProductSearch
 
 # A candidate counts when the question shares a word with it or, failing that, when the
 # embedding is close; candidates within MARGIN of the best are too close to tell apart.
@@ -28,16 +29,28 @@ class Resolution:
         return bool(self.terms) and self.product is None and not self.choices
 
 
-def resolve(search: ProductSearch, text: str, *, product_id: str | None = None, product_entity: str | None = None,
-            current_product: str | None = None, sizes: list[str] = (), colours: list[str] = (),
+def resolve(search: ProductSearch, parsed, *, product_id: str | None = None, current_product: str | None = None,
             mode: str = "hybrid") -> Resolution:
+    """The product a parsed question (knowledge.question.Parsed) is about."""
     products = search.catalog.products
     if product_id in products:
         return Resolution(product=products[product_id])
-    terms = list(dict.fromkeys(product_terms(text) + product_terms(product_entity or "")))
-    if not terms:
-        current = products.get(current_product or "")
-        return Resolution(product=current, follow_up=current is not None)
+    terms = list(dict.fromkeys(parsed.terms + parsed.hints))
+    current = products.get(current_product or "")
+    if not terms and current is not None:  # "pack of 3 wala?" after the lip balm: about the lip balm
+        return Resolution(product=current, follow_up=True)
+    if not terms and not parsed.value_terms:
+        return Resolution()
+    found = _named(search, terms or parsed.value_terms, parsed, current_product, mode)
+    if found.choices and terms and parsed.value_terms:  # "cotton bath towel bara wala": the value is in a name
+        again = _named(search, terms + parsed.value_terms, parsed, current_product, mode)
+        return again if again.product is not None else found
+    return found
+
+
+def _named(search: ProductSearch, terms: list[str], parsed, current_product: str | None, mode: str) -> Resolution:
+    """The product (or the close candidates) the words name."""
+    products = search.catalog.products
     matches = [m for m in search.search(terms, k=MAX_CHOICES * 2, mode=mode)
                if m.lexical >= LEXICAL_MIN or m.dense >= DENSE_MIN]
     if not matches:
@@ -48,14 +61,15 @@ def resolve(search: ProductSearch, text: str, *, product_id: str | None = None, 
              if m.score >= best.score - MARGIN or (best.lexical > 0 and m.lexical >= best.lexical)]
     if current_product in close:
         return Resolution(product=products[current_product], terms=terms)
-    if len(close) > 1 and (sizes or colours):
-        fitting = [pid for pid in close if _offers(products[pid], sizes, colours)]
+    if len(close) > 1 and parsed.mentions:
+        fitting = [pid for pid in close if _offers(products[pid], parsed.mentions)]
         close = fitting or close
     if len(close) == 1:
         return Resolution(product=products[close[0]], terms=terms)
     return Resolution(choices=[products[pid] for pid in close[:MAX_CHOICES]], terms=terms)
 
 
-def _offers(product: Product, sizes: list[str], colours: list[str]) -> bool:
-    return (not sizes or any(v.size in sizes for v in product.variants)) and \
-        (not colours or any(v.colour_key in colours for v in product.variants))
+def _offers(product: Product, mentions: list[Mention]) -> bool:
+    """The product has every value the question names (as an option, or in its name)."""
+    grounding = ground(product, mentions)
+    return not grounding.missing and not grounding.ignored

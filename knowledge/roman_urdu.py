@@ -41,15 +41,22 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "gulabi": ("gulaabi",),
     "surmai": ("surmaee", "surmayi"),
     # product words
-    "kameez": ("qameez", "qamees", "kamees", "kamiz", "qamiz"),
-    "shalwar": ("salwar", "shalwaar"),
+    "kameez": ("qameez", "qamees", "kamees", "kamiz", "qamiz", "قمیض"),
+    "shalwar": ("salwar", "shalwaar", "شلوار"),
     "dupatta": ("dupata", "duppata", "dopatta", "dupatay", "dupattay"),
-    "khussa": ("khusa", "kusa", "khosa", "khussay", "khusay"),
-    "chappal": ("chapal", "chappel", "chapel", "chappals"),
+    "khussa": ("khusa", "kusa", "khosa", "khussay", "khusay", "کھسہ", "کھسے", "کھُسہ"),
+    "chappal": ("chapal", "chappel", "chapel", "chappals", "چپل", "چپلیں"),
     "jhumka": ("jhumkay", "jhumke", "jhumkey", "jhumkas"),
     "choorian": ("churiyan", "choriyan", "chooriyan", "churian"),
-    "footwear": ("joota", "jota", "jooti", "joote", "jootay", "shoes", "shoe"),
-    "kurta": ("kurtaa", "kurtay", "kurte"),
+    "footwear": ("joota", "jota", "jooti", "joote", "jootay", "shoes", "shoe", "جوتا", "جوتے", "جوتی", "شوز"),
+    "kurta": ("kurtaa", "kurtay", "kurte", "کرتا"),
+    "embroidered": ("kadhai", "karhai", "kasheeda", "kashida", "embroidery"),
+    # who a product is for, as catalogs name it
+    "men": ("gents", "mens", "male", "mard", "mardana", "mardon", "مردانہ", "جینٹس"),
+    "ladies": ("women", "womens", "woman", "female", "aurat", "aurton", "zanana", "lady", "لیڈیز", "خواتین"),
+    "kids": ("bachon", "bachay", "bache", "bachoon", "children", "childrens", "child", "بچوں", "بچے"),
+    "boys": ("boy", "larka", "larkay", "larke", "larkon", "beta", "bete", "لڑکوں", "لڑکے"),
+    "girls": ("girl", "larki", "larkiyan", "larkiyon", "bachi", "beti", "لڑکیوں", "بچی"),
 }
 _CANONICAL = {variant: canon for canon, variants in _SPELLINGS.items() for variant in variants}
 
@@ -116,28 +123,31 @@ def detect_language(text: str) -> str | None:
 
 # canonical (English, as catalogs name them) -> words customers type
 _COLOURS: dict[str, tuple[str, ...]] = {
-    "white": ("white", "safaid", "safed", "sufaid", "safeed", "sufed"),
-    "off-white": ("off-white", "offwhite"),
-    "black": ("black", "kala", "kaala", "kaali", "kali", "siyah"),
-    "red": ("red", "laal", "lal", "surkh"),
-    "green": ("green", "hara", "hari", "haraa", "sabz"),
-    "blue": ("blue", "neela", "nila", "neeli", "nili", "neelay"),
-    "yellow": ("yellow", "peela", "pila", "peeli", "pili"),
-    "pink": ("pink", "gulabi", "gulaabi"),
-    "grey": ("grey", "gray", "surmai", "surmaee", "surmayi", "slaiti"),
-    "maroon": ("maroon", "mehroon", "maroonish"),
-    "brown": ("brown", "bhoora", "bhura", "bhoori"),
-    "orange": ("orange", "narangi", "naranji"),
-    "purple": ("purple", "jamni", "baingani"),
-    "golden": ("golden", "gold", "sunehri", "sunehra"),
+    "white": ("white", "safaid", "safed", "sufaid", "safeed", "sufed", "سفید"),
+    "off-white": ("off-white", "offwhite", "off white"),
+    "black": ("black", "kala", "kaala", "kaali", "kali", "siyah", "kalay", "kaale", "kale", "kaalay", "کالا", "کالی",
+              "کالے", "سیاہ"),
+    "red": ("red", "laal", "lal", "surkh", "لال", "سرخ"),
+    "green": ("green", "hara", "hari", "haraa", "hare", "sabz", "ہرا", "ہری", "ہرے", "سبز"),
+    "blue": ("blue", "neela", "nila", "neeli", "nili", "neelay", "neele", "نیلا", "نیلی", "نیلے"),
+    "sky blue": ("sky blue", "skyblue", "aasmani", "asmani"),
+    "yellow": ("yellow", "peela", "pila", "peeli", "pili", "peele", "پیلا", "پیلی", "پیلے"),
+    "pink": ("pink", "gulabi", "gulaabi", "گلابی"),
+    "grey": ("grey", "gray", "surmai", "surmaee", "surmayi", "slaiti", "سرمئی"),
+    "maroon": ("maroon", "mehroon", "maroonish", "mehroni", "مہرون"),
+    "brown": ("brown", "bhoora", "bhura", "bhoori", "bhora", "bhori", "bhoore", "بھورا", "بھوری", "بھورے"),
+    "orange": ("orange", "narangi", "naranji", "نارنجی"),
+    "purple": ("purple", "jamni", "baingani", "جامنی"),
+    "golden": ("golden", "gold", "sunehri", "sunehra", "سنہری"),
     "silver": ("silver", "chandi", "rupehla", "rupehli"),
     "beige": ("beige", "fawn"),
     "cream": ("cream",),
     "peach": ("peach",),
-    "mustard": ("mustard",),
-    "navy": ("navy",),
+    "mustard": ("mustard", "sarson"),
+    "navy": ("navy", "navy blue"),
     "mint": ("mint",),
     "tan": ("tan",),
+    "multi": ("multi", "multicolor", "multicolour", "multicoloured", "multi-color", "multi-colour"),
 }
 _COLOUR_OF = {word: colour for colour, words in _COLOURS.items() for word in words}
 
@@ -157,17 +167,17 @@ _NUMBERS = {"ek": 1, "aik": 1, "one": 1, "do": 2, "two": 2, "teen": 3, "three": 
             "chaar": 4, "four": 4, "panch": 5, "paanch": 5, "five": 5}
 
 _CITIES: dict[str, tuple[str, ...]] = {
-    "Karachi": ("karachi", "khi", "krachi", "karachee"),
-    "Lahore": ("lahore", "lhr", "lahor", "lahour"),
-    "Islamabad": ("islamabad", "isb", "isl", "islamabaad", "isloo"),
-    "Rawalpindi": ("rawalpindi", "pindi", "rwp", "rawalpindee"),
-    "Faisalabad": ("faisalabad", "fsd", "faislabad", "lyallpur"),
-    "Multan": ("multan", "mux"),
-    "Peshawar": ("peshawar", "pesh", "psh", "pishawar"),
-    "Quetta": ("quetta", "qta", "koita"),
-    "Hyderabad": ("hyderabad", "hyd", "hydrabad", "haiderabad"),
-    "Sialkot": ("sialkot", "skt"),
-    "Gujranwala": ("gujranwala", "grw"),
+    "Karachi": ("karachi", "khi", "krachi", "karachee", "کراچی"),
+    "Lahore": ("lahore", "lhr", "lahor", "lahour", "لاہور"),
+    "Islamabad": ("islamabad", "isb", "isl", "islamabaad", "isloo", "اسلام آباد", "اسلام‌آباد"),
+    "Rawalpindi": ("rawalpindi", "pindi", "rwp", "rawalpindee", "راولپنڈی", "پنڈی"),
+    "Faisalabad": ("faisalabad", "fsd", "faislabad", "lyallpur", "فیصل آباد", "فیصل‌آباد"),
+    "Multan": ("multan", "mux", "ملتان"),
+    "Peshawar": ("peshawar", "pesh", "psh", "pishawar", "پشاور"),
+    "Quetta": ("quetta", "qta", "koita", "کوئٹہ"),
+    "Hyderabad": ("hyderabad", "hyd", "hydrabad", "haiderabad", "حیدرآباد"),
+    "Sialkot": ("sialkot", "skt", "سیالکوٹ"),
+    "Gujranwala": ("gujranwala", "grw", "گوجرانوالہ"),
     "Sukkur": ("sukkur", "sukhar"),
     "Abbottabad": ("abbottabad", "abbotabad", "atd"),
     "Bahawalpur": ("bahawalpur", "bwp"),
@@ -182,6 +192,37 @@ _CITY_OF = {word: city for city, words in _CITIES.items() for word in words}
 _SHOE_SIZE = re.compile(r"\b(?:size|saiz|number|no\.?|num)\s*#?(\d{1,2})\b|\b(\d{1,2})\s*(?:number|no\b|num\b)")
 _PIECES = re.compile(r"\b(\d|" + "|".join(_NUMBERS) + r")\s*-?\s*(?:piece|pieces|pc|pcs|peace|pis)\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+# Urdu script letters as Roman letters: a product word in Urdu script then meets the
+# catalog's Latin words through their consonant outline (پشاوری "pshawri" ~ "peshawari")
+_URDU_LETTERS = str.maketrans({
+    "ا": "a", "آ": "aa", "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h",
+    "خ": "kh", "د": "d", "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh",
+    "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "k", "ک": "k", "ك": "k",
+    "گ": "g", "ل": "l", "م": "m", "ن": "n", "ں": "n", "و": "o", "ہ": "h", "ھ": "h", "ۃ": "h", "ء": "", "ی": "i",
+    "ي": "i", "ے": "e", "ئ": "", "ؤ": "o", "ۓ": "e", "ّ": "", "ٔ": ""})
+URDU_STOPWORDS = frozenset("""کیا کیہ ہے ہیں ہو میں کا کی کے سے کو یہ وہ اور بھی تو نہیں ملے ملے گا گی گے ملتا ملتی ملے گا
+    دستیاب موجود رنگ رنگوں سائز نمبر سال چاہیے چاہئے کتنے کتنی کتنا قیمت آپ پاس کون کن سا سی والا والی
+    ہوگا ہوگی کب کہاں دن میں پہنچے پہنچے گی پہنچ کیسے بارے بتائیں بتا دیں ہاں جی السلام علیکم""".split())
+
+
+_NOT_CONSONANTS = re.compile(r"[aeiouyhwv]")  # w and v too: Urdu script writes one letter for w, v, o and u
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def outline(word: str) -> str:
+    """The consonants of a word, doubled ones once: spellings of one word mostly share
+    it, and so does the Urdu-script word in Roman letters ("peshawari", پشاوری "pshaori" -> "psr")."""
+    word = word.replace("ck", "k").replace("c", "k").replace("q", "k").replace("z", "s")
+    return _REPEATS.sub(r"\1", _NOT_CONSONANTS.sub("", word))
+
+
+def transliterate(word: str) -> str:
+    """An Urdu-script word in Roman letters ("چپل" -> "chpl"), for matching catalog words."""
+    if word.endswith("ہ"):  # a final he is the vowel a: کھسہ "khussa"
+        word = word[:-1] + "ا"
+    return word.translate(_URDU_LETTERS)
 
 
 def colour_of(word: str) -> str | None:
@@ -221,36 +262,3 @@ def canonical_tokens(text: str) -> list[str]:
             token = _SIZE_OF[token]
         tokens.append(token)
     return tokens
-
-
-def extract_attributes(text: str) -> dict[str, list[str]]:
-    """Sizes, colours and cities a message names, in order, without repeats.
-
-    One-letter sizes (S, M, L) count only when standing as a word ("M mein hai?",
-    "S size"), and a bare number only beside "size"/"number" ("9 number").
-    """
-    tokens = canonical_tokens(text)
-    found: dict[str, list[str]] = {"sizes": [], "colours": [], "cities": []}
-
-    def add(kind: str, value: str) -> None:
-        if value not in found[kind]:
-            found[kind].append(value)
-
-    for i, token in enumerate(tokens):
-        if token in _COLOURS:
-            add("colours", token)
-        elif token.capitalize() in _CITIES:
-            add("cities", token.capitalize())
-        elif token in _SIZES:
-            add("sizes", token)
-        elif token in _LETTER_SIZES:
-            add("sizes", token.upper())
-        elif token.isdigit() and i > 0 and tokens[i - 1] == "size":
-            add("sizes", token)
-    return found
-
-
-def attribute_tokens() -> frozenset[str]:
-    """The canonical tokens that name a colour, size or city (as ``canonical_tokens`` emits them)."""
-    return (frozenset(_COLOURS) | frozenset(_SIZES) | _LETTER_SIZES
-            | frozenset(city.lower() for city in _CITIES))

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from knowledge.attributes import Vocabulary
 from knowledge.catalog import Catalog, Product
 from knowledge.embeddings import embed_query, embed_reusing
-from knowledge.index import LexicalIndex, build_vector_index, search_vectors
-from knowledge.roman_urdu import attribute_tokens, canonical_tokens
+from knowledge.index import LexicalIndex, build_vector_index, search_vectors, skeleton, term
+from knowledge.roman_urdu import canonical_tokens
 
 # Words that never name a product: Roman Urdu and English function words, question words
 # and the shop-talk of the question itself (price, size, delivery...).
@@ -30,34 +31,60 @@ detail details fabric material quality kapra kapray kapda
 the a an is are do does you your have has what which where when how my me i it in of for
 with and or to this that these those any there can could would will get show tell about
 want need much many some please hi hello dear also only still more than
+aapke apke aapki apki aapne paas pass pas hamare humare tumhare apne mujhe hamein humein chahta chahti chahte
+milta milti milte mila mili sakta sakti sakte saktay skta skti milay milain milenge mojood mojud mojoud maujood
+dastiyab dastyab dastiab stock in-stock sold out khatam ho hoga hogi hota hoti hote hein hay he
+salam alaikum walaikum assalam aoa o waalaikum
+saal sal years year umar item items cheez cheezein product products sell sells selling bechte rakhte
+jayega jayegi jaye jaega jaegi jata jati aata aati aate saath sath hua hui huay kis kaise bhai liye
+dikhayein dikhaen dikhain dikhana dikha dikhaiye bataen bataiye batayein what whats
+assalamualaikum asalamualaikum assalamoalaikum salaam walaikumassalam aoa hello
+order karna karni karwana lena leni lene bhi dobara phir wala wali wale walay yeh ye is isko isay ise
 """.split())
-_ATTRIBUTE_WORDS = attribute_tokens()
 
 LEXICAL_WEIGHT = 0.6  # tuned on the evaluation set (python -m knowledge eval)
 DENSE_CANDIDATES = 30
 
 
-def product_terms(text: str) -> list[str]:
-    """The words of a message that can name a product: canonical, without function,
-    question, size, colour, city and number words."""
-    return [t for t in canonical_tokens(text)
-            if t not in STOPWORDS and t not in _ATTRIBUTE_WORDS and not t.isdigit()]
+def product_terms(text: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The words of a message that can name a product: canonical, without function and
+    question words, numbers, nor the words in ``exclude``."""
+    return [t for t in canonical_tokens(text) if t not in STOPWORDS and t not in exclude and not t[0].isdigit()]
 
 
 DESCRIPTION_WEIGHT = 0.5  # a suit whose description says "chiffon dupatta" is not a dupatta
+TAG_WEIGHT = 0.8  # "kids school shoes" names "Kids Black School Shoes" more than a sneaker tagged "school"
 
 
 def document_terms(product: Product) -> dict[str, float]:
-    """The words a product is found by lexically: its name, type and tags count fully,
-    words only in its description half."""
+    """The words a product is found by lexically: its name counts fully, its type and tags
+    a little less, words only in its description half."""
     def words(text: str) -> list[str]:
         tokens = canonical_tokens(text)
         tokens += [part for t in tokens if "-" in t and not t[0].isdigit() for part in t.split("-")]
         return [t for t in tokens if t not in STOPWORDS and not t.isdigit()]
 
     terms = {t: DESCRIPTION_WEIGHT for t in words(product.description)}
-    terms.update({t: 1.0 for t in words(" ".join([product.title, product.product_type, " ".join(product.tags)]))})
+    terms.update({t: TAG_WEIGHT for t in words(" ".join([product.product_type, *product.tags]))})
+    terms.update({t: 1.0 for t in words(product.title)})
     return terms
+
+
+def loosely_in(word: str, words: set[str]) -> bool:
+    """The word, or one spelt or inflected a little differently ("filling" / "fillers",
+    "adjust" / "adjustable", "chapal" / "chappal"), is among ``words``."""
+    word = term(word)
+    outline = skeleton(word)
+    return any(term(w) == word or (outline and skeleton(term(w)) == outline)
+               or (min(len(w), len(word)) >= 4 and w[:4] == word[:4]) for w in words)
+
+
+def unexplained(product: Product, terms: list[str]) -> list[str]:
+    """The question's product words that this product's text does not have, even spelt
+    loosely: words the answer did not understand ("mustrd" when no product is mustard)."""
+    known = {term(w) for w in document_terms(product)}
+    outlines = {skeleton(w) for w in known} - {None}
+    return [t for t in terms if term(t) not in known and (skeleton(term(t)) or "") not in outlines]
 
 
 def catalog_vectors(catalog: Catalog, known: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -82,6 +109,7 @@ class ProductSearch:
         self.ids = list(catalog.products)
         self.vectors = vectors
         self.lexical = LexicalIndex([document_terms(catalog.products[pid]) for pid in self.ids])
+        self.vocabulary = Vocabulary.of(catalog.products.values(), known=self.lexical.vocabulary)
 
     @classmethod
     def build(cls, catalog: Catalog, exact_max: int | None = None) -> "ProductSearch":

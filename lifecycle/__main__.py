@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from lifecycle.flows import engagement
+from whatsapp import redact
 from lifecycle.config import engagement_settings, touchpoint_settings
 from lifecycle.engine.registry import MissingHandlers
 from lifecycle.engine import templates
@@ -58,6 +59,7 @@ def main(argv: list[str]) -> int:
     if args.command == "customer" and (len(args.rest) != 2 or args.rest[0] != "erase"):
         parser.error("usage: python -m lifecycle customer erase PHONE")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact.install()
     if args.command == "check-templates":
         loaded = templates.load()
         print(f"{templates.TEMPLATES_FILE}: {len(loaded.messages)} messages, all consistent")

@@ -11,8 +11,10 @@ import re
 import pytest
 import yaml
 
-from knowledge.answers import Question, answer
+from knowledge import facts as F
+from knowledge.answers import answer
 from knowledge.profile import DEMO_PROFILE
+from knowledge.question import Question
 from tests.knowledge.conftest import HERE
 
 QUESTIONS = yaml.safe_load((HERE / "eval_questions.yml").read_text())["questions"]
@@ -34,7 +36,8 @@ def variants(rows: list[dict]) -> list[dict]:
             continue
         options = {names[i]: row[f"Option{i} Value"] for i in (1, 2, 3) if row[f"Option{i} Value"]}
         compare = float(row["Variant Compare At Price"] or 0)
-        out.append({"size": options.get("Size"), "colour": options.get("Color"), "price": float(row["Variant Price"]),
+        out.append({"options": options, "size": options.get("Size"), "colour": options.get("Color"),
+                    "price": float(row["Variant Price"]),
                     "compare": compare if compare > float(row["Variant Price"]) else None,
                     "stock": int(row["Variant Inventory Qty"])})
     return out
@@ -50,7 +53,8 @@ def replies(demo_search, demo_profile) -> dict[str, object]:
 
 def right_product(item, reply) -> bool:
     if "choices" in item:
-        offered = [json.loads(b["payload"][len("/choose_product"):])["product_id"] for b in reply.buttons]
+        offered = [json.loads(b["payload"][len("/choose_product"):])["product_id"] for b in reply.buttons
+                   if b["payload"].startswith("/choose_product")]
         return set(item["choices"]) <= set(offered) and 2 <= len(offered) <= 10
     if item["product"] is None:
         return reply.product_id is None and reply.handoff_offered
@@ -80,36 +84,43 @@ def test_every_stated_product_fact_is_right(item, replies, demo_rows):
     asked = [v for v in all_variants if (not size or v["size"] == size) and
              (not colour or (v["colour"] or "").lower() == colour)]
     assert asked, "the labelled size/colour exists for this product"
-    # every amount of money in the text is a price or compare-at price of this product
+    # every amount of money in the text is a price or compare-at price of this product, or a delivery term
     allowed = {rs(v["price"]) for v in all_variants} | {rs(v["compare"]) for v in all_variants if v["compare"]}
+    allowed |= {rs(r["charge"]) for r in [PROFILE["delivery"]["default"], *PROFILE["delivery"]["cities"].values()]}
     assert {f"Rs {m}" for m in RUPEES.findall(text)} <= allowed
-    if "price" in facts:
-        prices = sorted({v["price"] for v in (asked if size or colour else all_variants)})
-        assert facts["price"] == (prices[0] if len(prices) == 1 else prices)
-        assert rs(prices[0]) in text
-        compare = next((v["compare"] for v in asked if v["compare"]), None)
-        assert facts.get("compare_at_price") == compare
-        if compare:
-            assert rs(compare) in text and f"{round(100 * (1 - prices[0] / compare))}% off" in text
-    if item.get("intent") in ("ask_availability", "ask_sizes", "ask_colours") and (size or colour):
-        assert facts["asked"] == {"sizes": [size] if size else [], "colours": [colour] if colour else []}
+    for fact in reply.all(F.PRICE):
+        prices = sorted(v["price"] for v in rows_where(all_variants, fact.where))
+        assert fact.value == (prices[0], prices[-1]) and rs(prices[0]) in text
+    if reply.fact(F.PRICE) and (size or colour) and item.get("intent") == "ask_price":
+        assert reply.fact(F.PRICE).value == (min(v["price"] for v in asked), max(v["price"] for v in asked))
+    for fact in reply.all(F.COMPARE_AT):
+        matching = rows_where(all_variants, fact.where)
+        low = min(v["price"] for v in matching)
+        assert fact.value in {v["compare"] for v in matching if v["price"] == low}
+        assert rs(fact.value) in text and f"{round(100 * (1 - low / fact.value))}% off" in text
+    if item.get("intent") == "ask_availability" and (size or colour):
+        claim = reply.fact(F.AVAILABLE)
+        assert claim is not None and {k: v.lower() for k, v in claim.where} == \
+            {k: v for k, v in (("Size", size.lower() if size else None), ("Color", colour)) if v}
         stock = sum(v["stock"] for v in asked)
-        assert facts["available"] == (stock > 0)
+        assert claim.value == (stock > 0)
         if 0 < stock <= LOW_STOCK:
-            assert facts["left"] == stock
-            assert f"{stock} left" in text or f"{stock} baqi" in text
+            assert reply.fact(F.LEFT).value == stock and (f"{stock} left" in text or f"{stock} baqi" in text)
         else:
-            assert "left" not in facts and " left" not in text and "baqi" not in text
+            assert not reply.fact(F.LEFT) and " left" not in text and "baqi" not in text
     elif item.get("intent") == "ask_availability":
-        assert facts["available"] == any(v["stock"] > 0 for v in all_variants)
-    if "sizes" in facts:
-        assert facts["sizes"] == list(dict.fromkeys(v["size"] for v in all_variants if v["stock"] > 0 and v["size"]))
-    if "colours" in facts:
-        assert facts["colours"] == list(dict.fromkeys(v["colour"] for v in all_variants
-                                                      if v["stock"] > 0 and v["colour"]))
+        assert reply.fact(F.AVAILABLE).value == any(v["stock"] > 0 for v in all_variants)
+    for fact in reply.all(F.IN_STOCK):
+        in_stock = [v["options"][fact.option] for v in rows_where(all_variants, fact.where) if v["stock"] > 0]
+        assert fact.value == list(dict.fromkeys(in_stock))
+        assert all(value in text for value in fact.value)
     if item.get("intent") == "ask_pictures":
         assert reply.image == demo_rows[item["product"]][0]["Image Src"]
     assert f"/products/{item['product']}" in text
+
+
+def rows_where(rows: list[dict], where) -> list[dict]:
+    return [v for v in rows if all(v["options"].get(k) == value for k, value in where)]
 
 
 @pytest.mark.parametrize("item", [i for i in QUESTIONS if i.get("intent") == "ask_delivery"], ids=lambda i: i["q"])
@@ -117,7 +128,7 @@ def test_every_stated_delivery_fact_is_right(item, replies):
     reply = replies[item['q']]
     rule = PROFILE["delivery"]["cities"].get(item.get("city"), PROFILE["delivery"]["default"])
     days = f"{rule['min_days']}-{rule['max_days']}"
-    assert (reply.facts["delivery_days"], reply.facts["delivery_charge"]) == (days, rule["charge"])
+    assert reply.fact(F.DELIVERY).value[1:] == (days, rule["charge"])
     english = item.get("language") == "english"
     if item.get("city"):
         assert item["city"] in reply.text
@@ -134,7 +145,7 @@ def test_cod_and_return_answers_come_from_the_profile(item, replies):
     reply = replies[item['q']]
     language = item.get("language", "roman_urdu")
     if item["intent"] == "ask_cod":
-        assert reply.facts["cod"] is PROFILE["cod"]["available"] is True
+        assert reply.fact(F.STORE).value["cod"] is PROFILE["cod"]["available"] is True
         assert rs(PROFILE["cod"]["max_order"]) in reply.text
     else:
         assert PROFILE["returns"][language] in reply.text and PROFILE["exchange"][language] in reply.text

@@ -41,8 +41,9 @@ def test_shopify_export_spans_rows_per_product():
     result = import_bytes(GOOD_SHOPIFY, "products_export.csv")
     assert result.format == "shopify"
     kurta = result.catalog.products["kurta"]
-    assert [(v.size, v.colour, v.stock, v.price) for v in kurta.variants] == [
-        ("S", "White", 4, 2490.0), ("S", "Black", 0, 2490.0), ("M", "White", 12, 2590.0)]
+    assert [(v.options, v.stock, v.price) for v in kurta.variants] == [
+        ({"Size": "S", "Color": "White"}, 4, 2490.0), ({"Size": "S", "Color": "Black"}, 0, 2490.0),
+        ({"Size": "M", "Color": "White"}, 12, 2590.0)]
     assert kurta.variants[0].compare_at_price == 2990.0 and kurta.variants[2].compare_at_price is None
     assert kurta.images == ("https://x/k1.jpg", "https://x/k2.jpg")  # the image-only row adds an image
     assert kurta.tags == ("kurta", "men")
@@ -75,7 +76,8 @@ def test_plain_csv_one_row_per_variant():
     result = import_bytes(data, "catalog.csv")
     assert result.format == "csv"
     khussa = result.catalog.products["khussa"]
-    assert [(v.size, v.colour_key, v.stock) for v in khussa.variants] == [("7", "golden", 3), ("8", "golden", 0)]
+    assert [(v.options, v.stock) for v in khussa.variants] == [({"Size": "7", "Colour": "Golden"}, 3),
+                                                               ({"Size": "8", "Colour": "Golden"}, 0)]
     assert result.catalog.products["bag"].variants[0].stock is None  # untracked stock stays unknown
 
 
@@ -85,7 +87,8 @@ def test_json_format():
                                             "compare_at_price": 2990, "stock": 5}]}]}
     result = import_bytes(json.dumps(document).encode(), "catalog.json")
     variant = result.catalog.products["kurta"].variants[0]
-    assert (result.format, variant.size, variant.colour, variant.price, variant.stock) == ("json", "M", "Blue", 2490, 5)
+    assert (result.format, variant.options, variant.price, variant.stock) == ("json", {"Size": "M", "Colour": "Blue"},
+                                                                              2490, 5)
 
 
 def test_every_row_problem_is_reported_with_row_and_column():
@@ -107,7 +110,18 @@ def test_every_row_problem_is_reported_with_row_and_column():
         (7, "Variant SKU", "duplicate SKU"),
         (8, "Option2 Value", "unknown option:"),
     }
-    assert all(p.file == "products.csv" and p.severity == ERROR for p in problems_of(data))
+    assert all(p.file == "products.csv" and p.severity == (WARNING if p.row == 7 else ERROR)
+               for p in problems_of(data))
+
+
+def test_a_repeated_sku_is_a_warning_and_both_variants_are_kept():
+    """Shopify lets a SKU repeat (a merchant's export had 27 repeats); the variants differ by product and options."""
+    result = import_bytes(shopify(
+        "dup-a,Dup A,,,,,TRUE,Size,M,,,,,SAME,1,100,,,active",
+        "dup-a,,,,,,,,L,,,,,SAME,2,100,,,",
+        "dup-b,Dup B,,,,,TRUE,Title,Default Title,,,,,SAME,3,100,,,active"), "products.csv")
+    assert [p.severity for p in result.warnings] == [WARNING, WARNING]
+    assert [v.stock for p in result.catalog.products.values() for v in p.variants] == [1, 2, 3]
 
 
 def test_unknown_option_in_json_names_the_variant():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -13,7 +15,7 @@ from actions.store import store_name
 def tracker(text: str, intent: str, entities=(), **slots) -> Tracker:
     return Tracker.from_dict({
         "sender_id": "+923001234567",
-        "slots": {"language": "roman_urdu", "current_product": None, **slots},
+        "slots": {"language": "roman_urdu", "current_product": None, "current_options": None, **slots},
         "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9},
                            "entities": [{"entity": e, "value": v} for e, v in entities]},
         "events": [], "paused": False, "followup_action": None, "active_loop": {},
@@ -32,7 +34,54 @@ def test_answer_sets_current_product(demo_data_dir):
                                    entities=[("product", "peshawari chappal"), ("size", "9"), ("colour", "brown")]))
     # Peshawari Chappal 9 / Brown: 3 pieces in the demo export (low stock)
     assert messages[0]["text"].startswith("Ji haan, Peshawari Chappal (9 Brown) available hai. Sirf 3 baqi hain.")
-    assert events == [{"event": "slot", "timestamp": None, "name": "current_product", "value": "peshawari-chappal"}]
+    assert events == [{"event": "slot", "timestamp": None, "name": "current_product", "value": "peshawari-chappal"},
+                      {"event": "slot", "timestamp": None, "name": "current_options",
+                       "value": {"Size": "9", "Color": "Brown"}}]
+
+
+def test_a_follow_up_keeps_the_values_asked_before(demo_data_dir):
+    # Peshawari Chappal 10 / Black: 0 in the demo export (9 / Black: 2)
+    messages, events = run(tracker("aur 10 number?", "ask_availability", current_product="peshawari-chappal",
+                                   current_options={"Size": "9", "Color": "Black"}))
+    assert messages[0]["text"].startswith("Maazrat, Peshawari Chappal (10 Black) abhi stock mein nahi hai.")
+    assert events[0]["value"] == {"Size": "10", "Color": "Black"}
+
+
+@pytest.mark.parametrize("text, intent", [("peshawari chappal 9.5 number hai?", "give_transaction_id"),
+                                          ("peshawari chappal bhoora 43?", "nlu_fallback")])
+def test_a_product_question_the_nlu_misread_goes_to_the_product_answer(demo_data_dir, text, intent):
+    from actions.orders import ActionResolvePending
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionResolvePending().run(dispatcher, tracker(text, intent), {"responses": {}, "slots": {}}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_product"}]
+    assert dispatcher.messages == []
+
+
+def test_a_transaction_id_is_still_read_as_one(demo_data_dir):
+    from actions.orders import ActionResolvePending
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionResolvePending().run(dispatcher, tracker("TID 012345678901", "give_transaction_id"),
+                                                    {"responses": {}, "slots": {}}))
+    assert not any(e.get("name") == "action_answer_product" for e in events)
+
+
+def test_a_photo_caption_is_a_product_question(demo_data_dir):
+    from actions.payments import ActionMediaReceived
+
+    def photo(caption: str, **slots) -> list[dict]:
+        dispatcher = CollectingDispatcher()
+        t = tracker("/send_media", "send_media", **slots)
+        t.latest_message["metadata"] = {"type": "image", "caption": caption}
+        asyncio.run(ActionMediaReceived().run(dispatcher, t, {"responses": {}, "slots": {}}))
+        return dispatcher.messages
+
+    [answer] = photo("ye 9 number brown mein hai?", current_product="peshawari-chappal")
+    assert answer["text"].startswith("Ji haan, Peshawari Chappal (9 Brown) available hai.")
+    [unknown] = photo("ye kitne ka hai?")  # no product named or discussed: a person sees the picture
+    assert "Tasveer se product pehchan nahi saka" in unknown["text"]
+    assert unknown["buttons"] == [{"title": "Team se baat", "payload": "/human_handoff"}]
 
 
 def test_follow_up_reads_current_product_and_answers_in_english(demo_data_dir):

@@ -25,6 +25,25 @@ def test_availability_then_follow_up_price(stack):
     assert "Zara Stitched Lawn 3-Piece ki qeemat Rs 6,990 hai (pehle Rs 8,490, 18% off)." in follow
 
 
+def test_the_seeds_two_messages(stack):
+    """The seed's transcript: the salam returned; S yes; the colours in S; the price with its
+    discount; the link; an invitation; then Karachi's delivery days for that item."""
+    phone = "+923004470005"
+    first = stack.reply_texts(phone, "Assalam o alaikum. Lawn 3-piece ka S size available hai?")
+    # Zara is the only lawn 3-piece made in sizes; S: Off-White 1 + Pink 14
+    assert first[0].splitlines() == [
+        "Wa alaikum assalam!",
+        "Ji haan, Zara Stitched Lawn 3-Piece (S) available hai.",
+        "S mein rang: Off-White aur Pink.",
+        "Zara Stitched Lawn 3-Piece ki qeemat Rs 6,990 hai (pehle Rs 8,490, 18% off).",
+        "Delivery 4-6 din (Rs 300).",
+        "https://demo.sauda.pk/products/zara-stitched-lawn-3-piece",
+        "Order karna chahein?"]
+    second = stack.reply_texts(phone, "is item ki delivery Karachi mein hoti hai?")
+    assert second[0].startswith("Ji haan, Karachi mein delivery 1-2 din mein hoti hai, charges Rs 150.")
+    assert second[0].endswith("products/zara-stitched-lawn-3-piece\nOrder karna chahein?")
+
+
 def test_ambiguous_question_gets_buttons_and_a_tap_answers(stack):
     phone = "+923004470002"
     replies = stack.say(phone, "khussa hai?")["replies"]

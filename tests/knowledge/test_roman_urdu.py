@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.roman_urdu import (canonical_tokens, city_of, colour_of, detect_language, extract_attributes,
-                                  normalize, size_of)
+from knowledge.roman_urdu import (canonical_tokens, city_of, colour_of, detect_language, normalize, outline, size_of,
+                                  transliterate)
 
 
 @pytest.mark.parametrize("typed, canonical", [
@@ -34,16 +34,6 @@ def test_size_words(word, size):
     assert size_of(word) == size
 
 
-@pytest.mark.parametrize("text, sizes", [
-    ("khussa 9 number chahiye", ["9"]), ("size 10 hai?", ["10"]), ("M mein hai?", ["M"]),
-    ("S size available hai", ["S"]), ("bara size", ["L"]), ("extra large hai?", ["XL"]),
-    ("kurta's price", []),  # the possessive s is no size
-    ("9 piece ka set", []),  # a piece count is no size
-])
-def test_sizes_named_in_a_message(text, sizes):
-    assert extract_attributes(text)["sizes"] == sizes
-
-
 @pytest.mark.parametrize("text", ["teen piece", "3 piece", "3pc", "3-piece", "three piece", "3 pcs"])
 def test_piece_counts(text):
     assert canonical_tokens(f"lawn {text} suit") == ["lawn", "3-piece", "suit"]
@@ -56,9 +46,10 @@ def test_city_spellings(word, city):
     assert city_of(word) == city
 
 
-def test_attributes_of_a_full_question():
-    found = extract_attributes("Khi mein kala kurta bara size aur safaid dupatta?")
-    assert found == {"sizes": ["L"], "colours": ["black", "white"], "cities": ["Karachi"]}
+@pytest.mark.parametrize("urdu, latin", [("پشاوری", "peshawari"), ("بیڈشیٹ", "bedsheet"), ("فراک", "frock"),
+                                          ("کاٹن", "cotton")])
+def test_urdu_script_words_share_the_outline_of_their_roman_spelling(urdu, latin):
+    assert outline(transliterate(urdu)) == outline(latin)
 
 
 def test_language_detection_still_works():

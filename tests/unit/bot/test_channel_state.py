@@ -1,13 +1,14 @@
-"""Dedupe and numbered menus on both backends: a SQLite file and the real local Redis."""
+"""Dedupe, the inbox, numbered menus and the hook queue on both backends: a SQLite file and the real local Redis."""
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 
 import pytest
 import redis
 
-from bot.state import DEDUPE_TTL_SECONDS, open_state
+from bot.state import DEDUPE_TTL_SECONDS, Inbound, open_state
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -23,26 +24,62 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def test_first_sighting_once_even_when_reopened(state_url):
-    wamid = f"wamid.{secrets.token_hex(8)}"
-
-    async def sightings():
-        first = open_state(state_url)
-        seen = [await first.first_sighting(wamid) for _ in range(3)]
-        reopened = open_state(state_url)  # what a restarted Rasa process sees
-        return seen + [await reopened.first_sighting(wamid)]
-
-    assert run(sightings()) == [True, False, False, False]
+def message(sender: str = "+923001234567", wamid: str = "", flood: bool = False) -> Inbound:
+    wamid = wamid or f"wamid.{secrets.token_hex(8)}"
+    return Inbound(sender, wamid, json.dumps({"wamid": wamid}), flood, b'{"kind": "inbound"}')
 
 
-def test_concurrent_deliveries_yield_one_first_sighting(state_url):
-    wamid = f"wamid.{secrets.token_hex(8)}"
+def test_a_message_is_kept_once_even_when_redelivered_to_a_reopened_state(state_url):
+    kept = message()
+
+    async def deliveries():
+        first = open_state(state_url, namespace=f"test-{secrets.token_hex(6)}")
+        fresh = [len(await first.accept([kept], [])) for _ in range(3)]
+        reopened = open_state(state_url, namespace=first._ns if hasattr(first, "_ns") else "sauda")
+        fresh.append(len(await reopened.accept([kept], [])))  # what a restarted Rasa process sees
+        return fresh, [q.wamid for q in await reopened.inbox()], await reopened.queued_hooks()
+
+    fresh, inbox, hooks = run(deliveries())
+    assert fresh == [1, 0, 0, 0] and inbox == [kept.wamid] and hooks == 1
+
+
+def test_concurrent_deliveries_keep_one(state_url):
+    kept, namespace = message(), f"test-{secrets.token_hex(6)}"
 
     async def race():
-        states = [open_state(state_url) for _ in range(3)]  # three Rasa replicas
-        return await asyncio.gather(*(s.first_sighting(wamid) for s in states))
+        states = [open_state(state_url, namespace=namespace) for _ in range(3)]  # three Rasa replicas
+        return await asyncio.gather(*(s.accept([kept], []) for s in states))
 
-    assert sorted(run(race())) == [False, False, True]
+    assert sorted(len(fresh) for fresh in run(race())) == [0, 0, 1]
+
+
+def test_the_inbox_keeps_arrival_order_until_handled_and_parks_a_failure(state_url):
+    a, b, other = message("+923001111111"), message("+923001111111"), message("+447911123456")
+
+    async def scenario():
+        state = open_state(state_url, namespace=f"test-{secrets.token_hex(6)}")
+        await state.accept([a, other, b], [])
+        first = await state.inbox("+923001111111")
+        await state.failed(first[0].key, None)  # a failed try: still waiting, counted
+        again = await state.inbox("+923001111111")
+        await state.failed(again[0].key, "RuntimeError: tracker store down")  # parked
+        await state.handled(again[1].key)
+        return [q.wamid for q in first], again[0].attempts, [q.wamid for q in await state.inbox()]
+
+    order, attempts, left = run(scenario())
+    assert order == [a.wamid, b.wamid] and attempts == 1 and left == [other.wamid]
+
+
+def test_sqlite_accept_is_all_or_nothing(tmp_path):
+    """A message whose hook cannot be kept is not marked seen either: Meta's retry is taken."""
+    state, kept = open_state(f"sqlite:///{tmp_path}/channel.db"), message()
+
+    async def scenario():
+        with pytest.raises(Exception):
+            await state.accept([kept], [None])  # NOT NULL fails on the hook
+        return await state.inbox(), len(await state.accept([kept], []))
+
+    assert run(scenario()) == ([], 1)
 
 
 def test_menu_choice_by_number_and_cleared(state_url):
@@ -59,9 +96,9 @@ def test_menu_choice_by_number_and_cleared(state_url):
 
 
 def test_redis_dedupe_keys_expire_after_meta_stops_retrying():
-    wamid = f"wamid.{secrets.token_hex(8)}"
-    run(open_state(REDIS_URL).first_sighting(wamid))
-    ttl = redis.Redis.from_url(REDIS_URL).ttl(f"sauda:wamid:{wamid}")
+    kept, namespace = message(), f"test-{secrets.token_hex(6)}"
+    run(open_state(REDIS_URL, namespace=namespace).accept([kept], []))
+    ttl = redis.Redis.from_url(REDIS_URL).ttl(f"{namespace}:wamid:{kept.wamid}")
     assert DEDUPE_TTL_SECONDS - 60 < ttl <= DEDUPE_TTL_SECONDS
 
 
