@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import String, Text, cast, inspect, select, table, column, func
 
-from bot.state import SqliteChannelState
+from bot.state import Inbound, SqliteChannelState
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.db.models import Order, OutboxMessage
 from lifecycle.domain import customers, dead_letters, escalations, orders, payments
@@ -76,7 +76,8 @@ def test_erase_leaves_the_number_in_no_table_and_the_counts_as_they_were(db, clo
     add_event(trackers, "923119876543", "order kahan hai")
     state = SqliteChannelState(str(channel))
     asyncio.run(state.save_menu("923001234567", ["/order_status"]))
-    asyncio.run(state.queue_hooks([b'{"kind": "inbound", "wa_id": "923001234567"}', b'{"wa_id": "923119876543"}']))
+    asyncio.run(state.accept([Inbound("923001234567", "wamid.a", '{"text": "mera order"}')],
+                             [b'{"kind": "inbound", "wa_id": "923001234567"}', b'{"wa_id": "923119876543"}']))
     needles = phone_forms(PHONE) + ["Ayesha", "12 Main Blvd", "01234567890"]
     assert cells_with(db, needles), "the test data should hold the number before the erase"
     with db.session() as session:
@@ -85,7 +86,7 @@ def test_erase_leaves_the_number_in_no_table_and_the_counts_as_they_were(db, clo
 
     counts = lifecycle.erase_customer("+923001234567")
 
-    assert counts == {"customers": 1, "tracker events": 1, "channel state entries": 2}
+    assert counts == {"customers": 1, "tracker events": 1, "channel state entries": 3}  # menu, inbox, hook
     assert cells_with(db, needles) == []
     with db.session() as session:
         assert session.execute(select(func.count(), func.sum(Order.amount), Order.city)
@@ -111,8 +112,7 @@ def test_retention_blanks_old_bodies_and_keeps_recent_ones(db, clock, settings, 
     add_event(trackers, "923119876543", "old", age_days=40)
     add_event(trackers, "923119876543", "recent", age_days=1)  # an active conversation stays whole
     state = SqliteChannelState(str(channel))
-    asyncio.run(state.first_sighting("wamid.old"))
-    asyncio.run(state.first_sighting("wamid.new"))
+    asyncio.run(state.accept([Inbound("923119876543", wamid, "{}") for wamid in ("wamid.old", "wamid.new")], []))
     with sqlite3.connect(channel) as cdb:
         cdb.execute("UPDATE seen_wamid SET seen_at = ? WHERE wamid = 'wamid.old'", (time.time() - 9 * 86400,))
 
