@@ -1,13 +1,21 @@
 """What the audit (bench/bench_audit.py) found answering 500, each now a clear refusal:
 nesting past the recursion limit, a non-ASCII signature header, a body not shaped like
-Shopify's."""
+Shopify's, a discount code that is not text."""
 from __future__ import annotations
 
+import asyncio
 import time
 
+import httpx
 import pytest
 
 from appserver.bodies import parse_json
+from appserver.codes_api import codes_blueprint
+from bench.bench_audit import BROKEN_JSON, mutations
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.service import Lifecycle
+from tests.fakes.serving import new_app, serve
+from tests.unit.lifecycle.conftest import sqlite_db  # noqa: F401 - fixture
 from lifecycle.events import shop
 from lifecycle.integrations import signing
 
@@ -28,3 +36,18 @@ def test_a_body_not_shaped_like_shopifys_is_refused_with_422(body):
     with pytest.raises(shop.EventError) as refused:
         shop.shopify_order(body, "webhook-1")
     assert refused.value.status == 422
+
+
+def test_the_codes_api_answers_every_wrong_type_without_failing(sqlite_db):
+    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(events_secret="secret"))
+    app = new_app("codes")
+    app.blueprint(codes_blueprint(lifecycle))
+    bodies = BROKEN_JSON + mutations({"code": "SAUDA10", "order_id": "SD-1"})
+
+    async def post_all() -> list[int]:
+        async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as client:
+            return [(await client.post(path, content=body, headers=signing.headers("secret", int(time.time()), body)))
+                    .status_code for path in ("/lifecycle/codes/validate", "/lifecycle/codes/redeem") for body in bodies]
+
+    statuses = asyncio.run(post_all())
+    assert statuses and all(400 <= status < 500 for status in statuses), statuses
