@@ -8,13 +8,14 @@ APP_VENV := .venv/app
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run serve audit test test-fast test-stack test-browser setup model validate bench clean help
+.PHONY: run serve audit test test-fast test-stack test-browser lint setup model validate bench clean help
 
 help:
 	@echo "make run    - set up what is missing, then start Rasa, the app server and the WhatsApp simulator"
 	@echo "make serve  - production: Rasa (WhatsApp only), the app server and the worker; refuses development secrets"
 	@echo "make test   - set up what is missing, then run the whole suite (pytest, data validation, test stories)"
 	@echo "make test-fast - the unit tier only (no processes, no model training), under two minutes"
+	@echo "make lint   - ruff (lint, import order) and mypy; make test runs it first"
 	@echo "make audit  - crafted requests at every endpoint of a fresh stack; prints what was wrongly accepted or failed"
 	@echo "make bench  - benchmarks; prints tables and writes bench/out/"
 
@@ -44,14 +45,18 @@ model: setup
 run: setup
 	@scripts/run.sh
 
+validate: setup
+	$(APP_VENV)/bin/python scripts/validate_data.py
+
 # Production (README "Deploying"): settings from the environment or .env, never generated.
 serve: setup
 	@scripts/serve.sh
 
-validate: setup
-	$(APP_VENV)/bin/python scripts/validate_data.py
+lint: setup
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/mypy
 
-test: setup /usr/bin/chromium
+test: setup /usr/bin/chromium lint
 	@scripts/model.sh >/dev/null
 	$(APP_VENV)/bin/python scripts/validate_data.py
 	$(APP_VENV)/bin/python -m pytest -q tests

@@ -1,4 +1,5 @@
 """A typed address change or a shared location, for the customer's open order."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker

@@ -1,4 +1,5 @@
 """Cancellation: ask why, offer a change instead, cancel; and changing the order instead."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker

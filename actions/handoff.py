@@ -1,5 +1,6 @@
 """Hand the customer to a person ("human please", complaints, abuse): an escalation with the
 conversation, and the conversation paused so the bot stays quiet until an agent hands back."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,10 +12,10 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lifecycle_turn import LifecycleAction
-from lifecycle.domain import customers, escalations
 from lifecycle.conversation import handoff
-from lifecycle.integrations.rasa_conversations import transcript
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import customers, escalations
+from lifecycle.integrations.rasa_conversations import transcript
 from lifecycle.service import runtime
 
 
@@ -27,8 +28,9 @@ def _with_a_person(phone: str) -> bool:
 class EscalatingAction(LifecycleAction, ABC):
     """A lifecycle action after which the bot pauses if the customer is now with a person."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         events = await super().run(dispatcher, tracker, domain)
         if await asyncio.to_thread(_with_a_person, tracker.sender_id):
             events.append(ConversationPaused())

@@ -1,4 +1,5 @@
 """Which language to answer in: a custom slot mapping run on every customer message."""
+
 from __future__ import annotations
 
 from typing import Any

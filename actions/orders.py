@@ -1,17 +1,21 @@
 """Order status, COD confirmation and the answers to what Sauda asked (pending questions)."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
 from actions.products import about_a_product
 from lifecycle.conversation import replies
-from lifecycle.flows import reading
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.domain import customers
 from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.flows import reading
 from lifecycle.integrations.rasa_conversations import transcript
+
+_ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
 
 
 class ActionOrderStatus(LifecycleAction):
@@ -19,6 +23,8 @@ class ActionOrderStatus(LifecycleAction):
         return "action_order_status"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        if not _ORDER_NUMBER.search(turn.text) and about_a_product(tracker):  # "44 number?" is a size
+            return Reply(followup="action_answer_product")
         return replies.order_status(turn)
 
 
@@ -36,7 +42,8 @@ QUESTION_ACTIONS = {
     **dict.fromkeys(("ask_availability", "ask_sizes", "ask_colours", "ask_price", "ask_details", "ask_pictures",
                      "ask_delivery", "ask_cod", "ask_return_policy"), "action_answer_product"),
     "greet": "action_greet", "bot_challenge": "utter_iamabot", "what_can_you_do": "utter_capabilities",
-    "order_status": "action_order_status", "confirm_order": "action_confirm_order", "modify_order": "action_modify_order",
+    "order_status": "action_order_status", "confirm_order": "action_confirm_order",
+    "modify_order": "action_modify_order",
     "cancel_order": "action_cancel_order", "cancel_reason": "action_record_cancel_reason",
     "human_handoff": "action_handoff", "abuse": "action_handoff", "opt_out": "action_opt_out",
 }
@@ -58,10 +65,12 @@ class ActionResolvePending(EscalatingAction):
 
 
 # what the NLU calls a product question it could not place: "bhoora 43?" (nlu_fallback), "6.5 number
-# ka joota" (a number: give_transaction_id); the catalog tells (knowledge/)
-MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id")
+# ka joota" (a number: give_transaction_id), "pink?" (affirm); the catalog tells (knowledge/).
+# Opinions and complaints are never taken for questions.
+MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id", "affirm", "deny", "thank", "goodbye",
+                   "change_address", "opt_in")
 # pending questions whose answer is any statement: their reading comes first
-STATEMENT_ANSWERS = ("cancel_reason", "address")
+STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
 
 
 def _a_product_question(turn: Turn, tracker: Tracker) -> bool:

@@ -1,4 +1,5 @@
 """The store this action server answers for, from the store profile."""
+
 from __future__ import annotations
 
 from knowledge.live import knowledge_base

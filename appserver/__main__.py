@@ -14,11 +14,11 @@ import sys
 from datetime import datetime, timezone
 
 from appserver.settings import AppSettings
-from whatsapp import redact
 from lifecycle.config import touchpoint_settings
 from lifecycle.db.account_models import ROLES
 from lifecycle.db.engine import default_database
 from lifecycle.domain import accounts
+from whatsapp import redact
 
 
 def serve() -> None:

@@ -11,9 +11,9 @@ from appserver.action_server import build_action_app, refuse_encoded, serve_besi
 from appserver.auth import Auth, auth_blueprint
 from appserver.catalog_api import mount_catalog
 from appserver.channel_events import channel_events_blueprint
-from appserver.merchant_pages import mount_merchant_pages
 from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
+from appserver.merchant_pages import mount_merchant_pages
 from appserver.settings import AppSettings
 from appserver.tracking_page import tracking_blueprint
 from lifecycle.flows import sentiment

@@ -1,6 +1,7 @@
 """Merchant catalog API: upload a catalog file (Shopify export, CSV or JSON) and see the
 live version. Every route needs ``Authorization: Bearer <SAUDA_MERCHANT_TOKEN>``; with no
 token configured the routes refuse every request."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,10 +44,13 @@ def catalog_blueprint(settings: AppSettings) -> Blueprint:
         try:
             result = await asyncio.to_thread(import_bytes, data, name)
         except ImportRefused as refused:
-            return response.json({"imported": False, "problems": [p.as_dict() for p in refused.problems]},
-                                 status=422)
-        body = {"format": result.format, "products": len(result.catalog), "skipped": result.skipped,
-                "warnings": [p.as_dict() for p in result.warnings]}
+            return response.json({"imported": False, "problems": [p.as_dict() for p in refused.problems]}, status=422)
+        body = {
+            "format": result.format,
+            "products": len(result.catalog),
+            "skipped": result.skipped,
+            "warnings": [p.as_dict() for p in result.warnings],
+        }
         if request.args.get("dry_run") in ("1", "true"):
             live = await asyncio.to_thread(kb.search)
             changes = diff(live.catalog if live else None, result.catalog)
@@ -54,14 +58,20 @@ def catalog_blueprint(settings: AppSettings) -> Blueprint:
         published = await asyncio.to_thread(kb.store.publish, result.catalog, name)
         await asyncio.to_thread(kb.search)  # load it here now rather than on the next question
         logger.info("catalog %s imported as %s: %s", name, published.version, published.changes.summary())
-        return response.json({"imported": True, **body, "version": published.version,
-                              "index": published.index_kind, "changes": published.changes.__dict__})
+        return response.json(
+            {
+                "imported": True,
+                **body,
+                "version": published.version,
+                "index": published.index_kind,
+                "changes": published.changes.__dict__,
+            }
+        )
 
     @bp.get("/")
     async def current(request: Request):
         live = await asyncio.to_thread(kb.search)
-        return response.json({"version": kb.store.current_version(),
-                              "products": len(live.catalog) if live else 0})
+        return response.json({"version": kb.store.current_version(), "products": len(live.catalog) if live else 0})
 
     return bp
 

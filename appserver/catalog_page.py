@@ -1,6 +1,7 @@
 """Catalog page for the merchant: upload a catalog file and see the importer's row-level
 problems, the live version, what the last import changed, and products out of stock.
 A thin layer over knowledge/ (import_bytes, the versioned store, diff)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,13 @@ def out_of_stock(catalog: Catalog) -> list[dict[str, Any]]:
     for product in catalog.products.values():
         gone = [v for v in product.variants if not v.in_stock]
         if gone:
-            rows.append({"title": product.title, "all": len(gone) == len(product.variants),
-                         "variants": ", ".join(" / ".join(v.options.values()) or v.sku for v in gone)})
+            rows.append(
+                {
+                    "title": product.title,
+                    "all": len(gone) == len(product.variants),
+                    "variants": ", ".join(" / ".join(v.options.values()) or v.sku for v in gone),
+                }
+            )
     return sorted(rows, key=lambda r: (not r["all"], r["title"]))
 
 
@@ -37,12 +43,19 @@ def catalog_blueprint(auth: Auth, data_dir: Path) -> Blueprint:
         store = kb.store
         live, version = kb.search(), store.current_version()
         catalog = live.catalog if live else Catalog()
-        kept = sorted(p.name for p in store.versions.iterdir() if not p.name.startswith(".")) \
-            if store.versions.exists() else []
+        kept = (
+            sorted(p.name for p in store.versions.iterdir() if not p.name.startswith("."))
+            if store.versions.exists()
+            else []
+        )
         before = kept[kept.index(version) - 1] if version in kept and kept.index(version) > 0 else None
         previous = store.load(before) if before else None
-        return {"version": version, "products": len(catalog), "out_of_stock": out_of_stock(catalog),
-                "changes": diff(previous.catalog if previous else None, catalog) if live else None}
+        return {
+            "version": version,
+            "products": len(catalog),
+            "out_of_stock": out_of_stock(catalog),
+            "changes": diff(previous.catalog if previous else None, catalog) if live else None,
+        }
 
     def upload(data: bytes, name: str) -> dict[str, Any]:
         try:
@@ -51,12 +64,21 @@ def catalog_blueprint(auth: Auth, data_dir: Path) -> Blueprint:
             return {"refused": refused.problems, "file": name}
         published = kb.store.publish(result.catalog, source=name)
         kb.search()
-        return {"published": published.version, "file": name, "warnings": result.warnings,
-                "skipped": result.skipped, "upload_changes": published.changes}
+        return {
+            "published": published.version,
+            "file": name,
+            "warnings": result.warnings,
+            "skipped": result.skipped,
+            "upload_changes": published.changes,
+        }
 
     def render(request: Request, status: int = 200, outcome: Optional[dict] = None):
-        return response.html(page(request, auth, "catalog.html", "/catalog/manage", outcome=outcome or {},
-                                  change_count=_count, **state()), status=status)
+        return response.html(
+            page(
+                request, auth, "catalog.html", "/catalog/manage", outcome=outcome or {}, change_count=_count, **state()
+            ),
+            status=status,
+        )
 
     @bp.get("/")
     @require(auth, "merchant")

@@ -1,5 +1,6 @@
 """Discount codes for the shop's checkout: validate, then redeem once with the order id.
 Signed like the shop's events (X-Sauda-Signature with SAUDA_EVENTS_SECRET)."""
+
 from __future__ import annotations
 
 import time
@@ -20,8 +21,14 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
 
     def parse(request: Request, *fields: str):
         """(body, None) for an authentic request with ``fields``, else (None, the error response)."""
-        problem = signing.check(settings.events_secret, request.body, request.headers.get(signing.SIGNATURE_HEADER),
-                                request.headers.get(signing.TIMESTAMP_HEADER), time.time(), settings.events_max_skew)
+        problem = signing.check(
+            settings.events_secret,
+            request.body,
+            request.headers.get(signing.SIGNATURE_HEADER),
+            request.headers.get(signing.TIMESTAMP_HEADER),
+            time.time(),
+            settings.events_max_skew,
+        )
         if problem:
             return None, response.json({"error": problem}, status=401)
         try:
@@ -30,18 +37,26 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
             return None, response.json({"error": f"body is not JSON: {exc}"}, status=400)
         missing = [f for f in fields if not isinstance(body, dict) or not _text(body.get(f))]
         if missing:
-            return None, response.json({"error": "invalid request", "fields": [
-                {"field": f, "message": "required, as text"} for f in missing]}, status=422)
+            return None, response.json(
+                {"error": "invalid request", "fields": [{"field": f, "message": "required, as text"} for f in missing]},
+                status=422,
+            )
         return {**body, **{f: str(body[f]).strip() for f in fields}}, None
 
     def answer(check: discount_codes.Check, given: str):
         if not check.ok:
-            return response.json({"valid": False, "code": given, "reason": check.status},
-                                 status=ANSWERS[check.status])
+            return response.json({"valid": False, "code": given, "reason": check.status}, status=ANSWERS[check.status])
         code = check.code
-        return response.json({"valid": True, "code": code.code, "percent": code.percent, "purpose": code.purpose,
-                              "expires_at": code.expires_at.isoformat(),
-                              "redeemed_order_id": code.redeemed_order_ref})
+        return response.json(
+            {
+                "valid": True,
+                "code": code.code,
+                "percent": code.percent,
+                "purpose": code.purpose,
+                "expires_at": code.expires_at.isoformat(),
+                "redeemed_order_id": code.redeemed_order_ref,
+            }
+        )
 
     @bp.post("/validate")
     async def validate(request: Request):
@@ -59,8 +74,9 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
         if error is not None:
             return error
         with lifecycle.db.session.begin() as session:
-            return answer(discount_codes.redeem(session, body["code"], body["order_id"], lifecycle.now()),
-                          body["code"])
+            return answer(
+                discount_codes.redeem(session, body["code"], body["order_id"], lifecycle.now()), body["code"]
+            )
 
     return bp
 

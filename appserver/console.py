@@ -1,6 +1,7 @@
 """The agent console (login required): the escalation queue with SLA timers and breaches, one
 escalation's conversation and order, reply to the customer on WhatsApp, resolve and hand
 back to the bot; and the payments waiting for a person's verification."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,13 +12,12 @@ from sanic import Blueprint, Request, response
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle.domain import customers, dead_letters, escalations, orders, payments
-from lifecycle.domain.phones import InvalidPhone
 from lifecycle.config import engagement_settings
-from lifecycle.engine import outbox
-from lifecycle.flows.engagement import install_hooks
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments
+from lifecycle.domain.phones import InvalidPhone
+from lifecycle.engine import outbox
 from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
 
@@ -36,8 +36,17 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     async def queue(request: Request):
         with lifecycle.db.session() as session:
             rows = escalations.queue(session)
-        return response.html(page(request, auth, "console_escalations.html", "/console/escalations",
-                                  rows=rows, now=lifecycle.now(), erased=request.args.get("erased", "")))
+        return response.html(
+            page(
+                request,
+                auth,
+                "console_escalations.html",
+                "/console/escalations",
+                rows=rows,
+                now=lifecycle.now(),
+                erased=request.args.get("erased", ""),
+            )
+        )
 
     @bp.get("/escalations/<escalation_id:int>")
     @require(auth, "agent")
@@ -54,11 +63,23 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
             in_window = customers.in_window(customer, lifecycle.now())
         live = await rasa.transcript(customer.phone)
         conversation = live if live is not None else (activity.conversation if activity else [])
-        return response.html(page(
-            request, auth, "console_escalation.html", "/console/escalations", row=row, replies=replies,
-            conversation=conversation, live=live is not None, in_window=in_window, now=lifecycle.now(),
-            order_items=orders.format_items(order.items) if order else "",
-            order_amount=orders.format_amount(order.amount) if order else "", error=request.args.get("error", "")))
+        return response.html(
+            page(
+                request,
+                auth,
+                "console_escalation.html",
+                "/console/escalations",
+                row=row,
+                replies=replies,
+                conversation=conversation,
+                live=live is not None,
+                in_window=in_window,
+                now=lifecycle.now(),
+                order_items=orders.format_items(order.items) if order else "",
+                order_amount=orders.format_amount(order.amount) if order else "",
+                error=request.args.get("error", ""),
+            )
+        )
 
     @bp.post("/escalations/<escalation_id:int>/take")
     @require(auth, "agent")
@@ -120,14 +141,25 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     async def payments_page(request: Request):
         """Transaction IDs waiting for a person; JSON (with the CSRF token for POSTs) for API clients."""
         with lifecycle.db.session() as session:
-            waiting = [(o.ref, p.method, orders.format_amount(p.amount), p.transaction_id, p.raw_text, p.submitted_at)
-                       for o, p in payments.pending_verification(session)]
+            waiting = [
+                (o.ref, p.method, orders.format_amount(p.amount), p.transaction_id, p.raw_text, p.submitted_at)
+                for o, p in payments.pending_verification(session)
+            ]
         if _wants_json(request):
             keys = ("order_id", "method", "amount", "transaction_id", "customer_wrote", "submitted_at")
-            return response.json({"waiting": [dict(zip(keys, row)) for row in waiting],
-                                  "csrf": auth.csrf_token(request)}, default=str)
-        return response.html(page(request, auth, "console_payments.html", "/console/payments", waiting=waiting,
-                                  error=request.args.get("error", "")))
+            return response.json(
+                {"waiting": [dict(zip(keys, row)) for row in waiting], "csrf": auth.csrf_token(request)}, default=str
+            )
+        return response.html(
+            page(
+                request,
+                auth,
+                "console_payments.html",
+                "/console/payments",
+                waiting=waiting,
+                error=request.args.get("error", ""),
+            )
+        )
 
     @bp.post("/payments/<ref>/<verb:verify|reject>")
     @require(auth, "agent")
@@ -153,18 +185,39 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @require(auth, "merchant")
     async def dead_letters_page(request: Request):
         """Channel events that could not be applied, with their reasons; JSON for API clients."""
+
         def read():
             with lifecycle.db.session() as session:
-                rows = [(d.id, d.kind, d.data, d.reason, d.attempts, d.parked_at) for d in dead_letters.waiting(session)]
+                rows = [
+                    (d.id, d.kind, d.data, d.reason, d.attempts, d.parked_at) for d in dead_letters.waiting(session)
+                ]
                 return rows, dead_letters.count_waiting(session)
+
         rows, waiting = await asyncio.to_thread(read)
         alert = waiting >= lifecycle.settings.dead_letter_alert
         if _wants_json(request):
             keys = ("id", "kind", "data", "reason", "attempts", "parked_at")
-            return response.json({"waiting": waiting, "alert": alert, "letters": [dict(zip(keys, r)) for r in rows],
-                                  "csrf": auth.csrf_token(request)}, default=str)
-        return response.html(page(request, auth, "console_dead_letters.html", "/console/dead-letters", rows=rows,
-                                  waiting=waiting, alert=alert, error=request.args.get("error", "")))
+            return response.json(
+                {
+                    "waiting": waiting,
+                    "alert": alert,
+                    "letters": [dict(zip(keys, r)) for r in rows],
+                    "csrf": auth.csrf_token(request),
+                },
+                default=str,
+            )
+        return response.html(
+            page(
+                request,
+                auth,
+                "console_dead_letters.html",
+                "/console/dead-letters",
+                rows=rows,
+                waiting=waiting,
+                alert=alert,
+                error=request.args.get("error", ""),
+            )
+        )
 
     @bp.post("/dead-letters/<letter_id:int>/retry")
     @require(auth, "merchant")
@@ -196,7 +249,6 @@ def _escalation(session, escalation_id: int) -> Escalation:
 def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
     """The console and the discount-code API (the engagement loop runs with the background work)."""
     engagement_settings.use(engagement_settings.EngagementSettings.from_env())
-    install_hooks()
     app.blueprint(console_blueprint(lifecycle, auth))
     app.blueprint(codes_blueprint(lifecycle))
 

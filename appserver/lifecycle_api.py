@@ -1,5 +1,6 @@
 """The lifecycle's HTTP side: the shop's signed events, Shopify order webhooks and the dev
 clock. People verify payments in the console (appserver/console.py), behind the login."""
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,14 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
     settings = lifecycle.settings
 
     def refused(request: Request):
-        problem = signing.check(settings.events_secret, request.body, request.headers.get(signing.SIGNATURE_HEADER),
-                                request.headers.get(signing.TIMESTAMP_HEADER), time.time(), settings.events_max_skew)
+        problem = signing.check(
+            settings.events_secret,
+            request.body,
+            request.headers.get(signing.SIGNATURE_HEADER),
+            request.headers.get(signing.TIMESTAMP_HEADER),
+            time.time(),
+            settings.events_max_skew,
+        )
         if problem:
             logger.warning("lifecycle event refused: %s", problem)
             return response.json({"error": problem}, status=401)
@@ -83,11 +90,13 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
             seconds = float(parse_json(request.body)["seconds"])
             now = lifecycle.clock.advance(seconds)
         except (ValueError, KeyError, TypeError) as exc:
-            return response.json({"error": f"expected {{\"seconds\": <non-negative number>}}: {exc}"}, status=400)
+            return response.json({"error": f'expected {{"seconds": <non-negative number>}}: {exc}'}, status=400)
         simulator = "not told"
         try:
             async with httpx.AsyncClient(timeout=3) as client:
-                r = await client.post(f"{settings.graph_base_url.rstrip('/')}/sim/clock", json={"advance_seconds": seconds})
+                r = await client.post(
+                    f"{settings.graph_base_url.rstrip('/')}/sim/clock", json={"advance_seconds": seconds}
+                )
             simulator = "moved" if r.status_code < 300 else f"answered {r.status_code}"
         except httpx.HTTPError:
             pass
@@ -105,6 +114,7 @@ def mount_lifecycle(app) -> Lifecycle:
     set_runtime(lifecycle)
     app.blueprint(lifecycle_blueprint(lifecycle))
     if lifecycle.settings.worker_enabled:
+
         async def start_background(_app, _loop=None) -> None:
             lifecycle.start_background()
 

@@ -1,4 +1,5 @@
 """The merchant's pages: dashboard, catalog, settings and templates."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Templates page: every message in lifecycle/engine/templates.yml with its category, languages and
 variables, and Meta template-creation requests to download (one template, or all)."""
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,24 @@ def templates_blueprint(auth: Auth) -> Blueprint:
         rows = []
         for message in loaded.messages.values():
             requests = meta_templates.creation_requests(message, loaded) if message.template else []
-            rows.append({"message": message, "languages": [loaded.meta_languages[lang] for lang in message.text],
-                         "problems": [p for r in requests for p in meta_templates.review_problems(r)],
-                         "english": message.text.get("english", "")})
-        return response.html(page(request, auth, "templates.html", "/templates", rows=rows,
-                                  submitted=sum(1 for r in rows if r["message"].template)))
+            rows.append(
+                {
+                    "message": message,
+                    "languages": [loaded.meta_languages[lang] for lang in message.text],
+                    "problems": [p for r in requests for p in meta_templates.review_problems(r)],
+                    "english": message.text.get("english", ""),
+                }
+            )
+        return response.html(
+            page(
+                request,
+                auth,
+                "templates.html",
+                "/templates",
+                rows=rows,
+                submitted=sum(1 for r in rows if r["message"].template),
+            )
+        )
 
     @bp.get("/export/<name:ext=json>")
     @require(auth, "merchant")
@@ -38,7 +52,10 @@ def templates_blueprint(auth: Auth) -> Blueprint:
             body = meta_templates.creation_requests(loaded.messages[name], loaded)
         else:
             return response.text(f"no Meta template {name!r} in templates.yml", status=404)
-        return response.text(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json",
-                             headers={"Content-Disposition": f'attachment; filename="sauda_templates_{name}.json"'})
+        return response.text(
+            json.dumps(body, ensure_ascii=False, indent=2),
+            content_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="sauda_templates_{name}.json"'},
+        )
 
     return bp

@@ -5,6 +5,7 @@ what helps a customer and nothing that harms one if the link is shared: store na
 order reference, items, courier, CN and the scan timeline — never a phone number, an
 address, a receiver's name or a courier's free-text remarks.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,28 +21,33 @@ from sanic import Blueprint, Request, response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lifecycle.integrations.couriers.names import courier_key, display_name
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Shipment
 from lifecycle.domain.orders import format_items
+from lifecycle.domain.statuses import ShipmentState
+from lifecycle.integrations.couriers.names import courier_key, display_name
 
 # 22 URL-safe characters carry 132 bits; anything shorter cannot be a token of ours.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 STATE_LABELS = {  # (English, Roman Urdu)
-    "booked": ("Booked", "Parcel book ho gaya hai"),
-    "picked": ("Picked up", "Courier ne parcel le liya hai"),
-    "in_transit": ("In transit", "Parcel raste mein hai"),
-    "out_for_delivery": ("Out for delivery", "Rider aaj parcel le kar aa raha hai"),
-    "delivered": ("Delivered", "Parcel mil gaya"),
-    "attempted": ("Delivery attempted", "Rider aap tak nahi pohanch saka, dobara koshish hogi"),
-    "returning": ("Returning", "Parcel store ko wapas ja raha hai"),
-    "returned": ("Returned", "Parcel store ko wapas mil gaya"),
-    "cancelled": ("Cancelled", "Shipment cancel ho gayi"),
+    ShipmentState.BOOKED: ("Booked", "Parcel book ho gaya hai"),
+    ShipmentState.PICKED: ("Picked up", "Courier ne parcel le liya hai"),
+    ShipmentState.IN_TRANSIT: ("In transit", "Parcel raste mein hai"),
+    ShipmentState.OUT_FOR_DELIVERY: ("Out for delivery", "Rider aaj parcel le kar aa raha hai"),
+    ShipmentState.DELIVERED: ("Delivered", "Parcel mil gaya"),
+    ShipmentState.ATTEMPTED: ("Delivery attempted", "Rider aap tak nahi pohanch saka, dobara koshish hogi"),
+    ShipmentState.RETURNING: ("Returning", "Parcel store ko wapas ja raha hai"),
+    ShipmentState.RETURNED: ("Returned", "Parcel store ko wapas mil gaya"),
+    ShipmentState.CANCELLED: ("Cancelled", "Shipment cancel ho gayi"),
 }
 
-_pages = Environment(loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-                     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_pages = Environment(
+    loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass(frozen=True)
@@ -67,16 +73,23 @@ def tracking_view(db: Database, token: str, store_name: str, zone: str = "Asia/K
     """What the page shows for ``token``; None if no shipment has it."""
     tz = ZoneInfo(zone)
     with db.session() as session:
-        shipment = session.scalar(select(Shipment).where(Shipment.tracking_token == token).options(
-            selectinload(Shipment.scans), selectinload(Shipment.order).load_only(Order.ref, Order.items)))
+        shipment = session.scalar(
+            select(Shipment)
+            .where(Shipment.tracking_token == token)
+            .options(selectinload(Shipment.scans), selectinload(Shipment.order).load_only(Order.ref, Order.items))
+        )
         if shipment is None:
             return None
         timeline = [_step(s.state, s.raw_status, s.at, tz) for s in reversed(shipment.scans)]
         return TrackingView(
-            store_name=store_name, order_ref=shipment.order.ref,
+            store_name=store_name,
+            order_ref=shipment.order.ref,
             items=[format_items([item]) for item in shipment.order.items],
-            courier=display_name(courier_key(shipment.courier)), cn=shipment.cn,
-            current=_step(shipment.state, "", shipment.state_at, tz), timeline=timeline)
+            courier=display_name(courier_key(shipment.courier)),
+            cn=shipment.cn,
+            current=_step(shipment.state, "", shipment.state_at, tz),
+            timeline=timeline,
+        )
 
 
 def _step(state: str, raw_status: str, at: datetime, tz: ZoneInfo) -> Step:
@@ -84,8 +97,12 @@ def _step(state: str, raw_status: str, at: datetime, tz: ZoneInfo) -> Step:
     return Step(english, roman_urdu, at.astimezone(tz).strftime("%d %b %Y, %I:%M %p"), state)
 
 
-HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
-           "X-Content-Type-Options": "nosniff"}
+HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def tracking_blueprint(db: Database, store_name: Callable[[], str]) -> Blueprint:

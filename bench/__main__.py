@@ -3,6 +3,7 @@
 Each ``bench/bench_<name>.py`` defines ``run() -> list[Table]``. Tables are printed and
 written to bench/out/<name>.md so the README can quote the latest figures.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -17,8 +18,11 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(names: list[str]) -> int:
-    available = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                       if m.name.startswith("bench_"))
+    available = sorted(
+        m.name[len("bench_") :]
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name.startswith("bench_")
+    )
     unknown = [n for n in names if n not in available]
     if unknown:
         print(f"unknown benchmark(s) {unknown}; available: {available}")

@@ -292,10 +292,10 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
         add(f"GET {path}", "not logged in", lambda c, p=path: c.get(f"{app}{p}"))
         add(f"GET {path}", "forged session cookie", lambda c, p=path: c.get(
             f"{app}{p}", headers={"Cookie": "sauda_session=" + secrets.token_urlsafe(32)}))
-        add(f"GET {path}", "non-ASCII cookie", lambda c, p=path: c.get(f"{app}{p}",
-                                                                        headers={"Cookie": b"sauda_session=" + NON_ASCII}))
+        add(f"GET {path}", "non-ASCII cookie", lambda c, p=path: c.get(
+            f"{app}{p}", headers={"Cookie": b"sauda_session=" + NON_ASCII}))
+    form = {"text": HOSTILE[0], "phone": "03001234567", "jazzcash_number": "03009999999"}
     for path in pages_post:
-        form = {"text": HOSTILE[0], "phone": "03001234567", "jazzcash_number": "03009999999"}
         add(f"POST {path}", "not logged in", lambda c, p=path: c.post(f"{app}{p}", data=form))
         add(f"POST {path}", "forged session cookie", lambda c, p=path: c.post(
             f"{app}{p}", data=form, headers={"Cookie": "sauda_session=" + secrets.token_urlsafe(32)}))
@@ -306,7 +306,8 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
                 _login(stack, session, *agent)
                 token = ""
                 if csrf:
-                    token = session.get(f"{app}/console/payments", headers={"Accept": "application/json"}).json()["csrf"]
+                    as_json = {"Accept": "application/json"}
+                    token = session.get(f"{app}/console/payments", headers=as_json).json()["csrf"]
                 return session.request(method, f"{app}{path}", data={"csrf": token, "phone": "03001234567",
                                                                       "jazzcash_number": "03009999999"})
         return send
@@ -362,8 +363,9 @@ def probes(stack: Stack, merchant: tuple[str, str], agent: tuple[str, str], shor
             hook_url, content=b, headers={SIGNATURE_HEADER: sign(b, app_secret)}), refuse=False)
     add("GET /webhooks/whatsapp/webhook", "wrong verify token", lambda c: c.get(hook_url, params={
         "hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"}))
-    for method, path in (("GET", "/conversations/923001234567/tracker"), ("POST", "/conversations/923001234567/tracker/events"),
-                         ("POST", "/model/parse"), ("GET", "/status"), ("PUT", "/model"),
+    for method, path in (("GET", "/conversations/923001234567/tracker"),
+                         ("POST", "/conversations/923001234567/tracker/events"), ("POST", "/model/parse"),
+                         ("GET", "/status"), ("PUT", "/model"),
                          ("POST", "/conversations/923001234567/trigger_intent")):
         add(f"{method} Rasa {path}", "no token", lambda c, m=method, p=path: c.request(m, f"{rasa}{p}", json={}))
         add(f"{method} Rasa {path}", "wrong token", lambda c, m=method, p=path: c.request(

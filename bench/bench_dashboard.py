@@ -9,11 +9,13 @@ server. History is generated in SQL (``INSERT … SELECT generate_series``) over
 the summary's triggers on: ~2 outbox messages per order, shipments, cancellations, CSAT,
 escalations, carts; each table written in time order, as a store writes it.
 """
+
 from __future__ import annotations
 
 import os
 import time
 from datetime import datetime, timezone
+
 from sqlalchemy import text
 
 from appserver.dashboard import CANCELLATIONS, cancellations, overview
@@ -27,8 +29,10 @@ from lifecycle.analytics.refresh import rebuild, refresh
 ORDERS = int(os.environ.get("SAUDA_BENCH_DASHBOARD_ORDERS", 1_000_000))
 CITIES = "ARRAY['Karachi','Lahore','Islamabad','Rawalpindi','Faisalabad','Multan','Peshawar','Quetta']"
 PRODUCTS = "ARRAY['Lawn 3-Piece','Khussa','Kurta','Shawl','Dupatta','Chappal','Clutch','Jhumka']"
-TEMPLATES = ("ARRAY['cod_confirmation','dispatch','delivered','csat_question','cart_reminder',"
-             "'winback_new_arrivals','winback_personal_code','order_cancelled']")
+TEMPLATES = (
+    "ARRAY['cod_confirmation','dispatch','delivered','csat_question','cart_reminder',"
+    "'winback_new_arrivals','winback_personal_code','order_cancelled']"
+)
 HISTORY = [
     "SELECT setseed(0.42)",
     "INSERT INTO customers (phone, language, created_at) SELECT '+92345' || lpad(g::text, 7, '0'), 'roman_urdu', "
@@ -47,8 +51,9 @@ HISTORY = [
             FROM generate_series(1, :orders) g) o ORDER BY ts""",
     """INSERT INTO cancellations (order_id, source, reason, created_at)
       SELECT id, (ARRAY['customer','no_answer','merchant'])[1 + id % 3],
-        CASE WHEN id % 3 = 0 THEN (ARRAY['changed_mind','found_cheaper','wrong_item','delivery_slow','other'])[1 + id % 5]
-        END, placed_at + interval '2 hours' FROM orders WHERE status = 'cancelled' ORDER BY placed_at""",
+        CASE WHEN id % 3 = 0
+          THEN (ARRAY['changed_mind','found_cheaper','wrong_item','delivery_slow','other'])[1 + id % 5] END,
+        placed_at + interval '2 hours' FROM orders WHERE status = 'cancelled' ORDER BY placed_at""",
     """INSERT INTO shipments (order_id, courier, cn, tracking_token, state, state_at, booked_at)
       SELECT id, (ARRAY['leopards','postex','tcs'])[1 + id % 3], 'CN' || id, md5(id::text),
         CASE status WHEN 'returned' THEN 'returned' WHEN 'delivered' THEN 'delivered' ELSE 'in_transit' END,
@@ -76,43 +81,72 @@ HISTORY = [
       ORDER BY placed_at + k * interval '1 day'""",
     """INSERT INTO carts (ref, customer_id, items, total, status, created_at, updated_at, abandoned_at)
       SELECT 'cart-' || g, 1 + (g::bigint * 104729) % :customers, '[]', 3990, 'abandoned', ts, ts, ts
-      FROM (SELECT g, now() - random() * interval '365 days' ts FROM generate_series(1, :orders / 10) g) c ORDER BY ts""",
+      FROM (SELECT g, now() - random() * interval '365 days' ts FROM generate_series(1, :orders / 10) g) c
+      ORDER BY ts""",
     """INSERT INTO cart_recoveries (cart_id, customer_id, started_at, last_stage_sent, recovered_stage,
         recovered_order_id, recovered_revenue, recovered_at)
       SELECT id, customer_id, abandoned_at, 1 + id % 3, CASE WHEN id % 8 = 0 THEN 1 + id % 3 END,
         CASE WHEN id % 8 = 0 THEN id END, CASE WHEN id % 8 = 0 THEN 3990 END,
         CASE WHEN id % 8 = 0 THEN abandoned_at + interval '1 day' END FROM carts ORDER BY id""",
 ]
-TABLES = ("customers", "orders", "cancellations", "shipments", "touchpoints", "csat_responses", "escalations",
-          "outbox_messages", "carts", "cart_recoveries", "analytics_daily", "analytics_changes")
+TABLES = (
+    "customers",
+    "orders",
+    "cancellations",
+    "shipments",
+    "touchpoints",
+    "csat_responses",
+    "escalations",
+    "outbox_messages",
+    "carts",
+    "cart_recoveries",
+    "analytics_daily",
+    "analytics_changes",
+)
 ANALYZE = f"ANALYZE {', '.join(TABLES)}"  # only ours: a bare ANALYZE would lock other schemas' tables too
 # A store of this size writes per minute (at 1M orders a year): orders placed now, old orders
 # moving on, late read receipts, cancellation reasons given late. A burst is N minutes of these.
 PER_MINUTE = {
-    "orders placed": (2, """INSERT INTO orders (ref, customer_id, items, amount, currency, payment_method, city,
+    "orders placed": (
+        2,
+        """INSERT INTO orders (ref, customer_id, items, amount, currency, payment_method, city,
         address, status, needs_call, placed_at, updated_at)
       SELECT 'NEW-' || md5(random()::text), 1 + g, '[]', 2490, 'PKR', 'cod', 'Lahore', 'x', 'pending_confirmation',
-        false, now(), now() FROM generate_series(1, {n}) g"""),
-    "orders of the last 10 days delivered": (8, """UPDATE orders SET status = 'delivered', updated_at = now()
+        false, now(), now() FROM generate_series(1, {n}) g""",
+    ),
+    "orders of the last 10 days delivered": (
+        8,
+        """UPDATE orders SET status = 'delivered', updated_at = now()
       WHERE id IN (SELECT id FROM orders WHERE status = 'dispatched' AND placed_at > now() - interval '10 days'
-                   ORDER BY random() LIMIT {n})"""),
-    "messages of the last 7 days read": (12, """UPDATE outbox_messages SET status = 'read', status_at = now()
+                   ORDER BY random() LIMIT {n})""",
+    ),
+    "messages of the last 7 days read": (
+        12,
+        """UPDATE outbox_messages SET status = 'read', status_at = now()
       WHERE id IN (SELECT id FROM outbox_messages WHERE status = 'delivered'
-                   AND created_at > now() - interval '7 days' ORDER BY random() LIMIT {n})"""),
-    "cancellation reasons given": (0.5, """UPDATE cancellations SET reason = 'other', reason_at = now()
+                   AND created_at > now() - interval '7 days' ORDER BY random() LIMIT {n})""",
+    ),
+    "cancellation reasons given": (
+        0.5,
+        """UPDATE cancellations SET reason = 'other', reason_at = now()
       WHERE id IN (SELECT id FROM cancellations WHERE reason IS NULL AND created_at > now() - interval '10 days'
-                   ORDER BY random() LIMIT {n})"""),
+                   ORDER BY random() LIMIT {n})""",
+    ),
 }
 BURSTS = (1, 10)  # minutes of writes not yet refreshed: one refresh interval, and ten (a stalled refresher)
-PAGES = {"overview": overview, "cancellations": cancellations,
-         "one CSV (cancellations by product)": lambda session, period, source: Report(session, period, source)[
-             CANCELLATIONS[2]]}
+PAGES = {
+    "overview": overview,
+    "cancellations": cancellations,
+    "one CSV (cancellations by product)": lambda session, period, source: Report(session, period, source)[
+        CANCELLATIONS[2]
+    ],
+}
 
 
 def _median_of_3(db, build) -> float:
     """Seconds for one page, warmed once, then as a merchant reloading it (median of 3)."""
     samples = []
-    for n in range(4):
+    for _ in range(4):
         with summary.snapshot(db) as session:
             started = time.perf_counter()
             build(session)
@@ -121,8 +155,13 @@ def _median_of_3(db, build) -> float:
 
 
 def _time_pages(db, today, source_of) -> dict[tuple[int, str], float]:
-    return {(days, name): _median_of_3(db, lambda s: page(s, Period.days_ending(today, days), source_of(s)))
-            for days in (30, 90) for name, page in PAGES.items()}
+    return {
+        (days, name): _median_of_3(
+            db, lambda s, page=page, days=days: page(s, Period.days_ending(today, days), source_of(s))
+        )
+        for days in (30, 90)
+        for name, page in PAGES.items()
+    }
 
 
 def _generate(db, sizes: Table) -> None:
@@ -132,8 +171,17 @@ def _generate(db, sizes: Table) -> None:
             connection.execute(text(statement), {"orders": ORDERS, "customers": max(ORDERS // 3, 10)})
         connection.execute(text(ANALYZE))
     with db.engine.connect() as connection:
-        for name in ("orders", "outbox_messages", "shipments", "cancellations", "touchpoints", "csat_responses",
-                     "escalations", "cart_recoveries", "analytics_changes"):
+        for name in (
+            "orders",
+            "outbox_messages",
+            "shipments",
+            "cancellations",
+            "touchpoints",
+            "csat_responses",
+            "escalations",
+            "cart_recoveries",
+            "analytics_changes",
+        ):
             sizes.add(name, f"{connection.scalar(text(f'SELECT count(*) FROM {name}')):,}")
     sizes.add("(generated in, triggers marking every row)", f"{time.perf_counter() - started:.0f} s")
 
@@ -161,10 +209,17 @@ def _vacuum(db) -> None:
 
 
 def run() -> list[Table]:
-    pages = Table(f"Dashboard pages on PostgreSQL, {ORDERS:,} orders over 365 days, periods ending today "
-                  "(seconds, median of 3 reloads; target < 1 s)",
-                  ["period", "page", "raw rows (baseline)", "summary + today live",
-                   *[f"summary, {m} min of writes not yet refreshed" for m in BURSTS]])
+    pages = Table(
+        f"Dashboard pages on PostgreSQL, {ORDERS:,} orders over 365 days, periods ending today "
+        "(seconds, median of 3 reloads; target < 1 s)",
+        [
+            "period",
+            "page",
+            "raw rows (baseline)",
+            "summary + today live",
+            *[f"summary, {m} min of writes not yet refreshed" for m in BURSTS],
+        ],
+    )
     upkeep = Table("Summary upkeep", ["step", "days recomputed", "seconds"])
     sizes = Table("Generated history", ["table", "rows"])
     with database("postgres") as db:
@@ -182,8 +237,7 @@ def run() -> list[Table]:
             stale = _burst(db, minutes, today)
             timings.append(_time_pages(db, today, summary.reader))
             days, seconds = _timed(lambda: refresh(db, datetime.now(timezone.utc)))
-            upkeep.add(f"refresh after {minutes} min of writes ({stale} closed fact-days marked)",
-                       days, seconds)
+            upkeep.add(f"refresh after {minutes} min of writes ({stale} closed fact-days marked)", days, seconds)
         days, seconds = _timed(lambda: refresh(db, datetime.now(timezone.utc)))
         upkeep.add("refresh with nothing new", days, seconds)
         for key in timings[0]:

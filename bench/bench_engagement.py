@@ -7,6 +7,7 @@ bulk.
 ``SAUDA_BENCH_CUSTOMERS`` and ``SAUDA_BENCH_CARTS`` set the sizes; ``SAUDA_TEST_PG_URL``
 the PostgreSQL server (a scratch schema is used and dropped).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,11 +18,11 @@ from sqlalchemy import func, insert, select, text
 
 from bench.bench_lifecycle import NOON_PKT, database
 from bench.table import Table
-from lifecycle.flows import cart_recovery, winback
-from lifecycle.db.engine import Database
-from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.db.engagement_models import CartRecovery
+from lifecycle.db.engine import Database
 from lifecycle.db.models import Cart, Customer, Touchpoint
+from lifecycle.flows import cart_recovery, winback
 
 CUSTOMERS = int(os.environ.get("SAUDA_BENCH_CUSTOMERS", 1_000_000))
 CARTS = int(os.environ.get("SAUDA_BENCH_CARTS", 100_000))
@@ -38,21 +39,34 @@ def _population(db: Database, count: int, now: datetime) -> None:
     next_due = " ".join(f"WHEN e < {t} THEN {t}" for t in thresholds)
     stage = " ".join(f"WHEN e < {t} THEN {s}" for s, t in enumerate(thresholds))
     with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO customers (id, phone, language, created_at) SELECT n, '+92300' || lpad(n::text, 7, '0'), "
-            "'roman_urdu', :now FROM generate_series(1, :count) n"), {"now": now, "count": count})
-        connection.execute(text(
-            "INSERT INTO orders (id, ref, customer_id, items, amount, currency, payment_method, city, address, status, "
-            "needs_call, placed_at, updated_at) SELECT n, 'B' || n, n, '[{\"name\": \"Lawn\", \"quantity\": 1}]', "
-            "2500, 'PKR', 'cod', 'Lahore', 'x', 'delivered', false, "
-            ":now - make_interval(mins => ((n::bigint * 7919) % 525600)::int), :now FROM generate_series(1, :count) n"),
-            {"now": now, "count": count})
-        connection.execute(text(
-            "INSERT INTO winback_states (customer_id, last_order_at, last_order_id, stage, next_due_at) "
-            "SELECT id, placed_at, id, CASE " + stage + " ELSE 6 END, "
-            "placed_at + make_interval(days => CASE " + next_due + " ELSE 454 END) "
-            "FROM (SELECT id, placed_at, EXTRACT(EPOCH FROM (:now - interval '1 day' - placed_at)) / 86400 AS e "
-            "FROM orders) o"), {"now": now})
+        connection.execute(
+            text(
+                "INSERT INTO customers (id, phone, language, created_at) SELECT n, '+92300' || lpad(n::text, 7, '0'), "
+                "'roman_urdu', :now FROM generate_series(1, :count) n"
+            ),
+            {"now": now, "count": count},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO orders (id, ref, customer_id, items, amount, currency, payment_method, city, address, "
+                "status, needs_call, placed_at, updated_at) "
+                'SELECT n, \'B\' || n, n, \'[{"name": "Lawn", "quantity": 1}]\', '
+                "2500, 'PKR', 'cod', 'Lahore', 'x', 'delivered', false, "
+                ":now - make_interval(mins => ((n::bigint * 7919) % 525600)::int), :now "
+                "FROM generate_series(1, :count) n"
+            ),
+            {"now": now, "count": count},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO winback_states (customer_id, last_order_at, last_order_id, stage, next_due_at) "
+                "SELECT id, placed_at, id, CASE " + stage + " ELSE 6 END, "
+                "placed_at + make_interval(days => CASE " + next_due + " ELSE 454 END) "
+                "FROM (SELECT id, placed_at, EXTRACT(EPOCH FROM (:now - interval '1 day' - placed_at)) / 86400 AS e "
+                "FROM orders) o"
+            ),
+            {"now": now},
+        )
         connection.execute(text("ANALYZE customers; ANALYZE orders; ANALYZE winback_states"))
 
 
@@ -78,13 +92,18 @@ def winback_sweep(table: Table) -> None:
             scheduled = session.scalar(select(func.count()).select_from(Touchpoint).where(Touchpoint.kind == "winback"))
         with db.engine.connect() as connection:
             started = time.perf_counter()
-            connection.execute(text(
-                "SELECT count(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
-                "HAVING max(placed_at) <= :cutoff) t"), {"cutoff": now - timedelta(days=30)})
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+                    "HAVING max(placed_at) <= :cutoff) t"
+                ),
+                {"cutoff": now - timedelta(days=30)},
+            )
             naive = time.perf_counter() - started
         table.add("PostgreSQL", CUSTOMERS, round(generated, 1), round(swept, 2), touched, scheduled)
-        table.add("PostgreSQL, naive GROUP BY last order (for comparison)", CUSTOMERS, "", round(naive, 2), CUSTOMERS,
-                  "")
+        table.add(
+            "PostgreSQL, naive GROUP BY last order (for comparison)", CUSTOMERS, "", round(naive, 2), CUSTOMERS, ""
+        )
 
 
 def cart_scheduling(kind: str, table: Table) -> None:
@@ -95,13 +114,31 @@ def cart_scheduling(kind: str, table: Table) -> None:
             table.add(kind, "", CARTS, "unreachable", "", "")
             return
         with db.session.begin() as session:
-            session.execute(insert(Customer), [
-                {"id": n, "phone": f"+92301{n:07d}", "language": "roman_urdu", "created_at": now}
-                for n in range(1, CARTS + 1)])
-            session.execute(insert(Cart), [
-                {"id": n, "ref": f"cart-{n}", "customer_id": n, "items": [{"name": "Lawn", "quantity": 1}],
-                 "total": 2500, "checkout_url": f"https://shop.example/c/{n}", "status": "abandoned",
-                 "created_at": now, "updated_at": now, "abandoned_at": now} for n in range(1, CARTS + 1)])
+            session.execute(
+                insert(Customer),
+                [
+                    {"id": n, "phone": f"+92301{n:07d}", "language": "roman_urdu", "created_at": now}
+                    for n in range(1, CARTS + 1)
+                ],
+            )
+            session.execute(
+                insert(Cart),
+                [
+                    {
+                        "id": n,
+                        "ref": f"cart-{n}",
+                        "customer_id": n,
+                        "items": [{"name": "Lawn", "quantity": 1}],
+                        "total": 2500,
+                        "checkout_url": f"https://shop.example/c/{n}",
+                        "status": "abandoned",
+                        "created_at": now,
+                        "updated_at": now,
+                        "abandoned_at": now,
+                    }
+                    for n in range(1, CARTS + 1)
+                ],
+            )
         per_event = min(PER_EVENT, CARTS)
         started = time.perf_counter()
         for n in range(1, per_event + 1):
@@ -124,12 +161,15 @@ def _row(table: Table, kind: str, how: str, carts: int, seconds: float) -> None:
 
 
 def run() -> list[Table]:
-    sweep = Table(f"Daily win-back sweep over {CUSTOMERS:,} customers (last orders spread over a year)",
-                  ["database", "customers", "generate s", "sweep s", "customers touched", "touchpoints scheduled"])
+    sweep = Table(
+        f"Daily win-back sweep over {CUSTOMERS:,} customers (last orders spread over a year)",
+        ["database", "customers", "generate s", "sweep s", "customers touched", "touchpoints scheduled"],
+    )
     winback_sweep(sweep)
-    carts = Table(f"Cart recovery: scheduling 3 stages for {CARTS:,} abandoned carts",
-                  ["database", "how", "carts", "seconds", "carts/s", "touchpoints scheduled"])
+    carts = Table(
+        f"Cart recovery: scheduling 3 stages for {CARTS:,} abandoned carts",
+        ["database", "how", "carts", "seconds", "carts/s", "touchpoints scheduled"],
+    )
     for kind in ("sqlite", "postgresql"):
         cart_scheduling(kind, carts)
     return [sweep, carts]
-

@@ -3,6 +3,7 @@
 cost by catalog size, question latency at 1k, 10k and 50k products, and a product
 question through the simulator next to a bare Rasa turn. Each table names the machine
 load it was measured under: the figures mean little without it on a shared 2-core machine."""
+
 from __future__ import annotations
 
 import csv
@@ -28,21 +29,52 @@ from knowledge.question import Question
 from knowledge.search import ProductSearch, product_terms
 from knowledge.versions import CatalogStore
 
-NAMES = ("Gulnaar Noor Zara Saba Hina Ayesha Mehr Rania Bahar Sana Maryam Zoya Iqra Laiba Anaya Hoor Dua Sitara "
-         "Roshni Chandni Shabnam Rangeen Bano Naz Parveen Shireen Zeenat Kiran Mahnoor Alina").split()
-STYLES = ("Embroidered Printed Digital Chikankari Classic Premium Festive Bridal Casual Formal Handmade Luxury "
-          "Everyday Signature Heritage Block-Print Mirror-Work Zari Tilla Gota").split()
+NAMES = (
+    "Gulnaar Noor Zara Saba Hina Ayesha Mehr Rania Bahar Sana Maryam Zoya Iqra Laiba Anaya Hoor Dua Sitara "
+    "Roshni Chandni Shabnam Rangeen Bano Naz Parveen Shireen Zeenat Kiran Mahnoor Alina"
+).split()
+STYLES = (
+    "Embroidered Printed Digital Chikankari Classic Premium Festive Bridal Casual Formal Handmade Luxury "
+    "Everyday Signature Heritage Block-Print Mirror-Work Zari Tilla Gota"
+).split()
 KINDS = [  # (name, type, sizes, colours)
-    ("Lawn 3-Piece", "Lawn Suit", None, 3), ("Lawn 2-Piece", "Lawn Suit", None, 3), ("Kurta", "Kurta", 3, 1),
-    ("Kurti", "Kurta", 3, 1), ("Shalwar Kameez", "Shalwar Kameez", 3, 1), ("Khussa", "Khussa", 3, 1),
-    ("Chappal", "Chappal", 3, 1), ("Dupatta", "Dupatta", None, 3), ("Shawl", "Shawl", None, 3),
-    ("Clutch", "Bag", None, 3), ("Tote Bag", "Bag", None, 3), ("Jhumka", "Jewellery", None, 3),
-    ("Waistcoat", "Waistcoat", 3, 1), ("Khaddar 3-Piece", "Winter Suit", None, 3), ("Sherwani", "Men Formal", 3, 1)]
+    ("Lawn 3-Piece", "Lawn Suit", None, 3),
+    ("Lawn 2-Piece", "Lawn Suit", None, 3),
+    ("Kurta", "Kurta", 3, 1),
+    ("Kurti", "Kurta", 3, 1),
+    ("Shalwar Kameez", "Shalwar Kameez", 3, 1),
+    ("Khussa", "Khussa", 3, 1),
+    ("Chappal", "Chappal", 3, 1),
+    ("Dupatta", "Dupatta", None, 3),
+    ("Shawl", "Shawl", None, 3),
+    ("Clutch", "Bag", None, 3),
+    ("Tote Bag", "Bag", None, 3),
+    ("Jhumka", "Jewellery", None, 3),
+    ("Waistcoat", "Waistcoat", 3, 1),
+    ("Khaddar 3-Piece", "Winter Suit", None, 3),
+    ("Sherwani", "Men Formal", 3, 1),
+]
 COLOURS = "White Black Red Green Blue Yellow Pink Grey Maroon Brown Golden Silver Beige Peach Mint Navy".split()
 CLOTH_SIZES, SHOE_SIZES = ["S", "M", "L", "XL"], ["6", "7", "8", "9", "10"]
-HEADER = ["Handle", "Title", "Body (HTML)", "Vendor", "Type", "Tags", "Published", "Option1 Name", "Option1 Value",
-          "Option2 Name", "Option2 Value", "Variant SKU", "Variant Inventory Qty", "Variant Price",
-          "Variant Compare At Price", "Image Src", "Status"]
+HEADER = [
+    "Handle",
+    "Title",
+    "Body (HTML)",
+    "Vendor",
+    "Type",
+    "Tags",
+    "Published",
+    "Option1 Name",
+    "Option1 Value",
+    "Option2 Name",
+    "Option2 Value",
+    "Variant SKU",
+    "Variant Inventory Qty",
+    "Variant Price",
+    "Variant Compare At Price",
+    "Image Src",
+    "Status",
+]
 
 
 def generated_export(products: int, seed: int = 7) -> bytes:
@@ -56,17 +88,35 @@ def generated_export(products: int, seed: int = 7) -> bytes:
         title = f"{rng.choice(NAMES)} {rng.choice(STYLES)} {kind} {n}"
         handle = title.lower().replace(" ", "-")
         size_values = (SHOE_SIZES if ptype in ("Khussa", "Chappal") else CLOTH_SIZES) if sizes else [None]
-        combos = ([(s, rng.choice(COLOURS)) for s in rng.sample(size_values, 3)] if sizes else
-                  [(None, c) for c in rng.sample(COLOURS, 3)])
+        combos = (
+            [(s, rng.choice(COLOURS)) for s in rng.sample(size_values, 3)]
+            if sizes
+            else [(None, c) for c in rng.sample(COLOURS, 3)]
+        )
         price = rng.randrange(990, 15000, 100)
         for i, (size, colour) in enumerate(combos):
             first = i == 0
-            writer.writerow([
-                handle, title if first else "", f"<p>{title}: {ptype.lower()} in {colour.lower()}.</p>" if first else "",
-                "Bench" if first else "", ptype if first else "", f"{ptype.lower()}, {kind.lower()}" if first else "",
-                "TRUE" if first else "", ("Size" if sizes else "Color") if first else "", size or colour,
-                ("Color" if sizes else "") if first else "", colour if sizes else "", f"B{n}-{i}",
-                rng.randint(0, 30), f"{price}.00", "", "", "active" if first else ""])
+            writer.writerow(
+                [
+                    handle,
+                    title if first else "",
+                    f"<p>{title}: {ptype.lower()} in {colour.lower()}.</p>" if first else "",
+                    "Bench" if first else "",
+                    ptype if first else "",
+                    f"{ptype.lower()}, {kind.lower()}" if first else "",
+                    "TRUE" if first else "",
+                    ("Size" if sizes else "Color") if first else "",
+                    size or colour,
+                    ("Color" if sizes else "") if first else "",
+                    colour if sizes else "",
+                    f"B{n}-{i}",
+                    rng.randint(0, 30),
+                    f"{price}.00",
+                    "",
+                    "",
+                    "active" if first else "",
+                ]
+            )
     return out.getvalue().encode()
 
 
@@ -108,17 +158,24 @@ def bench_import(products: int = 10_000) -> tuple[Table, ProductSearch]:
         republished = store.publish(import_bytes(next_day, "bench.csv").catalog)
         reimported = time.perf_counter()
     variants = sum(len(p.variants) for p in result.catalog.products.values())
-    table = Table(f"Import of a generated Shopify export, {len(result.catalog):,} products / {variants:,} variants "
-                  f"({load_before} at the start)", ["stage", "seconds"])
+    table = Table(
+        f"Import of a generated Shopify export, {len(result.catalog):,} products / {variants:,} variants "
+        f"({load_before} at the start)",
+        ["stage", "seconds"],
+    )
     table.add("before: load the embedding model, once per process (not in the total)", model_loaded)
     table.add(f"parse + validate ({len(data) / 1e6:.1f} MB)", parsed - started)
-    table.add(f"embed {published.embedded:,} product texts ({workers()} threads, {dtype_name()})",
-              published.embed_seconds)
+    table.add(
+        f"embed {published.embedded:,} product texts ({workers()} threads, {dtype_name()})", published.embed_seconds
+    )
     table.add(f"{published.index_kind} index + write the version + switch", published.seconds - published.embed_seconds)
     table.add("total: import + embed + index + publish (target <= 60 s on 2 cores)", done - started)
     table.add("then: load the new version to answer from (not in the total)", loaded - done)
-    table.add(f"re-import the next day, every stock count changed and {republished.embedded} titles: "
-              f"{republished.embedded} texts embedded, {republished.reused:,} vectors reused", reimported - loaded)
+    table.add(
+        f"re-import the next day, every stock count changed and {republished.embedded} titles: "
+        f"{republished.embedded} texts embedded, {republished.reused:,} vectors reused",
+        reimported - loaded,
+    )
     return table, search
 
 
@@ -144,16 +201,26 @@ def search_at(products: int, pool: tuple[Catalog, np.ndarray]) -> ProductSearch:
     return ProductSearch(catalog, build_vector_index(vectors))
 
 
-QUESTIONS = ["Zoya embroidered lawn 3 piece ki price?", "kala kurta M size hai?", "khussa 9 number golden",
-             "Do you have the Sana printed dupatta in pink?", "sherwani XL available?", "tote bag kitne ka hai",
-             "Mahnoor chikankari kurti chota size safaid", "jhumka golden", "peshawari chappal 10 number",
-             "shawl surmai rang"]
+QUESTIONS = [
+    "Zoya embroidered lawn 3 piece ki price?",
+    "kala kurta M size hai?",
+    "khussa 9 number golden",
+    "Do you have the Sana printed dupatta in pink?",
+    "sherwani XL available?",
+    "tote bag kitne ka hai",
+    "Mahnoor chikankari kurti chota size safaid",
+    "jhumka golden",
+    "peshawari chappal 10 number",
+    "shawl surmai rang",
+]
 
 
 def bench_index_kinds(pool, sizes=(1_000, 10_000, 20_000, 50_000)) -> Table:
-    table = Table("FAISS search cost by catalog size, ms (one query vector, top 30, one thread; sets "
-                  f"EXACT_SEARCH_MAX = {EXACT_SEARCH_MAX}; {machine_load()})",
-                  ["products", "exact p50", "exact p95", "hnsw p50", "hnsw p95", "hnsw recall@1 vs exact"])
+    table = Table(
+        "FAISS search cost by catalog size, ms (one query vector, top 30, one thread; sets "
+        f"EXACT_SEARCH_MAX = {EXACT_SEARCH_MAX}; {machine_load()})",
+        ["products", "exact p50", "exact p95", "hnsw p50", "hnsw p95", "hnsw recall@1 vs exact"],
+    )
     queries = embed([" ".join(product_terms(q)) for q in QUESTIONS])  # what a search embeds
     for size in sizes:
         _, vectors = pool_vectors(size, pool)
@@ -178,9 +245,17 @@ def bench_questions(pool, sizes=(1_000, 10_000, 50_000), rounds: int = 20) -> Ta
     """Each question asked new (the query-vector cache emptied first, so it is embedded) and
     right after as a repeat (its vector cached), interleaved so both see the same load."""
     profile = load_profile(DEMO_PROFILE)
-    table = Table(f"Question latency: text -> product -> composed answer, ms ({machine_load()})",
-                  ["products", "index", "new question p50", "new question p95 (target <= 15 at 50k)",
-                   "repeated question p50", "repeated question p95"])
+    table = Table(
+        f"Question latency: text -> product -> composed answer, ms ({machine_load()})",
+        [
+            "products",
+            "index",
+            "new question p50",
+            "new question p95 (target <= 15 at 50k)",
+            "repeated question p50",
+            "repeated question p95",
+        ],
+    )
     for size in sizes:
         search = search_at(size, pool)
         answer(search, profile, Question(text="warm-up"))
@@ -227,27 +302,33 @@ def bench_turns() -> Table:
     from tests.stack import message_text, start_stack, trained_model
 
     stack = start_stack(Path(tempfile.mkdtemp(prefix="bench-knowledge-")), trained_model())
-    paths: dict[str, list[float]] = {"product question through the simulator (webhook -> Graph API send)": [],
-                                     "bare Rasa turn: greeting over REST": [],
-                                     "the same product question over bare Rasa REST": []}
+    paths: dict[str, list[float]] = {
+        "product question through the simulator (webhook -> Graph API send)": [],
+        "bare Rasa turn: greeting over REST": [],
+        "the same product question over bare Rasa REST": [],
+    }
     try:
         first = stack.say("+923005550000", PRODUCT_QUESTION, expect=1, wait=60)["replies"]
         if not first or "Peshawari Chappal" not in message_text(first[0]):
             raise RuntimeError(f"the product question was not answered from the catalog: {first}")
         with httpx.Client(timeout=60) as client:
             for n in range(WARM_UP + TURNS):
-                turn = (_simulator_turn(client, stack, f"+92300556{n:04d}", PRODUCT_QUESTION),
-                        _rest_turn(client, stack, f"+92300557{n:04d}", "salam"),
-                        _rest_turn(client, stack, f"+92300558{n:04d}", PRODUCT_QUESTION))
+                turn = (
+                    _simulator_turn(client, stack, f"+92300556{n:04d}", PRODUCT_QUESTION),
+                    _rest_turn(client, stack, f"+92300557{n:04d}", "salam"),
+                    _rest_turn(client, stack, f"+92300558{n:04d}", PRODUCT_QUESTION),
+                )
                 if n >= WARM_UP:
                     for samples, ms in zip(paths.values(), turn):
                         samples.append(ms)
     finally:
         stack.stop()
     bare = percentiles(paths["bare Rasa turn: greeting over REST"])[0]
-    table = Table(f"Product-question turn vs a bare Rasa turn, {TURNS} new customers each, same model, ms "
-                  f"({machine_load()} at the end)",
-                  ["turn", "p50", "p95", "p50 / bare p50 (target <= 2 for the simulator turn)"])
+    table = Table(
+        f"Product-question turn vs a bare Rasa turn, {TURNS} new customers each, same model, ms "
+        f"({machine_load()} at the end)",
+        ["turn", "p50", "p95", "p50 / bare p50 (target <= 2 for the simulator turn)"],
+    )
     for name, samples in paths.items():
         p50, p95 = percentiles(samples)
         table.add(name, p50, p95, p50 / bare)
@@ -258,9 +339,18 @@ def bench_answers() -> Table:
     """How often answers are about the right product and state every expected fact, and how
     many stated facts are false: the demo store's labelled set and a second store's (written
     from its catalog by someone who had not read the answer code), the second also end to end."""
-    from knowledge.evaluation import evaluate, load_questions as load_demo_questions
-    from tests.knowledge.labelled import (SECOND_STORE, Score, ask_in_process, judge, load_questions, load_store,
-                                          score_through, start_store_stack)
+    from knowledge.evaluation import evaluate
+    from knowledge.evaluation import load_questions as load_demo_questions
+    from tests.knowledge.labelled import (
+        SECOND_STORE,
+        Score,
+        ask_in_process,
+        judge,
+        load_questions,
+        load_store,
+        score_through,
+        start_store_stack,
+    )
     from tests.stack import trained_model
 
     table = Table(f"Answers on labelled question sets ({machine_load()})",

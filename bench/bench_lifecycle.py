@@ -4,6 +4,7 @@ sender, and N orders (default 100,000) through their whole lifecycle.
 ``SAUDA_BENCH_DISPATCH`` (default 20,000) and ``SAUDA_BENCH_ORDERS`` (default 100,000) set
 the sizes; ``SAUDA_TEST_PG_URL`` the PostgreSQL server (a scratch schema is used and dropped).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,14 +21,15 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, select, text
 
 from bench.table import Table
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
+from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.domain.statuses import ShipmentState
 from lifecycle.engine.scheduler import Worker
-from lifecycle.config.settings import LifecycleSettings
+from lifecycle.service import handler_registry
+from whatsapp.graph_client import SendResult
 
 PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOON_PKT = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
@@ -81,10 +83,21 @@ def place(db: Database, first: int, count: int, now: datetime, per_transaction: 
 def _place_chunk(db: Database, first: int, count: int, now: datetime) -> None:
     with db.session.begin() as session:
         for n in range(first, first + count):
-            orders.place(session, orders.NewOrder(
-                ref=f"B-{n:07d}", phone=f"+92300{1000000 + n:07d}", name="Bench",
-                items=[{"name": "Lawn 3-piece", "quantity": 1, "price": "2500"}], amount=Decimal("2500"),
-                payment_method="cod", city="Lahore", address="1 Bench Road"), now, SETTINGS)
+            orders.place(
+                session,
+                orders.NewOrder(
+                    ref=f"B-{n:07d}",
+                    phone=f"+92300{1000000 + n:07d}",
+                    name="Bench",
+                    items=[{"name": "Lawn 3-piece", "quantity": 1, "price": "2500"}],
+                    amount=Decimal("2500"),
+                    payment_method="cod",
+                    city="Lahore",
+                    address="1 Bench Road",
+                ),
+                now,
+                SETTINGS,
+            )
 
 
 def drain(worker: Worker) -> int:
@@ -123,14 +136,18 @@ def whole_lifecycle(db: Database, count: int, chunk: int = 500) -> tuple[int, fl
         with db.session.begin() as session:
             for order in session.scalars(select(Order).where(Order.ref.in_(refs))):
                 shipment = order.shipments[0]
-                for hours, raw, state in ((2, "Shipment Picked", "picked"), (20, "In Transit", "in_transit"),
-                                          (40, "Assign to Courier", "out_for_delivery")):
+                for hours, raw, state in (
+                    (2, "Shipment Picked", ShipmentState.PICKED),
+                    (20, "In Transit", ShipmentState.IN_TRANSIT),
+                    (40, "Assign to Courier", ShipmentState.OUT_FOR_DELIVERY),
+                ):
                     orders.record_scan(session, shipment, raw, state, now + timedelta(hours=hours), now, SETTINGS)
         drain(worker)
         with db.session.begin() as session:
             for order in session.scalars(select(Order).where(Order.ref.in_(refs))):
-                orders.record_scan(session, order.shipments[0], "Delivered", "delivered", now + timedelta(hours=44),
-                                   now, SETTINGS)
+                orders.record_scan(
+                    session, order.shipments[0], "Delivered", "delivered", now + timedelta(hours=44), now, SETTINGS
+                )
         drain(worker)
     return sender.count, time.perf_counter() - started
 
@@ -139,10 +156,15 @@ def run() -> list[Table]:
     """Both tables; ``SAUDA_BENCH_DISPATCH=0`` or ``SAUDA_BENCH_ORDERS=0`` skips one."""
     dispatch_n = int(os.environ.get("SAUDA_BENCH_DISPATCH", 20_000))
     orders_n = int(os.environ.get("SAUDA_BENCH_ORDERS", 100_000))
-    rate = Table(f"Due touchpoints dispatched to a no-op sender ({dispatch_n:,} COD confirmations, batches of "
-                 f"{SETTINGS.worker_batch}, one worker)", ["database", "touchpoints", "seconds", "per second"])
-    lifecycle = Table(f"{orders_n:,} COD orders through their whole lifecycle (4 messages each)",
-                      ["database", "orders", "messages sent", "seconds", "orders per second"])
+    rate = Table(
+        f"Due touchpoints dispatched to a no-op sender ({dispatch_n:,} COD confirmations, batches of "
+        f"{SETTINGS.worker_batch}, one worker)",
+        ["database", "touchpoints", "seconds", "per second"],
+    )
+    lifecycle = Table(
+        f"{orders_n:,} COD orders through their whole lifecycle (4 messages each)",
+        ["database", "orders", "messages sent", "seconds", "orders per second"],
+    )
     for kind in ("sqlite", "postgresql"):
         with database(kind) as db:
             if db is None:

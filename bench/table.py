@@ -1,4 +1,5 @@
 """A printed benchmark table, and the latency statistics every benchmark reports."""
+
 from __future__ import annotations
 
 import statistics
@@ -18,8 +19,7 @@ class Table:
         def fmt(cell) -> str:
             return f"{cell:.2f}" if isinstance(cell, float) else str(cell)
 
-        lines = [f"**{self.title}**", "", "| " + " | ".join(self.columns) + " |",
-                 "|" + "---|" * len(self.columns)]
+        lines = [f"**{self.title}**", "", "| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
         lines += ["| " + " | ".join(fmt(c) for c in row) + " |" for row in self.rows]
         return "\n".join(lines)
 

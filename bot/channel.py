@@ -22,14 +22,14 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
+from bot.settings import SLOW_DOWN, ChannelSettings
+from bot.state import Inbound, Queued, open_state
 from whatsapp import payloads as outgoing
 from whatsapp import redact
 from whatsapp.graph_client import GraphClient, SendResult
-from bot.hooks import HookForwarder, LifecycleHooks, inbound_hook, update_hook
-from bot.settings import SLOW_DOWN, ChannelSettings
-from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
-from bot.state import Inbound, Queued, open_state
 from whatsapp.retry import RetryPolicy
+from whatsapp.signing import SIGNATURE_HEADER, signature_is_valid, token_matches
 from whatsapp.updates import InboundMessage, parse_webhook
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ class WhatsAppInput(InputChannel):
         self._arrivals: dict[str, deque] = defaultdict(deque)  # recent arrival times per customer
         self._slowed: dict[str, float] = {}  # when each customer was last told to slow down
         self._resumed: set[str] = set()  # inbox keys a previous process left
+        self._waiting: dict[str, int] = defaultdict(int)  # Rasa turns waiting in the inbox per customer
         self._agent = None  # Rasa's agent, for its tracker store
 
     @classmethod
@@ -162,8 +163,11 @@ class WhatsAppInput(InputChannel):
             app.config.REQUEST_MAX_SIZE = self.settings.max_body
             self.forwarder.start()  # what a previous process queued but did not hand over
             self._agent = getattr(app.ctx, "agent", None)
+            if unparked := await self.state.unpark_inbox():
+                logger.warning("whatsapp: %d parked messages get their tries again", unparked)
             for queued in await self.state.inbox(limit=100_000):  # acknowledged, not yet answered
                 self._resumed.add(queued.key)
+                self._waiting[queued.sender] += not queued.flood
                 self._drain_soon(queued.sender, on_new_message)
 
         @bp.route("/", methods=["GET"])
@@ -209,6 +213,7 @@ class WhatsAppInput(InputChannel):
             if hooks or fresh:
                 self.forwarder.start()
             for message in fresh:
+                self._waiting[message.sender] += not message.flood
                 self._drain_soon(message.sender, on_new_message)
             return response.json({"status": "ok", "accepted": len(fresh), "problems": parsed.problems})
 
@@ -221,8 +226,8 @@ class WhatsAppInput(InputChannel):
         while arrivals and now - arrivals[0] > self.settings.rate_window_s:
             arrivals.popleft()
         arrivals.append(now)
-        return Inbound(sender, message.wamid, json.dumps(asdict(message)), len(arrivals) > self.settings.rate_limit,
-                       inbound_hook(message))
+        flood = len(arrivals) > self.settings.rate_limit or self._waiting.get(sender, 0) >= self.settings.queue_limit
+        return Inbound(sender, message.wamid, json.dumps(asdict(message)), flood, inbound_hook(message))
 
     def _drain_soon(self, sender: str, on_new_message) -> None:
         """Start the customer's drain, or tell the running one to read the inbox again."""
@@ -251,6 +256,15 @@ class WhatsAppInput(InputChannel):
             self._draining.pop(sender, None)
 
     async def _handle(self, queued: Queued, on_new_message) -> None:
+        try:
+            await self._try(queued, on_new_message)
+        finally:
+            if not queued.flood:
+                self._waiting[queued.sender] -= 1
+                if self._waiting[queued.sender] <= 0:
+                    self._waiting.pop(queued.sender, None)
+
+    async def _try(self, queued: Queued, on_new_message) -> None:
         attempt = queued.attempts
         while True:
             try:

@@ -12,13 +12,14 @@ from typing import Any, Optional
 
 import httpx
 
+from whatsapp.retry import RetryPolicy
 from whatsapp.signing import HOOK_SIGNATURE_HEADER, sign
 from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate
 
 logger = logging.getLogger(__name__)
 
-RETRY = "retry"  # deliver(): a 5xx, worth trying the same body again
-UNREACHABLE = "unreachable"  # deliver(): no answer at all; nothing is the body's fault
+TRY_AGAIN = "try_again"  # deliver(): a 5xx, worth trying the same body again
+UNREACHABLE = "unreachable"  # deliver(): no answer, or a wrong secret; nothing is the body's fault
 
 # Meta fields about our message templates; the lifecycle must stop using a rejected one.
 TEMPLATE_FIELDS = ("message_template_status_update", "template_category_update",
@@ -34,10 +35,12 @@ class LifecycleHooks:
         self.timeout = timeout
         self._client: httpx.AsyncClient | None = None
 
-    def check(self, wait_s: float = 120.0) -> None:
-        """At start-up: the app server must take our signature. Waits up to ``wait_s`` for it to
-        answer; raises SystemExit when the URL or secret is missing, the secret does not match
-        (401) or nobody answers, because every event would otherwise be refused or kept forever."""
+    def check(self, wait_s: float = 30.0) -> None:
+        """At start-up: the app server must take our signature. Raises SystemExit when the URL or
+        secret is missing or the app server refuses a signed ping (a different secret: every event
+        would be refused). An app server that does not answer within ``wait_s`` is not a reason to
+        stay down: events are kept and handed over once it is back (a 401 then is logged and the
+        events are kept, never dropped)."""
         if not self.hooks_url or not self.secret:
             raise SystemExit("WhatsApp channel: SAUDA_HOOKS_URL and SAUDA_INTERNAL_SECRET must be set")
         body = hook_body("ping", {})
@@ -47,7 +50,9 @@ class LifecycleHooks:
                 answer = httpx.post(self.hooks_url, content=body, timeout=self.timeout, headers=self._headers(body))
             except httpx.HTTPError as exc:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"WhatsApp channel: SAUDA_HOOKS_URL did not answer in {wait_s:.0f} s ({exc!r})")
+                    logger.warning("SAUDA_HOOKS_URL did not answer in %.0f s (%r): starting; events wait for it",
+                                   wait_s, exc)
+                    return
                 time.sleep(1)
                 continue
             if answer.status_code == 200:
@@ -59,7 +64,7 @@ class LifecycleHooks:
         return {"Content-Type": "application/json", HOOK_SIGNATURE_HEADER: sign(body, self.secret)}
 
     async def deliver(self, body: bytes) -> Optional[str]:
-        """Post one body. None when the app server took it, RETRY when it should be tried again
+        """Post one body. None when the app server took it, TRY_AGAIN when it should be tried again
         (no answer or 5xx), else why the app server refused it (4xx)."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
@@ -68,9 +73,12 @@ class LifecycleHooks:
         except httpx.HTTPError as exc:
             logger.warning("hook not delivered (%r), kept for a retry", exc)
             return UNREACHABLE
+        if response.status_code == 401:  # not this event's fault: the secrets differ (see check)
+            logger.error("hook refused 401: SAUDA_INTERNAL_SECRET differs from the app server's; events kept")
+            return UNREACHABLE
         if response.status_code >= 500:
             logger.warning("hook failed (%s), kept for a retry: %s", response.status_code, response.text[:200])
-            return RETRY
+            return TRY_AGAIN
         if response.status_code >= 300:
             return f"{response.status_code}: {response.text[:500]}"
         return None
@@ -111,7 +119,7 @@ class HookForwarder:
     never holds up the events behind it; parked bodies are queued again when a process starts."""
 
     BATCH = 50
-    MAX_BACKOFF = 30.0
+    RETRY = RetryPolicy(base=0.5, cap=30.0)  # until the app server takes them
     ATTEMPTS = 6  # 5xx answers for one body before it is parked (~30 s of backoff)
 
     def __init__(self, hooks: LifecycleHooks, state, idle_poll: float = 5.0) -> None:
@@ -135,7 +143,7 @@ class HookForwarder:
                 logger.warning("hook forwarder: %d parked events queued again", requeued)
         except Exception:
             logger.exception("hook forwarder: could not queue parked events again")
-        backoff = 0.5
+        failures = 0
         while True:
             self._wake.clear()
             try:
@@ -144,10 +152,10 @@ class HookForwarder:
                 logger.exception("hook forwarder: reading the queue failed")
                 delivered = None
             if delivered is None:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.MAX_BACKOFF)
+                failures += 1
+                await asyncio.sleep(self.RETRY.delay(failures))
                 continue
-            backoff = 0.5
+            failures = 0
             if delivered == 0:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
@@ -160,11 +168,11 @@ class HookForwarder:
         done = []
         for key, body in batch:
             outcome = await self.hooks.deliver(body)
-            if outcome == RETRY:
+            if outcome == TRY_AGAIN:
                 self._failures[key] = self._failures.get(key, 0) + 1
                 if self._failures[key] >= self.ATTEMPTS:
                     outcome = f"failed {self.ATTEMPTS} times (5xx)"
-            if outcome in (RETRY, UNREACHABLE):
+            if outcome in (TRY_AGAIN, UNREACHABLE):
                 await self.state.hooks_done(done)
                 return None
             self._failures.pop(key, None)

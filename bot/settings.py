@@ -23,8 +23,9 @@ class ChannelSettings:
     rate_per_second: float
     rate_limit: int = 10  # messages a customer may send per rate window before the slow-down reply
     rate_window_s: float = 30.0
+    queue_limit: int = 50  # Rasa turns a customer may have waiting; beyond, messages are a flood too
     max_body: int = 1024 * 1024  # bytes a request to the Rasa server may carry (Meta's are a few KB)
-    hooks_wait_s: float = 120.0  # at start, how long the app server may take to answer the ping
+    hooks_wait_s: float = 30.0  # at start, how long to wait for the app server to answer the ping
 
     @classmethod
     def from_env(cls) -> "ChannelSettings":
@@ -40,10 +41,11 @@ class ChannelSettings:
             hooks_url=os.environ.get("SAUDA_HOOKS_URL", ""),
             internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
             rate_per_second=float(os.environ.get("WHATSAPP_SEND_RATE", "80")),
-            hooks_wait_s=float(os.environ.get("SAUDA_HOOKS_WAIT_S", "120")),
+            hooks_wait_s=float(os.environ.get("SAUDA_HOOKS_WAIT_S", "30")),
             max_body=int(os.environ.get("WHATSAPP_MAX_BODY", str(1024 * 1024))),
             rate_limit=int(os.environ.get("WHATSAPP_CUSTOMER_RATE", "10")),
             rate_window_s=float(os.environ.get("WHATSAPP_CUSTOMER_RATE_WINDOW_S", "30")),
+            queue_limit=int(os.environ.get("WHATSAPP_CUSTOMER_QUEUE", "50")),
         )
 
     def missing(self) -> list[str]:

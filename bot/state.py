@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+
 @dataclass(frozen=True)
 class Inbound:
     """A message to keep: its sender and wamid, the serialised message, whether it came over
@@ -94,6 +95,11 @@ class SqliteChannelState:
 
     async def handled(self, key: str) -> None:
         self._db.execute("DELETE FROM inbox WHERE id = ?", (int(key),))
+
+    async def unpark_inbox(self) -> int:
+        """Give parked messages their tries again (at start: the outage may be over); how many."""
+        return self._db.execute("UPDATE inbox SET parked_reason = NULL, attempts = 0 "
+                                "WHERE parked_reason IS NOT NULL").rowcount
 
     async def failed(self, key: str, reason: Optional[str]) -> None:
         """One more failed attempt; with a ``reason`` the message is parked (kept, not retried)."""
@@ -224,6 +230,11 @@ class RedisChannelState:
             pipe.xdel(f"{self._ns}:inbox", key)
             pipe.hdel(f"{self._ns}:inbox:attempts", key)
             await pipe.execute()
+
+    async def unpark_inbox(self) -> int:
+        parked = await self._redis.hlen(f"{self._ns}:inbox:parked")
+        await self._redis.delete(f"{self._ns}:inbox:parked", f"{self._ns}:inbox:attempts")
+        return parked
 
     async def failed(self, key: str, reason: Optional[str]) -> None:
         await self._redis.hincrby(f"{self._ns}:inbox:attempts", key, 1)

@@ -21,7 +21,7 @@ from knowledge.catalog import Product, Variant
 from knowledge.facts import Answer, Fact, where_of
 from knowledge.profile import StoreProfile
 from knowledge.question import (AVAILABILITY, COD, COLOURS, DELIVERY, DETAILS, PICTURES, PRICE, RETURNS, SIZES,
-                                STORE_ASPECTS, TOPICS, Parsed, Question, parse)
+                                TOPICS, Parsed, Question, parse)
 from knowledge.resolve import Resolution, resolve
 from knowledge.roman_urdu import ENGLISH, canonical_tokens
 from knowledge.search import ProductSearch, loosely_in, unexplained

@@ -13,8 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from knowledge.catalog import Catalog, Product, Variant
-from knowledge.problems import (ERROR, MAX_IMPORT_BYTES, WARNING, ImportRefused, Problem, decode,
-                                read_file)
+from knowledge.problems import ERROR, MAX_IMPORT_BYTES, WARNING, ImportRefused, Problem, decode, read_file
 
 OFFERED_STATUSES = ("active", "")
 

@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "demo" / "catalog.csv"
 
 
+_SELL = frozenset("sell sells selling bechte bechtay rakhte rakhtay".split())
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("SAUDA_DATA_DIR", ".sauda"))
 
@@ -75,7 +78,9 @@ class KnowledgeBase:
         found = resolve(search, parsed, current_product=question.current_product)
         if found.follow_up:
             return bool(parsed.mentions) or parsed.asks != AVAILABILITY
-        return found.product is not None or bool(found.choices)
+        # "Do you sell wrist watches?", "handbag milega?": asks for a product the catalog does not have
+        return found.product is not None or bool(found.choices) or found.unknown and (
+            parsed.availability_words or bool(parsed.words & _SELL))
 
     def ensure_catalog(self) -> None:
         """Publish the demo catalog when no catalog has been imported yet, and load the index

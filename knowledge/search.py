@@ -39,6 +39,7 @@ saal sal years year umar item items cheez cheezein product products sell sells s
 jayega jayegi jaye jaega jaegi jata jati aata aati aate saath sath hua hui huay kis kaise bhai liye
 dikhayein dikhaen dikhain dikhana dikha dikhaiye bataen bataiye batayein what whats
 assalamualaikum asalamualaikum assalamoalaikum salaam walaikumassalam aoa hello
+come comes came go goes buy order send sent look looking like got give
 order karna karni karwana lena leni lene bhi dobara phir wala wali wale walay yeh ye is isko isay ise
 """.split())
 

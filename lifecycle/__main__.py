@@ -20,21 +20,19 @@ import signal
 import sys
 from pathlib import Path
 
-from lifecycle.flows import engagement
-from whatsapp import redact
-from lifecycle.config import engagement_settings, touchpoint_settings
-from lifecycle.engine.registry import MissingHandlers
-from lifecycle.engine import templates
 from lifecycle.analytics import refresh
+from lifecycle.config import engagement_settings, touchpoint_settings
 from lifecycle.domain.phones import InvalidPhone
+from lifecycle.engine import templates
+from lifecycle.engine.registry import MissingHandlers
 from lifecycle.service import Lifecycle
+from whatsapp import redact
 
 
 async def _work(lifecycle: Lifecycle) -> None:
     # Everything the app server runs in process with SAUDA_WORKER=inprocess: the scheduler, the
     # engagement loop, the courier poller, the summary refresh and the settings watch.
     engagement_settings.use(engagement_settings.EngagementSettings.from_env())
-    engagement.install_hooks()
     try:
         supervisor = lifecycle.start_background()
     except MissingHandlers as exc:

@@ -18,27 +18,28 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from whatsapp.graph_client import GraphClient
-from lifecycle.domain import customers, dead_letters, erasure, payments
 from knowledge.profile import ProfileInvalid, load_profile, profile_path
+from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.config import engagement_settings, touchpoint_settings, watch
+from lifecycle.config.privacy_settings import PrivacySettings
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.config.touchpoint_settings import TouchpointSettings
+from lifecycle.db.engine import Database, database_url
+from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
+from lifecycle.domain import customers, dead_letters, erasure, payments
+from lifecycle.domain.clock import Clock
 from lifecycle.engine import handlers, outbox
 from lifecycle.engine.registry import HandlerRegistry
+from lifecycle.engine.scheduler import Worker
 from lifecycle.engine.supervisor import Job, Supervisor
+from lifecycle.engine.templates import Templates
+from lifecycle.engine.templates import default as default_templates
+from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.flows.engagement import EngagementLoop
 from lifecycle.integrations.couriers.background import poll_couriers
 from lifecycle.integrations.couriers.settings import CourierSettings
-from lifecycle.flows import cart_recovery, csat, winback
-from lifecycle.analytics.refresh import keep_fresh
-from lifecycle.domain.clock import Clock
-from lifecycle.db.engine import Database, database_url
-from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
-from lifecycle.engine.scheduler import Worker
-from lifecycle.config.settings import LifecycleSettings
-from lifecycle.engine.templates import Templates, default as default_templates
-from lifecycle.config.privacy_settings import PrivacySettings
-from lifecycle.config.touchpoint_settings import TouchpointSettings
 from lifecycle.integrations.stores import Stores
+from whatsapp.graph_client import GraphClient
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +189,7 @@ class Lifecycle:
             outcome, reason = self.handle_channel_event(kind, data), None
         except OperationalError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any other failure parks the event again, with its reason
             outcome, reason = "parked", f"{type(exc).__name__}: {exc}"
         with self.db.session.begin() as session:
             letter = session.get(ChannelDeadLetter, letter_id)

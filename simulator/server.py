@@ -2,6 +2,7 @@
 (simulator/graph/), the customer side (simulator/customer/) and the controls shared by both
 (``/health``, ``/sim/faults``, ``/sim/clock``).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,6 @@ from simulator.graph.templates import TemplateRegistry
 from simulator.settings import SimulatorSettings
 from simulator.state import Fault, SimulatorState
 from whatsapp.signing import SIGNATURE_HEADER, sign
-
 
 
 def build_app(settings: SimulatorSettings) -> Sanic:
@@ -43,10 +43,15 @@ def build_app(settings: SimulatorSettings) -> Sanic:
 
     @app.get("/health")
     async def health(request: Request):
-        return response.json({
-            "status": "ok", "customers": len(state.transcripts), "sends_accepted": state.sends_accepted,
-            "sends_rejected": state.sends_rejected, "templates": len(templates.templates),
-        })
+        return response.json(
+            {
+                "status": "ok",
+                "customers": len(state.transcripts),
+                "sends_accepted": state.sends_accepted,
+                "sends_rejected": state.sends_rejected,
+                "templates": len(templates.templates),
+            }
+        )
 
     @app.post("/sim/faults")
     async def add_faults(request: Request):
@@ -54,8 +59,12 @@ def build_app(settings: SimulatorSettings) -> Sanic:
         "via_webhook": true}``, ``{"code": 131026, "http_status": 400}``, or slow down
         with ``{"delay": 2, "http_status": 200}`` (answered, late)."""
         spec = request.json or {}
-        fault = Fault(http_status=int(spec.get("http_status", 500)), code=spec.get("code"),
-                      via_webhook=bool(spec.get("via_webhook", False)), delay=float(spec.get("delay", 0.0)))
+        fault = Fault(
+            http_status=int(spec.get("http_status", 500)),
+            code=spec.get("code"),
+            via_webhook=bool(spec.get("via_webhook", False)),
+            delay=float(spec.get("delay", 0.0)),
+        )
         state.faults.extend([fault] * int(spec.get("count", 1)))
         return response.json({"pending_faults": len(state.faults)})
 
@@ -74,12 +83,10 @@ def build_app(settings: SimulatorSettings) -> Sanic:
         try:
             seconds = float((request.json or {})["advance_seconds"])
         except (KeyError, TypeError, ValueError):
-            return response.json({"error": "expected {\"advance_seconds\": N}"}, status=400)
+            return response.json({"error": 'expected {"advance_seconds": N}'}, status=400)
         state.clock_offset += seconds
         return response.json({"now": state.now(), "offset_seconds": state.clock_offset})
 
     app.blueprint(graph_blueprint(settings, state, templates, post_webhook))
     app.blueprint(customer_blueprint(settings, state, post_webhook))
     return app
-
-

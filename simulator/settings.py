@@ -1,4 +1,5 @@
 """Simulator settings from the environment; it shares the WhatsApp secrets with the bot."""
+
 from __future__ import annotations
 
 import os

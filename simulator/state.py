@@ -1,4 +1,5 @@
 """What the simulator remembers: chats per customer, pending faults and its clock."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Webhook bodies shaped exactly like Meta's (see ../shared/fixtures/whatsapp)."""
+
 from __future__ import annotations
 
 import itertools
@@ -62,7 +63,10 @@ def text_message(text: str) -> dict[str, Any]:
 
 
 def button_reply(button_id: str, title: str) -> dict[str, Any]:
-    return {"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": button_id, "title": title}}}
+    return {
+        "type": "interactive",
+        "interactive": {"type": "button_reply", "button_reply": {"id": button_id, "title": title}},
+    }
 
 
 def list_reply(row_id: str, title: str, description: Optional[str] = None) -> dict[str, Any]:
@@ -137,10 +141,18 @@ def inbound_messages(body: Any) -> Iterator[tuple[str, str, str, dict, Optional[
             value = change.get("value") if isinstance(change, dict) else None
             if not isinstance(value, dict):
                 continue
-            names = {c.get("wa_id"): (c.get("profile") or {}).get("name")
-                     for c in value.get("contacts") or [] if isinstance(c, dict)}
+            names = {
+                c.get("wa_id"): (c.get("profile") or {}).get("name")
+                for c in value.get("contacts") or []
+                if isinstance(c, dict)
+            }
             for msg in value.get("messages") or []:
                 if isinstance(msg, dict) and {"from", "id", "type"} <= msg.keys():
                     part = msg.get(msg["type"])
-                    yield (str(msg["from"]), str(msg["id"]), str(msg["type"]),
-                           part if isinstance(part, dict) else {}, names.get(msg["from"]))
+                    yield (
+                        str(msg["from"]),
+                        str(msg["id"]),
+                        str(msg["type"]),
+                        part if isinstance(part, dict) else {},
+                        names.get(msg["from"]),
+                    )

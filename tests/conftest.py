@@ -1,4 +1,5 @@
 """Shared fixtures. ``stack`` runs the real Rasa server, app server and simulator."""
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ def load_fixture(file_name: str) -> dict:
 TESTS = Path(__file__).resolve().parent
 # Test modules outside tests/stack/ that start processes with tests.stack's helpers (the other
 # helpers' folders stay where they are; their process tests are tiered by what they use).
-PROCESS_HELPERS = {"APP_PYTHON", "RASA_BIN", "start_stack"}
+PROCESS_HELPERS = {"APP_PYTHON", "RASA_BIN", "start_stack", "app_only"}
 
 
 def pytest_collection_modifyitems(items):
@@ -43,8 +44,11 @@ def pytest_collection_modifyitems(items):
     The unit tier (tests/unit/) must not start processes: such a test fails at collection."""
     for item in items:
         folder = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
-        runs_processes = (folder == "stack" or {"stack", "model"} & set(item.fixturenames)
-                          or any(getattr(item.module, name, None) is not None for name in PROCESS_HELPERS))
+        runs_processes = (
+            folder == "stack"
+            or {"stack", "model"} & set(item.fixturenames)
+            or any(getattr(item.module, name, None) is not None for name in PROCESS_HELPERS)
+        )
         if folder == "browser":
             item.add_marker(pytest.mark.browser)
         elif runs_processes:

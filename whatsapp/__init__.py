@@ -1,1 +1,2 @@
-"""The WhatsApp Cloud API toolkit (stdlib + httpx): typed webhook updates, send payloads, signatures, the Graph API client and Meta's error codes."""
+"""The WhatsApp Cloud API toolkit (stdlib + httpx): typed webhook updates, send payloads,
+signatures, the Graph API client, the retry policy and Meta's error codes."""

@@ -4,20 +4,22 @@ One pooled httpx client per process; bounded retries with exponential backoff an
 jitter on HTTP 429 / 5xx / network errors; no retry on other 4xx; Meta's error codes
 surfaced as distinct outcomes; a pacing limit per phone number.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import httpx
 
-from whatsapp.errors import outcome_for
+from whatsapp.errors import SendOutcome, is_transient, outcome_for
+from whatsapp.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SendResult:
@@ -32,7 +34,11 @@ class SendResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome == "sent"
+        return self.outcome == SendOutcome.SENT
+
+    @property
+    def transient(self) -> bool:
+        return is_transient(self.status_code, self.outcome)
 
 
 class Pacer:
@@ -64,9 +70,7 @@ class GraphClient:
     version: str
     phone_number_id: str
     access_token: str
-    max_attempts: int = 5
-    backoff_base: float = 0.2
-    backoff_cap: float = 5.0
+    retry: RetryPolicy = RetryPolicy(base=0.2, cap=5.0, attempts=5, jitter=True)
     rate_per_second: float = 80.0
     timeout: float = 10.0
     _client: Optional[httpx.AsyncClient] = field(default=None, init=False, repr=False)
@@ -94,8 +98,9 @@ class GraphClient:
         """Send one message payload; retry transient failures; never raise for API errors."""
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", **payload}
         client = self._http()
+        assert self._pacer is not None  # made with the client
         last: SendResult = SendResult(outcome="error", error_message="not attempted")
-        for attempt in range(1, self.max_attempts + 1):
+        for attempt in range(1, (self.retry.attempts or 1) + 1):
             await self._pacer.wait()
             try:
                 response = await client.post(self.messages_url, json=body)
@@ -105,25 +110,21 @@ class GraphClient:
                 last = SendResult(outcome="error", error_message=f"network: {exc!r}", attempts=attempt)
             else:
                 last = _result_from_response(response, attempt)
-                if not _is_transient(response.status_code):
+                if not is_transient(response.status_code):
                     break
-            if attempt < self.max_attempts:
-                await asyncio.sleep(self._backoff(attempt))
+            if not self.retry.gives_up(attempt):
+                await asyncio.sleep(self.retry.delay(attempt))
         if not last.ok:
             logger.warning(
                 "whatsapp send to %s failed: %s (code %s, http %s, %d attempts) %s",
-                payload.get("to"), last.outcome, last.error_code, last.status_code,
-                last.attempts, last.error_message,
+                payload.get("to"),
+                last.outcome,
+                last.error_code,
+                last.status_code,
+                last.attempts,
+                last.error_message,
             )
         return last
-
-    def _backoff(self, attempt: int) -> float:
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
-        return delay / 2 + random.uniform(0, delay / 2)  # "equal jitter"
-
-
-def _is_transient(status_code: int) -> bool:
-    return status_code == 429 or status_code >= 500
 
 
 def _describe(error: dict) -> str:

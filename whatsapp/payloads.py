@@ -2,6 +2,7 @@
 
 Pure functions (standard library only) so that they are unit-tested without a server.
 """
+
 from __future__ import annotations
 
 import re
@@ -95,8 +96,7 @@ def reply_buttons_payload(to: str, body: str, buttons: list[dict]) -> dict[str, 
             "body": {"text": body},
             "action": {
                 "buttons": [
-                    {"type": "reply", "reply": {"id": _button_id(b), "title": t}}
-                    for b, t in zip(buttons, titles)
+                    {"type": "reply", "reply": {"id": _button_id(b), "title": t}} for b, t in zip(buttons, titles)
                 ]
             },
         },
@@ -155,9 +155,7 @@ def template_payload(
     """A template message: body parameters in order, quick-reply button payloads by index."""
     components: list[dict[str, Any]] = []
     if body_params:
-        components.append(
-            {"type": "body", "parameters": [{"type": "text", "text": str(p)} for p in body_params]}
-        )
+        components.append({"type": "body", "parameters": [{"type": "text", "text": str(p)} for p in body_params]})
     for index, payload in enumerate(quick_replies or []):
         components.append(
             {

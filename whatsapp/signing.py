@@ -1,4 +1,5 @@
 """HMAC-SHA256 signatures as Meta puts them in ``X-Hub-Signature-256`` (stdlib only)."""
+
 from __future__ import annotations
 
 import hashlib

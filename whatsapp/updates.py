@@ -3,18 +3,31 @@
 Standard library only: the Rasa channel (rasa env) and the simulator (app env) both
 import it. Nothing else in the code base digs through ``entry[0]["changes"][0]``.
 """
+
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Union
+from enum import StrEnum
+from typing import Any, Callable, Iterator, Optional, Union
 
-from whatsapp.errors import outcome_for
+from whatsapp.errors import SendOutcome, outcome_for
 
 # Message types we cannot read; the customer is told what we can read instead.
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 UNREADABLE_TYPES = MEDIA_TYPES + ("contacts", "unsupported")
 # Updates that never deserve a reply.
 SILENT_TYPES = ("reaction", "edit", "edited", "revoke", "deleted", "system", "ephemeral")
+
+
+class MessageStatus(StrEnum):
+    """What Meta reports about a message sent to a customer."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    PLAYED = "played"
+    FAILED = "failed"
 
 
 class MalformedUpdate(ValueError):
@@ -73,9 +86,9 @@ class StatusUpdate:
     @property
     def outcome(self) -> str:
         """The status itself, or for a failure what it means (``outside_window``, ...)."""
-        if self.status != "failed":
+        if self.status != MessageStatus.FAILED:
             return self.status
-        return outcome_for(self.error_codes[0]) if self.error_codes else "error"
+        return outcome_for(self.error_codes[0]) if self.error_codes else SendOutcome.ERROR
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,7 @@ class OtherUpdate:
     """A field we only log (template status, category and account updates)."""
 
     field: str
-    value: dict = field(default_factory=dict)
+    value: dict = dataclasses.field(default_factory=dict)
 
 
 Update = Union[InboundMessage, StatusUpdate, MarketingPreference, OtherUpdate]
@@ -119,9 +132,7 @@ def parse_webhook(body: Any) -> ParsedWebhook:
         result.problems.append("body: expected a JSON object")
         return result
     if body.get("object") != "whatsapp_business_account":
-        result.problems.append(
-            f"object: expected 'whatsapp_business_account', got {body.get('object')!r}"
-        )
+        result.problems.append(f"object: expected 'whatsapp_business_account', got {body.get('object')!r}")
         return result
     entries = body.get("entry")
     if not isinstance(entries, list):
@@ -145,7 +156,7 @@ def parse_webhook(body: Any) -> ParsedWebhook:
     return result
 
 
-def _guarded(parse, *args):
+def _guarded(parse: Callable[..., Any], *args: Any) -> Any:
     try:
         return parse(*args)
     except MalformedUpdate as exc:
@@ -164,9 +175,7 @@ def _parse_change(field_name: str, value: dict, where: str) -> Iterator:
         return
     phone_number_id = str((value.get("metadata") or {}).get("phone_number_id", ""))
     names = {
-        c.get("wa_id"): (c.get("profile") or {}).get("name")
-        for c in value.get("contacts") or []
-        if isinstance(c, dict)
+        c.get("wa_id"): (c.get("profile") or {}).get("name") for c in value.get("contacts") or [] if isinstance(c, dict)
     }
     for k, msg in enumerate(value.get("messages") or []):
         yield _guarded(_parse_message, msg, phone_number_id, names, f"{where}.value.messages[{k}]")

@@ -7,6 +7,7 @@ delivery grows in the last month), CSAT ~85 % positive, carts recovered at each 
 Every row is in a final state (touchpoints done, nothing scheduled), so a running worker
 sends nothing because of it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,18 +23,66 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
-from lifecycle.db.models import (Cancellation, Cart, Customer, Escalation, Order, OrderStatusChange, OutboxMessage,
-                              Payment, Shipment, Touchpoint)
+from lifecycle.db.models import (
+    Cancellation,
+    Cart,
+    Customer,
+    Escalation,
+    Order,
+    OrderStatusChange,
+    OutboxMessage,
+    Payment,
+    Shipment,
+    Touchpoint,
+)
+from lifecycle.domain.statuses import OrderStatus, OutboxStatus, ShipmentState, TouchpointKind, TouchpointState
+from whatsapp.errors import MetaError
 
 CATALOG = Path(__file__).resolve().parents[2] / "demo" / "catalog.csv"
-CITIES = {"Karachi": (30, 0.16), "Lahore": (28, 0.15), "Islamabad": (12, 0.10), "Rawalpindi": (8, 0.14),
-          "Faisalabad": (7, 0.22), "Multan": (6, 0.24), "Peshawar": (5, 0.28), "Quetta": (4, 0.34)}  # share, RTO
+CITIES = {
+    "Karachi": (30, 0.16),
+    "Lahore": (28, 0.15),
+    "Islamabad": (12, 0.10),
+    "Rawalpindi": (8, 0.14),
+    "Faisalabad": (7, 0.22),
+    "Multan": (6, 0.24),
+    "Peshawar": (5, 0.28),
+    "Quetta": (4, 0.34),
+}  # share, RTO
 COURIERS = {"leopards": (40, 1.0), "postex": (35, 1.25), "tcs": (25, 0.7)}  # share, RTO factor
 PAYMENTS = {"cod": 70, "jazzcash": 18, "easypaisa": 12}
 REASONS = {"changed_mind": 34, "found_cheaper": 20, "delivery_slow": 16, "wrong_item": 12, "other": 10, None: 8}
-NAMES = ("Ayesha", "Fatima", "Hina", "Sana", "Zainab", "Maryam", "Ali", "Usman", "Bilal", "Hamza", "Sara", "Iqra",
-         "Ahmed", "Fahad", "Nida", "Rabia", "Kashif", "Amna", "Saad", "Mehwish")
-FAILURES = {"UTILITY": {131047: 5, 131026: 4, 130429: 1}, "MARKETING": {131050: 4, 131047: 3, 131026: 2, 131049: 1}}
+NAMES = (
+    "Ayesha",
+    "Fatima",
+    "Hina",
+    "Sana",
+    "Zainab",
+    "Maryam",
+    "Ali",
+    "Usman",
+    "Bilal",
+    "Hamza",
+    "Sara",
+    "Iqra",
+    "Ahmed",
+    "Fahad",
+    "Nida",
+    "Rabia",
+    "Kashif",
+    "Amna",
+    "Saad",
+    "Mehwish",
+)
+FAILURES = {
+    "UTILITY": {MetaError.OUTSIDE_WINDOW: 5, MetaError.UNDELIVERABLE: 4, MetaError.RATE_LIMITED: 1},
+    "MARKETING": {
+        MetaError.MARKETING_OPTED_OUT: 4,
+        MetaError.OUTSIDE_WINDOW: 3,
+        MetaError.UNDELIVERABLE: 2,
+        MetaError.MARKETING_LIMITED: 1,
+    },
+}
 
 
 def _pick(rng: random.Random, weighted: dict):
@@ -66,11 +115,32 @@ class _Story:
         if at > self.now:
             return
         roll = self.rng.random()
-        status = "read" if roll < 0.68 else "delivered" if roll < 0.86 else "sent" if roll < 0.93 else "failed"
-        code = _pick(self.rng, FAILURES[category]) if status == "failed" else None
-        self.messages.append(dict(customer_id=customer_id, template=template, category=category, mode="template",
-                                  payload={}, text=template, wamid=f"wamid.demo.{len(self.messages)}", status=status,
-                                  error_code=code, attempts=1, created_at=at, status_at=at + timedelta(minutes=3)))
+        status = (
+            OutboxStatus.READ
+            if roll < 0.68
+            else OutboxStatus.DELIVERED
+            if roll < 0.86
+            else OutboxStatus.SENT
+            if roll < 0.93
+            else OutboxStatus.FAILED
+        )
+        code = _pick(self.rng, FAILURES[category]) if status == OutboxStatus.FAILED else None
+        self.messages.append(
+            dict(
+                customer_id=customer_id,
+                template=template,
+                category=category,
+                mode="template",
+                payload={},
+                text=template,
+                wamid=f"wamid.demo.{len(self.messages)}",
+                status=status,
+                error_code=code,
+                attempts=1,
+                created_at=at,
+                status_at=at + timedelta(minutes=3),
+            )
+        )
 
 
 def generate(session: Session, now: datetime, orders: int = 3000, days: int = 90, seed: int = 7) -> int:
@@ -79,17 +149,22 @@ def generate(session: Session, now: datetime, orders: int = 3000, days: int = 90
     story = _Story(rng, now)
     catalog = products()
     start = now - timedelta(days=days)
-    customers = [Customer(phone=f"+92345{9000000 + n:07d}", name=rng.choice(NAMES), created_at=start)
-                 for n in range(int(orders * 0.6))]
+    customers = [
+        Customer(phone=f"+92345{9000000 + n:07d}", name=rng.choice(NAMES), created_at=start)
+        for n in range(int(orders * 0.6))
+    ]
     session.add_all(customers)
     session.flush()
     # growth over the period (later days likelier), shopping hours 09:00-23:00 Karachi, busiest in the evening
     opening = start.replace(hour=4, minute=0, second=0, microsecond=0)  # 04:00 UTC = 09:00 PKT
-    times = sorted(_before(now, opening + timedelta(days=int(days * rng.random() ** 0.8),
-                                                    hours=rng.triangular(0, 14, 11)))
-                   for _ in range(orders))
-    placed_orders = [_new_order(rng, n, placed, customers[: max(10, int(len(customers) * (n + 1) / orders))],
-                                catalog) for n, placed in enumerate(times)]
+    times = sorted(
+        _before(now, opening + timedelta(days=int(days * rng.random() ** 0.8), hours=rng.triangular(0, 14, 11)))
+        for _ in range(orders)
+    )
+    placed_orders = [
+        _new_order(rng, n, placed, customers[: max(10, int(len(customers) * (n + 1) / orders))], catalog)
+        for n, placed in enumerate(times)
+    ]
     session.add_all(placed_orders)
     session.flush()
     for order in placed_orders:
@@ -97,8 +172,9 @@ def generate(session: Session, now: datetime, orders: int = 3000, days: int = 90
     _lost_carts(story, [c.id for c in customers])
     session.add_all(cart for cart, _ in story.recoveries)
     session.flush()
-    session.add_all(CartRecovery(cart_id=cart.id, customer_id=cart.customer_id, **fields)
-                    for cart, fields in story.recoveries)
+    session.add_all(
+        CartRecovery(cart_id=cart.id, customer_id=cart.customer_id, **fields) for cart, fields in story.recoveries
+    )
     for cart, _ in story.recoveries:
         if cart.converted_order_id is not None:
             session.get(Order, cart.converted_order_id).cart_id = cart.id
@@ -112,13 +188,22 @@ def _before(now: datetime, at: datetime) -> datetime:
     return at - timedelta(days=1) if at > now else at
 
 
-def _new_order(rng: random.Random, n: int, placed: datetime, customers: list[Customer],
-               catalog: list[tuple[str, Decimal]]) -> Order:
+def _new_order(
+    rng: random.Random, n: int, placed: datetime, customers: list[Customer], catalog: list[tuple[str, Decimal]]
+) -> Order:
     picked = rng.sample(catalog, rng.choice((1, 1, 1, 2, 2, 3)))
-    return Order(ref=f"DEMO-{10000 + n}", customer_id=rng.choice(customers).id, amount=sum(p for _, p in picked),
-                 items=[{"name": title, "quantity": 1, "price": str(price)} for title, price in picked],
-                 payment_method=_pick(rng, PAYMENTS), city=_pick(rng, CITIES), address="House 12, Street 4",
-                 status="", placed_at=placed, updated_at=placed)
+    return Order(
+        ref=f"DEMO-{10000 + n}",
+        customer_id=rng.choice(customers).id,
+        amount=sum(p for _, p in picked),
+        items=[{"name": title, "quantity": 1, "price": str(price)} for title, price in picked],
+        payment_method=_pick(rng, PAYMENTS),
+        city=_pick(rng, CITIES),
+        address="House 12, Street 4",
+        status="",
+        placed_at=placed,
+        updated_at=placed,
+    )
 
 
 def _lifecycle(session: Session, story: _Story, order: Order) -> None:
@@ -135,38 +220,46 @@ def _lifecycle(session: Session, story: _Story, order: Order) -> None:
         steps.append((status, source, after))
         return True
 
-    first = "pending_confirmation" if method == "cod" else "payment_pending"
+    first = OrderStatus.PENDING_CONFIRMATION if method == "cod" else OrderStatus.PAYMENT_PENDING
     move(first, "merchant", timedelta())
     template = "cod_confirmation" if method == "cod" else "payment_instructions"
     story.message(customer_id, template, "UTILITY", placed + timedelta(seconds=30))
     roll = rng.random()
     if method != "cod":
-        paid = roll < 0.9 and move("confirmed", "merchant", timedelta(hours=rng.uniform(0.2, 8)))
-        if not paid and roll >= 0.9 and move("cancelled", "merchant", timedelta(hours=30)):
+        paid = roll < 0.9 and move(OrderStatus.CONFIRMED, "merchant", timedelta(hours=rng.uniform(0.2, 8)))
+        if not paid and roll >= 0.9 and move(OrderStatus.CANCELLED, "merchant", timedelta(hours=30)):
             _cancel(story, order, "merchant", placed + timedelta(hours=30), with_reason=False)
     elif roll < 0.80:
-        move("confirmed", "customer", timedelta(minutes=rng.uniform(1, 240)))
+        move(OrderStatus.CONFIRMED, "customer", timedelta(minutes=rng.uniform(1, 240)))
     elif roll < 0.88:
         at = timedelta(minutes=rng.uniform(1, 180))
-        if move("cancelled", "customer", at):
+        if move(OrderStatus.CANCELLED, "customer", at):
             _cancel(story, order, "customer", placed + at, with_reason=True)
     else:
         story.message(customer_id, "cod_reminder", "UTILITY", placed + timedelta(hours=2))
-        if move("cancelled", "system", timedelta(hours=8)):
+        if move(OrderStatus.CANCELLED, "system", timedelta(hours=8)):
             _cancel(story, order, "no_answer", placed + timedelta(hours=8), with_reason=False)
             story.message(customer_id, "cod_auto_cancelled", "UTILITY", placed + timedelta(hours=8))
-    if steps[-1][0] == "confirmed":
+    if steps[-1][0] == OrderStatus.CONFIRMED:
         _fulfil(story, order, steps, move)
     for (status, source, after), before in zip(steps, [None] + [s[0] for s in steps]):
-        story.add(OrderStatusChange, order_id=order.id, from_status=before, to_status=status, source=source,
-                  at=placed + after)
+        story.add(
+            OrderStatusChange, order_id=order.id, from_status=before, to_status=status, source=source, at=placed + after
+        )
     order.status, order.updated_at = steps[-1][0], placed + steps[-1][2]
     if method != "cod":
-        verified = len(steps) > 1 and steps[1][0] == "confirmed"
-        story.add(Payment, order_id=order.id, method=method, amount=order.amount, created_at=placed,
-                  status="verified" if verified else "awaited",
-                  transaction_id=f"{rng.randrange(10**10, 10**11)}" if verified else None,
-                  verified_by="merchant" if verified else None, verified_at=placed + steps[1][2] if verified else None)
+        verified = len(steps) > 1 and steps[1][0] == OrderStatus.CONFIRMED
+        story.add(
+            Payment,
+            order_id=order.id,
+            method=method,
+            amount=order.amount,
+            created_at=placed,
+            status="verified" if verified else "awaited",
+            transaction_id=f"{rng.randrange(10**10, 10**11)}" if verified else None,
+            verified_by="merchant" if verified else None,
+            verified_at=placed + steps[1][2] if verified else None,
+        )
 
 
 def _fulfil(story: _Story, order: Order, steps: list, move) -> None:
@@ -174,30 +267,37 @@ def _fulfil(story: _Story, order: Order, steps: list, move) -> None:
     rng, placed = story.rng, order.placed_at
     booked = steps[-1][2] + timedelta(hours=rng.uniform(6, 36))
     if rng.random() < 0.03:
-        if move("cancelled", "merchant", booked):
+        if move(OrderStatus.CANCELLED, "merchant", booked):
             _cancel(story, order, "merchant", placed + booked, with_reason=False)
         return
-    if not move("dispatched", "merchant", booked):
+    if not move(OrderStatus.DISPATCHED, "merchant", booked):
         return
     courier = _pick(rng, COURIERS)
     rto = CITIES[order.city][1] * COURIERS[courier][1] * (1.0 if order.payment_method == "cod" else 0.35)
-    shipment = story.add(Shipment, order_id=order.id, courier=courier, cn=f"{courier[:2].upper()}{order.id:08d}",
-                         state="in_transit", state_at=placed + booked, booked_at=placed + booked,
-                         estimated_days="2-4")
+    shipment = story.add(
+        Shipment,
+        order_id=order.id,
+        courier=courier,
+        cn=f"{courier[:2].upper()}{order.id:08d}",
+        state=ShipmentState.IN_TRANSIT,
+        state_at=placed + booked,
+        booked_at=placed + booked,
+        estimated_days="2-4",
+    )
     story.message(order.customer_id, "dispatch", "UTILITY", placed + booked)
     arrival = booked + timedelta(days=rng.uniform(1.5, 5))
     if rng.random() < rto:
-        if move("returned", "courier", arrival + timedelta(days=3)):
-            shipment["state"], shipment["state_at"] = "returned", placed + arrival + timedelta(days=3)
+        if move(OrderStatus.RETURNED, "courier", arrival + timedelta(days=3)):
+            shipment["state"], shipment["state_at"] = ShipmentState.RETURNED, placed + arrival + timedelta(days=3)
         return
-    if not move("out_for_delivery", "courier", arrival):
+    if not move(OrderStatus.OUT_FOR_DELIVERY, "courier", arrival):
         return
-    shipment["state"], shipment["state_at"] = "out_for_delivery", placed + arrival
+    shipment["state"], shipment["state_at"] = ShipmentState.OUT_FOR_DELIVERY, placed + arrival
     template = "out_for_delivery_cod" if order.payment_method == "cod" else "out_for_delivery_paid"
     story.message(order.customer_id, template, "UTILITY", placed + arrival)
     delivered = arrival + timedelta(hours=rng.uniform(2, 9))
-    if move("delivered", "courier", delivered):
-        shipment["state"], shipment["state_at"] = "delivered", placed + delivered
+    if move(OrderStatus.DELIVERED, "courier", delivered):
+        shipment["state"], shipment["state_at"] = ShipmentState.DELIVERED, placed + delivered
         story.message(order.customer_id, "delivered", "UTILITY", placed + delivered)
         _csat(story, order, placed + delivered + timedelta(hours=24))
 
@@ -212,8 +312,14 @@ def _cancel(story: _Story, order: Order, source: str, at: datetime, with_reason:
         if any("Khussa" in i["name"] or "Chappal" in i["name"] for i in order.items):
             reasons["wrong_item"] *= 3  # shoe sizes
         reason = _pick(rng, reasons)
-    story.add(Cancellation, order_id=order.id, source=source, reason=reason, created_at=at,
-              reason_at=at + timedelta(minutes=5) if reason else None)
+    story.add(
+        Cancellation,
+        order_id=order.id,
+        source=source,
+        reason=reason,
+        created_at=at,
+        reason_at=at + timedelta(minutes=5) if reason else None,
+    )
     story.message(order.customer_id, "order_cancelled", "UTILITY", at)
 
 
@@ -221,8 +327,19 @@ def _csat(story: _Story, order: Order, asked: datetime) -> None:
     if asked > story.now:
         return
     rng = story.rng
-    story.add(Touchpoint, kind="csat", key=f"csat:{order.ref}", customer_id=order.customer_id, order_id=order.id,
-              due_at=asked, state="done", attempts=1, result="sent", created_at=asked, done_at=asked)
+    story.add(
+        Touchpoint,
+        kind=TouchpointKind.CSAT,
+        key=f"csat:{order.ref}",
+        customer_id=order.customer_id,
+        order_id=order.id,
+        due_at=asked,
+        state=TouchpointState.DONE,
+        attempts=1,
+        result="sent",
+        created_at=asked,
+        done_at=asked,
+    )
     story.message(order.customer_id, "csat_question", "UTILITY", asked)
     if rng.random() > 0.62:
         return
@@ -238,10 +355,18 @@ def _csat(story: _Story, order: Order, asked: datetime) -> None:
 
 def _escalate(story: _Story, customer_id: int, order_id: Optional[int], reason: str, at: datetime) -> None:
     breached = story.rng.random() < 0.12
-    story.add(Escalation, customer_id=customer_id, order_id=order_id, reason=reason, status="resolved",
-              assigned_to="ayesha", created_at=at, sla_due_at=at + timedelta(minutes=15),
-              breached_at=at + timedelta(minutes=15) if breached else None,
-              resolved_at=at + timedelta(minutes=story.rng.uniform(20, 120)))
+    story.add(
+        Escalation,
+        customer_id=customer_id,
+        order_id=order_id,
+        reason=reason,
+        status="resolved",
+        assigned_to="ayesha",
+        created_at=at,
+        sla_due_at=at + timedelta(minutes=15),
+        breached_at=at + timedelta(minutes=15) if breached else None,
+        resolved_at=at + timedelta(minutes=story.rng.uniform(20, 120)),
+    )
 
 
 def _recovered_cart(story: _Story, order: Order) -> None:
@@ -249,16 +374,38 @@ def _recovered_cart(story: _Story, order: Order) -> None:
     stage = _pick(story.rng, {1: 50, 2: 30, 3: 20})
     delays = {1: timedelta(minutes=30), 2: timedelta(hours=24), 3: timedelta(hours=72)}
     abandoned = order.placed_at - delays[stage] - timedelta(hours=story.rng.uniform(1, 20))
-    cart = Cart(ref=f"cart-{order.ref}", customer_id=order.customer_id, items=order.items, total=order.amount,
-                status="converted", created_at=abandoned - timedelta(minutes=20), updated_at=order.placed_at,
-                abandoned_at=abandoned, converted_order_id=order.id)
-    story.recoveries.append((cart, dict(started_at=abandoned, last_stage_sent=stage,
-                                        last_sent_at=abandoned + delays[stage], recovered_stage=stage,
-                                        recovered_order_id=order.id, recovered_revenue=order.amount,
-                                        recovered_at=order.placed_at)))
+    cart = Cart(
+        ref=f"cart-{order.ref}",
+        customer_id=order.customer_id,
+        items=order.items,
+        total=order.amount,
+        status="converted",
+        created_at=abandoned - timedelta(minutes=20),
+        updated_at=order.placed_at,
+        abandoned_at=abandoned,
+        converted_order_id=order.id,
+    )
+    story.recoveries.append(
+        (
+            cart,
+            dict(
+                started_at=abandoned,
+                last_stage_sent=stage,
+                last_sent_at=abandoned + delays[stage],
+                recovered_stage=stage,
+                recovered_order_id=order.id,
+                recovered_revenue=order.amount,
+                recovered_at=order.placed_at,
+            ),
+        )
+    )
     for n in range(1, stage + 1):
-        story.message(order.customer_id, ("cart_reminder", "cart_social_proof", "cart_last_chance")[n - 1], "MARKETING",
-                      abandoned + delays[n])
+        story.message(
+            order.customer_id,
+            ("cart_reminder", "cart_social_proof", "cart_last_chance")[n - 1],
+            "MARKETING",
+            abandoned + delays[n],
+        )
 
 
 def _winback(session: Session, story: _Story) -> None:
@@ -282,10 +429,26 @@ def _lost_carts(story: _Story, customer_ids: list[int]) -> None:
         customer_id = story.rng.choice(customer_ids)
         abandoned = story.now - timedelta(days=90 * story.rng.random())
         last = _pick(story.rng, {1: 20, 2: 25, 3: 55})
-        cart = Cart(ref=f"demo-cart-lost-{n}", customer_id=customer_id, items=[], total=Decimal("3990"),
-                    status="abandoned", created_at=abandoned, updated_at=abandoned, abandoned_at=abandoned)
-        story.recoveries.append((cart, dict(started_at=abandoned, last_stage_sent=last,
-                                            suppressed_at=abandoned + timedelta(hours=96) if last == 3 else None)))
+        cart = Cart(
+            ref=f"demo-cart-lost-{n}",
+            customer_id=customer_id,
+            items=[],
+            total=Decimal("3990"),
+            status="abandoned",
+            created_at=abandoned,
+            updated_at=abandoned,
+            abandoned_at=abandoned,
+        )
+        story.recoveries.append(
+            (
+                cart,
+                dict(
+                    started_at=abandoned,
+                    last_stage_sent=last,
+                    suppressed_at=abandoned + timedelta(hours=96) if last == 3 else None,
+                ),
+            )
+        )
 
 
 def is_empty(session: Session) -> bool:

@@ -6,6 +6,7 @@ into each breakdown, and the headline rates are computed from the totals. A win-
 is the win-back message sent, converted when the customer ordered within
 ``WINBACK_WINDOW_DAYS`` after it.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,15 +17,26 @@ from typing import Any, Callable, Hashable, Optional
 from sqlalchemy.orm import Session
 
 from lifecycle.analytics import summary
-from lifecycle.analytics.facts import (CART_STAGES, ERROR_CODES, FACTS, NOT_GIVEN, UNGIVEN, WINBACK_MESSAGES,
-                                       WINBACK_WINDOW_DAYS, Fact, FactRow)
+from lifecycle.analytics.facts import (
+    CART_STAGES,
+    ERROR_CODES,
+    FACTS,
+    NOT_GIVEN,
+    UNGIVEN,
+    WINBACK_MESSAGES,
+    WINBACK_WINDOW_DAYS,
+    Fact,
+    FactRow,
+)
 from lifecycle.analytics.period import DAY, Period
 from lifecycle.db.models import CANCEL_REASONS
 
 CSAT_ANSWERS = ("positive", "negative", "unclear", "no answer")
 REASONS = (*CANCEL_REASONS, NOT_GIVEN, *UNGIVEN.values())
-CANCELLATIONS = ("Cancellations = orders cancelled in the period, by the reason the customer gave; without "
-                 "one: 'no answer' (auto-cancelled), 'by merchant', or 'not given'")
+CANCELLATIONS = (
+    "Cancellations = orders cancelled in the period, by the reason the customer gave; without "
+    "one: 'no answer' (auto-cancelled), 'by merchant', or 'not given'"
+)
 
 
 @dataclass(frozen=True)
@@ -38,36 +50,67 @@ METRICS: dict[str, Metric] = {
     "orders": Metric("Orders", "Orders = orders placed in the period"),
     "order_value": Metric("Order value", "Order value = sum of the amounts of orders placed in the period", "money"),
     "cod_share": Metric("COD share", "COD share = cash-on-delivery orders ÷ orders placed in the period", "percent"),
-    "cod_confirmed": Metric("COD confirmed", "COD confirmed = COD orders now confirmed or further along ÷ COD "
-                            "orders placed in the period", "percent"),
-    "cod_cancelled": Metric("COD cancelled", "COD cancelled = COD orders cancelled by the customer or merchant ÷ "
-                            "COD orders placed in the period", "percent"),
-    "cod_no_answer": Metric("COD no answer", "COD no answer = COD orders auto-cancelled or flagged for a call "
-                            "after no reply ÷ COD orders placed in the period", "percent"),
-    "cancellation_rate": Metric("Cancelled", "Cancelled = orders placed in the period now cancelled ÷ orders "
-                                "placed in the period", "percent"),
-    "rto_rate": Metric("RTO rate", "RTO rate = returned ÷ dispatched in the period (shipments booked in the "
-                       "period that came back)", "percent"),
-    "recovered_carts": Metric("Recovered carts", "Recovered carts = carts bought in the period after at least one "
-                              "recovery message, credited to the stage that preceded the purchase"),
-    "recovered_revenue": Metric("Recovered revenue", "Recovered revenue = amount of the orders from recovered "
-                                "carts", "money"),
-    "csat_positive": Metric("CSAT positive", "CSAT positive = positive ÷ (positive + negative) answers to CSAT "
-                            "questions sent in the period", "percent"),
-    "csat_response_rate": Metric("CSAT response rate", "CSAT response rate = answered ÷ CSAT questions sent in "
-                                 "the period", "percent"),
+    "cod_confirmed": Metric(
+        "COD confirmed",
+        "COD confirmed = COD orders now confirmed or further along ÷ COD orders placed in the period",
+        "percent",
+    ),
+    "cod_cancelled": Metric(
+        "COD cancelled",
+        "COD cancelled = COD orders cancelled by the customer or merchant ÷ COD orders placed in the period",
+        "percent",
+    ),
+    "cod_no_answer": Metric(
+        "COD no answer",
+        "COD no answer = COD orders auto-cancelled or flagged for a call "
+        "after no reply ÷ COD orders placed in the period",
+        "percent",
+    ),
+    "cancellation_rate": Metric(
+        "Cancelled", "Cancelled = orders placed in the period now cancelled ÷ orders placed in the period", "percent"
+    ),
+    "rto_rate": Metric(
+        "RTO rate",
+        "RTO rate = returned ÷ dispatched in the period (shipments booked in the period that came back)",
+        "percent",
+    ),
+    "recovered_carts": Metric(
+        "Recovered carts",
+        "Recovered carts = carts bought in the period after at least one "
+        "recovery message, credited to the stage that preceded the purchase",
+    ),
+    "recovered_revenue": Metric(
+        "Recovered revenue", "Recovered revenue = amount of the orders from recovered carts", "money"
+    ),
+    "csat_positive": Metric(
+        "CSAT positive",
+        "CSAT positive = positive ÷ (positive + negative) answers to CSAT questions sent in the period",
+        "percent",
+    ),
+    "csat_response_rate": Metric(
+        "CSAT response rate", "CSAT response rate = answered ÷ CSAT questions sent in the period", "percent"
+    ),
     "escalations": Metric("Escalations", "Escalations = conversations handed to a person in the period"),
-    "sla_compliance": Metric("SLA compliance", "SLA compliance = escalations opened in the period and not "
-                             "breached ÷ escalations opened in the period", "percent"),
-    "winback_conversion": Metric("Win-back conversion", f"Win-back conversion = win-back messages sent in the "
-                                 f"period followed by an order within {WINBACK_WINDOW_DAYS} days ÷ win-back "
-                                 f"messages sent", "percent"),
-    "messages_sent": Metric("Messages sent", "Messages sent = messages created in the period that WhatsApp "
-                            "accepted (given a message id)"),
+    "sla_compliance": Metric(
+        "SLA compliance",
+        "SLA compliance = escalations opened in the period and not breached ÷ escalations opened in the period",
+        "percent",
+    ),
+    "winback_conversion": Metric(
+        "Win-back conversion",
+        f"Win-back conversion = win-back messages sent in the "
+        f"period followed by an order within {WINBACK_WINDOW_DAYS} days ÷ win-back "
+        f"messages sent",
+        "percent",
+    ),
+    "messages_sent": Metric(
+        "Messages sent", "Messages sent = messages created in the period that WhatsApp accepted (given a message id)"
+    ),
     "delivery_rate": Metric("Delivered", "Delivered = messages delivered or read ÷ messages sent", "percent"),
     "read_rate": Metric("Read", "Read = messages read ÷ messages sent", "percent"),
-    "messages_failed": Metric("Failed messages", "Failed messages = messages created in the period that "
-                              "failed (error codes in the table)"),
+    "messages_failed": Metric(
+        "Failed messages", "Failed messages = messages created in the period that failed (error codes in the table)"
+    ),
 }
 
 
@@ -123,92 +166,153 @@ def _busiest_first(counts: dict[Hashable, int]) -> list:
 
 # ---- orders -------------------------------------------------------------------------------------
 
+
 def orders_by_bucket(report: "Report") -> Breakdown:
     """Orders, COD orders and order value per day (or week) of the period."""
     rows = [(index, n["placed"], n["cod"], n["value"]) for index, n in report.order_buckets.items()]
-    return _per_bucket("orders_trend", "Orders over time", METRICS["orders"].definition,
-                       ["orders", "cod_orders", "order_value"], report.period, rows)
+    return _per_bucket(
+        "orders_trend",
+        "Orders over time",
+        METRICS["orders"].definition,
+        ["orders", "cod_orders", "order_value"],
+        report.period,
+        rows,
+    )
 
 
 def cod_outcomes(report: "Report") -> Breakdown:
     """COD orders placed in the period by what became of the confirmation question."""
     n = report.order_counts
     awaiting = n["cod"] - n["cod confirmed"] - n["cod cancelled"] - n["cod no answer"]
-    return Breakdown("cod_outcomes", "COD confirmation", METRICS["cod_confirmed"].definition, ["outcome", "orders"],
-                     [("confirmed", n["cod confirmed"]), ("cancelled", n["cod cancelled"]),
-                      ("no answer", n["cod no answer"]), ("awaiting", awaiting)])
+    return Breakdown(
+        "cod_outcomes",
+        "COD confirmation",
+        METRICS["cod_confirmed"].definition,
+        ["outcome", "orders"],
+        [
+            ("confirmed", n["cod confirmed"]),
+            ("cancelled", n["cod cancelled"]),
+            ("no answer", n["cod no answer"]),
+            ("awaiting", awaiting),
+        ],
+    )
 
 
 def order_funnel(report: "Report") -> Breakdown:
     """Orders placed in the period and how far they got (by their current status)."""
     n = report.order_counts
     steps = ("placed", "confirmed", "dispatched", "delivered")
-    return Breakdown("order_funnel", "Order funnel", "Orders placed in the period by how far they got: confirmed "
-                     "or later, dispatched or later, delivered", ["step", "orders"], [(k, n[k]) for k in steps])
+    return Breakdown(
+        "order_funnel",
+        "Order funnel",
+        "Orders placed in the period by how far they got: confirmed or later, dispatched or later, delivered",
+        ["step", "orders"],
+        [(k, n[k]) for k in steps],
+    )
 
 
 def rto(report: "Report", by: str) -> Breakdown:
     """Shipments booked in the period, returned, and the RTO rate, per city or per courier."""
     sums = totals(report.rows("shipments"), lambda _day, keys: keys[0] if by == "city" else keys[1])
     ordered = sorted(sums.items(), key=lambda item: (-item[1][0], item[0]))
-    return Breakdown(f"rto_by_{by}", f"RTO by {by}", METRICS["rto_rate"].definition,
-                     [by, "dispatched", "returned", "rto_rate"],
-                     [(name, sent, back, ratio(back, sent)) for name, (sent, back) in ordered])
+    return Breakdown(
+        f"rto_by_{by}",
+        f"RTO by {by}",
+        METRICS["rto_rate"].definition,
+        [by, "dispatched", "returned", "rto_rate"],
+        [(name, sent, back, ratio(back, sent)) for name, (sent, back) in ordered],
+    )
 
 
 # ---- engagement ---------------------------------------------------------------------------------
+
 
 def cart_recovery(report: "Report") -> Breakdown:
     """Per stage: carts whose recovery started in the period that reached it, and carts recovered
     in the period credited to it, with their revenue."""
     sent = totals(report.rows("carts_started"), _everything).get(None, [0] * len(CART_STAGES))
     recovered = totals(report.rows("carts_recovered"), _first_key)
-    return Breakdown("cart_recovery", "Cart recovery by stage", METRICS["recovered_carts"].definition
-                     + "; messages sent = carts whose recovery started in the period and reached the stage",
-                     ["stage", "messages_sent", "recovered_carts", "recovered_revenue"],
-                     [(f"stage {n}", sent[n - 1], *recovered.get(n, (0, 0))) for n in CART_STAGES])
+    return Breakdown(
+        "cart_recovery",
+        "Cart recovery by stage",
+        METRICS["recovered_carts"].definition
+        + "; messages sent = carts whose recovery started in the period and reached the stage",
+        ["stage", "messages_sent", "recovered_carts", "recovered_revenue"],
+        [(f"stage {n}", sent[n - 1], *recovered.get(n, (0, 0))) for n in CART_STAGES],
+    )
 
 
 def csat(report: "Report") -> Breakdown:
     """CSAT questions sent in the period by the answer they got."""
     counts = totals(report.rows("csat"), _first_key)
-    return Breakdown("csat", "CSAT answers", METRICS["csat_response_rate"].definition, ["answer", "questions"],
-                     [(name, counts.get(name, [0])[0]) for name in CSAT_ANSWERS])
+    return Breakdown(
+        "csat",
+        "CSAT answers",
+        METRICS["csat_response_rate"].definition,
+        ["answer", "questions"],
+        [(name, counts.get(name, [0])[0]) for name in CSAT_ANSWERS],
+    )
 
 
 def winback(report: "Report") -> Breakdown:
     """Per win-back step: messages sent in the period and how many were followed by an order."""
     counts = totals(report.rows("winback"), _first_key)
-    rows = [(f"day {days}", sent, won, ratio(won, sent))
-            for days in sorted(WINBACK_MESSAGES.values()) for sent, won in [counts.get(days, (0, 0))]]
-    return Breakdown("winback", "Win-back by step", METRICS["winback_conversion"].definition,
-                     ["step", "sent", "converted", "conversion"], rows)
+    rows = [
+        (f"day {days}", sent, won, ratio(won, sent))
+        for days in sorted(WINBACK_MESSAGES.values())
+        for sent, won in [counts.get(days, (0, 0))]
+    ]
+    return Breakdown(
+        "winback",
+        "Win-back by step",
+        METRICS["winback_conversion"].definition,
+        ["step", "sent", "converted", "conversion"],
+        rows,
+    )
 
 
 def escalations(report: "Report") -> Breakdown:
     """Escalations opened in the period per reason: breached, resolved, SLA compliance."""
     counts = totals(report.rows("escalations"), _first_key)
-    return Breakdown("escalations", "Escalations and SLA", METRICS["sla_compliance"].definition,
-                     ["reason", "opened", "breached", "resolved", "sla_compliance"],
-                     [(reason, opened, breached, resolved, ratio(opened - breached, opened))
-                      for reason in _busiest_first({k: v[0] for k, v in counts.items()})
-                      for opened, breached, resolved in [counts[reason]]])
+    return Breakdown(
+        "escalations",
+        "Escalations and SLA",
+        METRICS["sla_compliance"].definition,
+        ["reason", "opened", "breached", "resolved", "sla_compliance"],
+        [
+            (reason, opened, breached, resolved, ratio(opened - breached, opened))
+            for reason in _busiest_first({k: v[0] for k, v in counts.items()})
+            for opened, breached, resolved in [counts[reason]]
+        ],
+    )
 
 
 def messages(report: "Report") -> Breakdown:
     """Messages created in the period per touchpoint: sent, delivered, read, failed by error code."""
     counts = totals(report.rows("messages"), _first_key)
-    return Breakdown("messages", "Messages per touchpoint", "Sent = accepted by WhatsApp; delivered includes read "
-                     "(WhatsApp may skip 'delivered'); failures by error code: "
-                     + ", ".join(f"{code} {what}" for code, what in ERROR_CODES.items()),
-                     ["touchpoint", *report.fact("messages").measures],
-                     [(kind, *counts[kind]) for kind in sorted(counts)])
+    return Breakdown(
+        "messages",
+        "Messages per touchpoint",
+        "Sent = accepted by WhatsApp; delivered includes read "
+        "(WhatsApp may skip 'delivered'); failures by error code: "
+        + ", ".join(f"{code} {what}" for code, what in ERROR_CODES.items()),
+        ["touchpoint", *report.fact("messages").measures],
+        [(kind, *counts[kind]) for kind in sorted(counts)],
+    )
 
 
 # ---- cancellations ------------------------------------------------------------------------------
 
-def _by_reason(report: "Report", key: str, title: str, first: str, fact: str,
-               group: Callable[[Any, tuple], Hashable], reason: Callable[[tuple], str]) -> Breakdown:
+
+def _by_reason(
+    report: "Report",
+    key: str,
+    title: str,
+    first: str,
+    fact: str,
+    group: Callable[[Any, tuple], Hashable],
+    reason: Callable[[tuple], str],
+) -> Breakdown:
     """Cancellations per reason (columns) for each group (rows), busiest group first."""
     per_reason: dict[Hashable, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for day, keys, (count,) in report.rows(fact):
@@ -221,8 +325,13 @@ def _by_reason(report: "Report", key: str, title: str, first: str, fact: str,
 def reason_totals(report: "Report") -> Breakdown:
     """Cancellations in the period per reason."""
     counts = totals(report.rows("cancellations"), _first_key)
-    return Breakdown("cancellation_reasons", "Cancellation reasons", CANCELLATIONS, ["reason", "cancellations"],
-                     [(name, counts.get(name, [0])[0]) for name in REASONS])
+    return Breakdown(
+        "cancellation_reasons",
+        "Cancellation reasons",
+        CANCELLATIONS,
+        ["reason", "cancellations"],
+        [(name, counts.get(name, [0])[0]) for name in REASONS],
+    )
 
 
 def cancellation_reasons(report: "Report", by: str) -> Breakdown:
@@ -232,26 +341,35 @@ def cancellation_reasons(report: "Report", by: str) -> Breakdown:
     else:
         fact, reason = "cancellations", lambda keys: keys[0]
         group = (lambda _day, keys: keys[1]) if by == "city" else (lambda _day, keys: keys[2])
-    return _by_reason(report, f"cancellations_by_{by}", f"Cancellation reasons by {by.replace('_', ' ')}", by,
-                      fact, group, reason)
+    return _by_reason(
+        report, f"cancellations_by_{by}", f"Cancellation reasons by {by.replace('_', ' ')}", by, fact, group, reason
+    )
 
 
 def cancellations_over_time(report: "Report") -> Breakdown:
     """Cancellations per day (or week) of the period, per reason."""
     counts = totals(report.rows("cancellations"), lambda day, keys: (report.bucket(day), keys[0]))
-    rows = [(index, *[counts.get((index, name), [0])[0] for name in REASONS])
-            for index in range(len(report.period.bucket_labels()))]
+    rows = [
+        (index, *[counts.get((index, name), [0])[0] for name in REASONS])
+        for index in range(len(report.period.bucket_labels()))
+    ]
     trend = _per_bucket("cancellations_trend", "Cancellation reasons over time", "", list(REASONS), report.period, rows)
-    return Breakdown(trend.key, trend.title, CANCELLATIONS, ["from", *REASONS, "total"],
-                     [(*row, sum(row[1:])) for row in trend.rows])
+    return Breakdown(
+        trend.key, trend.title, CANCELLATIONS, ["from", *REASONS, "total"], [(*row, sum(row[1:])) for row in trend.rows]
+    )
 
 
 def _per_bucket(key: str, title: str, definition: str, columns: list[str], period: Period, rows) -> Breakdown:
     """One row per bucket of the period (empty buckets as zeros), labelled by its first day."""
     found = {index: values for index, *values in rows}
     zeros = [0] * len(columns)
-    return Breakdown(key, title, definition, ["from", *columns],
-                     [(label, *found.get(n, zeros)) for n, label in enumerate(period.bucket_labels())])
+    return Breakdown(
+        key,
+        title,
+        definition,
+        ["from", *columns],
+        [(label, *found.get(n, zeros)) for n, label in enumerate(period.bucket_labels())],
+    )
 
 
 # ---- the headline figures -----------------------------------------------------------------------
@@ -314,14 +432,18 @@ class Report:
     @cached_property
     def order_buckets(self) -> dict[int, dict[str, Any]]:
         """Per day (or week) with orders: how many, their value, how far they got, what became of the COD ones."""
-        return {index: dict(zip(self.fact("orders").measures, values))
-                for index, values in totals(self.rows("orders"), lambda day, _: self.bucket(day)).items()}
+        return {
+            index: dict(zip(self.fact("orders").measures, values))
+            for index, values in totals(self.rows("orders"), lambda day, _: self.bucket(day)).items()
+        }
 
     @cached_property
     def order_counts(self) -> dict[str, Any]:
         """The period's totals of ``order_buckets``."""
-        return {name: sum(n[name] for n in self.order_buckets.values())
-                for name in next(iter(self.order_buckets.values()), {})} or defaultdict(int)
+        return {
+            name: sum(n[name] for n in self.order_buckets.values())
+            for name in next(iter(self.order_buckets.values()), {})
+        } or defaultdict(int)
 
     @cached_property
     def previous(self) -> "Report":
@@ -330,14 +452,18 @@ class Report:
     def headline(self) -> dict[str, Optional[float]]:
         """Every figure in ``METRICS``."""
         n = self.order_counts
-        shipped, recovery, escalated, won, sent = (self[k] for k in ("rto_by_courier", "cart_recovery",
-                                                                     "escalations", "winback", "messages"))
+        shipped, recovery, escalated, won, sent = (
+            self[k] for k in ("rto_by_courier", "cart_recovery", "escalations", "winback", "messages")
+        )
         answers = dict(self["csat"].rows)
         clear = answers["positive"] + answers["negative"]
         return {
-            "orders": n["placed"], "order_value": float(n["value"]),
-            "cod_share": ratio(n["cod"], n["placed"]), "cod_confirmed": ratio(n["cod confirmed"], n["cod"]),
-            "cod_cancelled": ratio(n["cod cancelled"], n["cod"]), "cod_no_answer": ratio(n["cod no answer"], n["cod"]),
+            "orders": n["placed"],
+            "order_value": float(n["value"]),
+            "cod_share": ratio(n["cod"], n["placed"]),
+            "cod_confirmed": ratio(n["cod confirmed"], n["cod"]),
+            "cod_cancelled": ratio(n["cod cancelled"], n["cod"]),
+            "cod_no_answer": ratio(n["cod no answer"], n["cod"]),
             "cancellation_rate": ratio(n["cancelled"], n["placed"]),
             "rto_rate": ratio(shipped.total("returned"), shipped.total("dispatched")),
             "recovered_carts": recovery.total("recovered_carts"),
@@ -345,11 +471,12 @@ class Report:
             "csat_positive": ratio(answers["positive"], clear),
             "csat_response_rate": ratio(clear + answers["unclear"], sum(answers.values())),
             "escalations": escalated.total("opened"),
-            "sla_compliance": ratio(escalated.total("opened") - escalated.total("breached"),
-                                    escalated.total("opened")),
+            "sla_compliance": ratio(escalated.total("opened") - escalated.total("breached"), escalated.total("opened")),
             "winback_conversion": ratio(won.total("converted"), won.total("sent")),
-            "messages_sent": sent.total("sent"), "delivery_rate": ratio(sent.total("delivered"), sent.total("sent")),
-            "read_rate": ratio(sent.total("read"), sent.total("sent")), "messages_failed": sent.total("failed"),
+            "messages_sent": sent.total("sent"),
+            "delivery_rate": ratio(sent.total("delivered"), sent.total("sent")),
+            "read_rate": ratio(sent.total("read"), sent.total("sent")),
+            "messages_failed": sent.total("failed"),
         }
 
     def compare(self) -> list[tuple[str, Metric, Optional[float], Optional[float]]]:

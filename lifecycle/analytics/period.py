@@ -1,4 +1,5 @@
 """Reporting periods: whole local days (Asia/Karachi), compared with the equal period before."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -18,6 +18,7 @@ Runs every ``SAUDA_SUMMARY_REFRESH_S`` seconds beside the scheduler worker (the 
 in-process worker or ``python -m lifecycle worker``); ``python -m lifecycle summary`` runs
 it once, ``--rebuild`` from scratch.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,8 @@ from sqlalchemy.orm import Session
 from lifecycle.analytics.facts import FACTS, encode, query
 from lifecycle.analytics.period import STORE_ZONE
 from lifecycle.analytics.summary import Change, DailyRow, SummaryState, hours_within, runs, snapshot, stale_days
-from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
+from lifecycle.domain.clock import Clock
 
 logger = logging.getLogger(__name__)
 CHUNK_DAYS = 31
@@ -59,11 +60,16 @@ def _due(session: Session, state: SummaryState, closed: date) -> tuple[dict[str,
 def _recompute(session: Session, name: str, days: set[date]) -> None:
     """Replace the fact's summary rows of these days, and forget their marks."""
     periods = runs(days)
-    session.execute(delete(DailyRow).where(DailyRow.fact == name, or_(
-        *(DailyRow.day.between(p.first_day, p.last_day) for p in periods))))
+    session.execute(
+        delete(DailyRow).where(
+            DailyRow.fact == name, or_(*(DailyRow.day.between(p.first_day, p.last_day) for p in periods))
+        )
+    )
     fact = FACTS[name](session)
-    rows = [{"fact": name, "day": day, "group_keys": list(keys), "measures": encode(fact, values)}
-            for day, keys, values in query(session, fact, periods)]
+    rows = [
+        {"fact": name, "day": day, "group_keys": list(keys), "measures": encode(fact, values)}
+        for day, keys, values in query(session, fact, periods)
+    ]
     if rows:
         session.execute(insert(DailyRow), rows)
     for period in periods:
@@ -77,8 +83,9 @@ def _compact(session: Session) -> None:
     session.execute(delete(Change).where(Change.id.not_in(keep)))
 
 
-def refresh(db: Database, now: datetime, chunk_days: int = CHUNK_DAYS,
-            stopping: Callable[[], bool] = lambda: False) -> int:
+def refresh(
+    db: Database, now: datetime, chunk_days: int = CHUNK_DAYS, stopping: Callable[[], bool] = lambda: False
+) -> int:
     """Bring the summary up to date for the days closed at ``now``; returns how many days were
     recomputed (0 as well when another process holds the turn)."""
     closed = now.astimezone(STORE_ZONE).date() - timedelta(days=1)

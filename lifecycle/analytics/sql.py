@@ -4,9 +4,11 @@
 week is integer arithmetic on it, the same on both engines. ``item_names`` unnests the
 order's JSON item list (``json_each`` / ``json_array_elements``) for per-product counts.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, case, func, literal_column, true
 from sqlalchemy.ext.compiler import compiles
@@ -50,9 +52,8 @@ def item_names(session: Session):
     """``(from_clause, name)``: orders joined to one row per item, and that item's name."""
     if session.get_bind().dialect.name == "sqlite":
         items = func.json_each(Order.items).table_valued("value").alias("item")
-        name = func.json_extract(items.c.value, "$.name")
+        name: Any = func.json_extract(items.c.value, "$.name")
     else:
         items = func.json_array_elements(Order.items).table_valued("value").alias("item")
         name = items.c.value.op("->>")(literal_column("'name'"))
     return Order.__table__.join(items, true()), name
-

@@ -15,6 +15,7 @@ rows, so a page always equals the raw computation; refresh.py keeps that set sma
 Marks are UTC hours (epoch seconds ÷ 3600), mapped to store days here, so the triggers
 need no time zone. Readers see marks, state and rows in one snapshot (``snapshot``).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -70,8 +71,11 @@ class Change(Base):
 
 def days_of_hours(hours: Iterable[int]) -> set[date]:
     """The store days the given UTC hours overlap."""
-    return {datetime.fromtimestamp(second, STORE_ZONE).date()
-            for hour in hours for second in (hour * HOUR, hour * HOUR + HOUR - 1)}
+    return {
+        datetime.fromtimestamp(second, STORE_ZONE).date()
+        for hour in hours
+        for second in (hour * HOUR, hour * HOUR + HOUR - 1)
+    }
 
 
 def hours_within(period: Period) -> tuple[int, int]:
@@ -124,7 +128,8 @@ def stored_rows(session: Session, name: str, fact: Fact, periods: list[Period]) 
     if not periods:
         return []
     statement = select(DailyRow.day, DailyRow.group_keys, DailyRow.measures).where(
-        DailyRow.fact == name, or_(*(DailyRow.day.between(p.first_day, p.last_day) for p in periods)))
+        DailyRow.fact == name, or_(*(DailyRow.day.between(p.first_day, p.last_day) for p in periods))
+    )
     return [(day, tuple(keys), decode(fact, values)) for day, keys, values in session.execute(statement)]
 
 

@@ -1,13 +1,14 @@
 """Settings of the engagement flows (cart recovery, CSAT escalation, win-back), read once
 from the environment."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
 
-def _percent(env: dict, name: str, default: int, low: int, high: int) -> int:
+def _percent(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     value = int(env.get(name, default))
     if not low <= value <= high:
         raise SystemExit(f"{name} must be between {low} and {high} (percent), not {value}")
@@ -35,13 +36,13 @@ class EngagementSettings:
     loop_interval: float = 1.0  # seconds between SLA / alert / sweep rounds
 
     @classmethod
-    def from_env(cls, env: Optional[dict] = None) -> "EngagementSettings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "EngagementSettings":
         env = os.environ if env is None else env
         delays = tuple(float(part) * 60 for part in env.get("SAUDA_CART_STAGES_MIN", "30,1440,4320").split(","))
         if len(delays) != 3 or not delays[0] < delays[1] < delays[2]:
             raise SystemExit("SAUDA_CART_STAGES_MIN must be three increasing minute counts, e.g. 30,1440,4320")
         return cls(
-            cart_stage_delays=delays,  # type: ignore[arg-type]
+            cart_stage_delays=(delays[0], delays[1], delays[2]),
             cart_code_percent=_percent(env, "SAUDA_CART_CODE_PERCENT", 10, 5, 10),
             cart_code_hours=float(env.get("SAUDA_CART_CODE_HOURS", 24)),
             social_proof_min_orders=int(env.get("SAUDA_SOCIAL_PROOF_MIN_ORDERS", 3)),

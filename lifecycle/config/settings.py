@@ -11,15 +11,14 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from knowledge.profile import ProfileInvalid, StoreProfile, load_profile, profile_path
-
 
 WALLETS = ("jazzcash", "easypaisa")
 
 
-def _hours(env: dict, name: str, default: float) -> float:
+def _hours(env: Mapping[str, str], name: str, default: float) -> float:
     return float(env.get(name, default)) * 3600
 
 
@@ -80,7 +79,7 @@ class LifecycleSettings:
     dead_letter_alert: int = 10  # parked channel events that raise an alert (log + console)
 
     @classmethod
-    def from_env(cls, env: Optional[dict] = None) -> "LifecycleSettings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "LifecycleSettings":
         env = os.environ if env is None else env
         action = env.get("SAUDA_COD_NO_ANSWER_ACTION", "cancel")
         if action not in ("cancel", "call"):

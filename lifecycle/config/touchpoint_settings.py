@@ -7,6 +7,7 @@ SAUDA_CART_STAGES_MIN …): ``export_saved`` puts them there before the app serv
 worker reads its settings. While running, ``applied`` swaps them into settings already
 built (``Lifecycle.use_saved`` does so on save, and in workers when the file changes).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,22 @@ from lifecycle.config.settings import LifecycleSettings
 logger = logging.getLogger(__name__)
 FILE_NAME = "touchpoints.json"
 # What environment() sets, as fields of the settings the engine runs with.
-LIFECYCLE_FIELDS = ("cod_reminder_after", "cod_no_answer_after", "cod_no_answer_action", "payment_reminder_after",
-                    "csat_after", "quiet_start", "quiet_end")
-ENGAGEMENT_FIELDS = ("cart_stage_delays", "cart_code_percent", "sla_minutes", "winback_60_percent",
-                     "winback_90_percent")
+LIFECYCLE_FIELDS = (
+    "cod_reminder_after",
+    "cod_no_answer_after",
+    "cod_no_answer_action",
+    "payment_reminder_after",
+    "csat_after",
+    "quiet_start",
+    "quiet_end",
+)
+ENGAGEMENT_FIELDS = (
+    "cart_stage_delays",
+    "cart_code_percent",
+    "sla_minutes",
+    "winback_60_percent",
+    "winback_90_percent",
+)
 
 
 def _duration(hours: float) -> str:
@@ -96,13 +109,16 @@ class TouchpointSettings(BaseModel):
             "SAUDA_ESCALATION_SLA_MIN": str(self.escalation_sla_minutes),
         }
 
-    def applied(self, lifecycle: LifecycleSettings,
-                engagement: EngagementSettings) -> tuple[LifecycleSettings, EngagementSettings]:
+    def applied(
+        self, lifecycle: LifecycleSettings, engagement: EngagementSettings
+    ) -> tuple[LifecycleSettings, EngagementSettings]:
         """Both settings with these timings and offers in place of theirs, parsed as at start-up."""
         env = self.environment()
         ours = LifecycleSettings.from_env(env), EngagementSettings.from_env(env)
-        return (replace(lifecycle, **{name: getattr(ours[0], name) for name in LIFECYCLE_FIELDS}),
-                replace(engagement, **{name: getattr(ours[1], name) for name in ENGAGEMENT_FIELDS}))
+        return (
+            replace(lifecycle, **{name: getattr(ours[0], name) for name in LIFECYCLE_FIELDS}),
+            replace(engagement, **{name: getattr(ours[1], name) for name in ENGAGEMENT_FIELDS}),
+        )
 
 
 def load(data_dir: Path) -> TouchpointSettings:

@@ -1,5 +1,6 @@
 """Follows the files the merchant saves on the settings page (store profile, touchpoint settings),
 so that a process other than the app server puts a change to work without a restart."""
+
 from __future__ import annotations
 
 import asyncio

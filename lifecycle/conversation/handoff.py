@@ -1,12 +1,13 @@
-""""Human please", a complaint or abusive language: an escalation with the conversation and
+""" "Human please", a complaint or abusive language: an escalation with the conversation and
 the customer's latest order, and the bot pauses until an agent hands back."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from lifecycle.config import engagement_settings
-from lifecycle.domain import escalations, orders
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import escalations, orders
 
 RESPONSES = {"human_handoff": "utter_handoff", "complain": "utter_complaint_received", "abuse": "utter_abuse_calm"}
 
@@ -16,6 +17,14 @@ def handoff(turn: Turn, intent: str, conversation: list[dict[str, Any]]) -> Repl
     customer = turn.customer
     order = orders.latest(turn.session, customer)
     note = turn.text if turn.text and not turn.text.startswith("/") else None
-    escalations.open_escalation(turn.session, customer, reason, turn.now, engagement_settings.current(),
-                                order=order, note=note, conversation=conversation)
+    escalations.open_escalation(
+        turn.session,
+        customer,
+        reason,
+        turn.now,
+        engagement_settings.current(),
+        order=order,
+        note=note,
+        conversation=conversation,
+    )
     return Reply().add(RESPONSES[reason])

@@ -15,13 +15,15 @@ from typing import Any, Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import carts, customers, escalations, orders, payments
-from lifecycle.engine.handlers import courier_name, tracking_url
-from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
+from lifecycle.domain import carts, customers, escalations, orders, payments
+from lifecycle.domain.statuses import OrderStatus
+from lifecycle.engine.handlers import courier_name, tracking_url
 from lifecycle.engine.templates import Templates
+from lifecycle.flows import engagement
 
-OPEN_FOR_CHANGES = ("pending_confirmation", "payment_pending", "confirmed")
+OPEN_FOR_CHANGES = orders.OPEN_FOR_CHANGES
 MODIFICATIONS = {"size": {"roman_urdu": "size", "english": "the size"},
                  "colour": {"roman_urdu": "rang", "english": "the colour"}}
 
@@ -110,7 +112,7 @@ def order_status(turn: Turn) -> Reply:
         return _not_found(turn, reply)
     status_text = turn.templates.status_text(order.status, turn.language)
     shipment = order.shipments[-1] if order.shipments else None
-    if shipment is not None and order.status in ("dispatched", "out_for_delivery"):
+    if shipment is not None and order.status in (OrderStatus.DISPATCHED, OrderStatus.OUT_FOR_DELIVERY):
         text = turn.compose("order_status_shipped", order_ref=order.ref, status_text=status_text,
                             courier=courier_name(shipment.courier), cn=shipment.cn,
                             tracking_url=tracking_url(turn.settings, shipment))
@@ -128,15 +130,16 @@ def _not_changeable(turn: Turn, order: Order, reply: Reply) -> Reply:
 def confirm_order(turn: Turn) -> Reply:
     """"Confirm" tapped or typed: confirms the COD order it is about."""
     customer, reply = turn.customer, Reply()
-    order = _target(turn, customer, ("confirm_order",), ("pending_confirmation",))
+    order = _target(turn, customer, ("confirm_order",), (OrderStatus.PENDING_CONFIRMATION,))
     if order is None:
         if turn.order_ref:
             return _not_found(turn, reply)
         return reply.add("utter_nothing_pending")
     reply.slots["order_id"] = order.ref
-    if order.status == "pending_confirmation":
+    if order.status == OrderStatus.PENDING_CONFIRMATION:
         orders.confirm(turn.session, order, "customer", turn.now)
-    elif order.status not in ("confirmed", "dispatched", "out_for_delivery", "delivered"):
+    elif order.status not in (OrderStatus.CONFIRMED, OrderStatus.DISPATCHED, OrderStatus.OUT_FOR_DELIVERY,
+                              OrderStatus.DELIVERED):
         return _not_changeable(turn, order, reply)
     return reply.add("utter_order_confirmed", text=turn.compose("order_confirmed_reply", order_ref=order.ref),
                      order_ref=order.ref)
@@ -149,7 +152,7 @@ def cancel_order(turn: Turn) -> Reply:
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         return reply.add("utter_order_cancelled", order_ref=order.ref)
     if order.status not in OPEN_FOR_CHANGES:
         return reply.add("utter_cancel_not_possible", order_ref=order.ref)
@@ -167,7 +170,7 @@ def record_cancel_reason(turn: Turn, reason: Optional[str], detail: Optional[str
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     free_text = detail or (turn.text if turn.text and not turn.text.startswith("/") else None)
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         orders.record_cancel_reason(turn.session, order, reason, free_text, turn.now)
         return reply.add(text=turn.compose("cancel_reason_noted", order_ref=order.ref))
     if order.status not in OPEN_FOR_CHANGES:
@@ -296,7 +299,8 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
             continue  # an unreadable line is skipped; the rest of the order is kept
     if items:
         total = sum(Decimal(i["price"]) * i["quantity"] for i in items)
-        carts.upsert(turn.session, f"whatsapp-{wamid}", items, total, turn.now, phone=turn.phone)
+        cart = carts.upsert(turn.session, f"whatsapp-{wamid}", items, total, turn.now, phone=turn.phone)
+        engagement.cart_changed(turn.session, cart, turn.now)
     return Reply().add("utter_order_received")
 
 

@@ -4,6 +4,7 @@ on the lifecycle's ``Base`` so one Alembic history migrates them.
 Kept beside lifecycle/db/models.py rather than in it: these rows only add to the core
 records (a cart, an order, an escalation) and are owned by the engagement flows.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

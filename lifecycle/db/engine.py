@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def database_url(env: Optional[dict] = None) -> str:
+def database_url(env: Optional[Mapping[str, str]] = None) -> str:
     """DATABASE_URL if set (``postgresql+psycopg://…``), else ``$SAUDA_DATA_DIR/lifecycle.db``."""
     env = os.environ if env is None else env
     if env.get("DATABASE_URL"):

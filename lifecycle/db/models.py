@@ -11,8 +11,19 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import (JSON, BigInteger, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        TypeDecorator, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -45,14 +56,10 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON, Decimal: Numeric(12, 2)}
 
 
-# Payment methods, order statuses, and what a customer reply may resolve.
+# Payment methods and what a customer reply may resolve (states: lifecycle/domain/statuses.py).
 PAYMENT_METHODS = ("cod", "jazzcash", "easypaisa")
-ORDER_STATUSES = ("pending_confirmation", "payment_pending", "confirmed", "dispatched", "out_for_delivery",
-                  "delivered", "returned", "cancelled")
 PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address")
 CANCEL_REASONS = ("changed_mind", "found_cheaper", "wrong_item", "delivery_slow", "other")
-SHIPMENT_STATES = ("booked", "picked", "in_transit", "out_for_delivery", "delivered", "attempted", "returning",
-                   "returned", "cancelled")
 
 
 class Customer(Base):
@@ -117,7 +124,7 @@ class Order(Base):
     payment_method: Mapped[str] = mapped_column(String(20))  # PAYMENT_METHODS
     city: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(30))  # ORDER_STATUSES
+    status: Mapped[str] = mapped_column(String(30))  # OrderStatus
     needs_call: Mapped[bool] = mapped_column(default=False)  # COD no answer, merchant calls instead
     placed_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
@@ -181,7 +188,7 @@ class Shipment(Base):
     courier: Mapped[str] = mapped_column(String(40))  # leopards | postex | tcs | …
     cn: Mapped[str] = mapped_column(String(60))  # consignment number
     tracking_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_tracking_token)
-    state: Mapped[str] = mapped_column(String(30), default="booked")  # SHIPMENT_STATES
+    state: Mapped[str] = mapped_column(String(30), default="booked")  # ShipmentState
     state_at: Mapped[datetime]  # time of the scan that set ``state``
     estimated_days: Mapped[Optional[str]] = mapped_column(String(10))  # "3" or "2-3"
     booked_at: Mapped[datetime] = mapped_column(index=True)
@@ -198,7 +205,7 @@ class ShipmentScan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
     raw_status: Mapped[str] = mapped_column(String(200))  # the courier's words or code
-    state: Mapped[str] = mapped_column(String(30))  # mapped to SHIPMENT_STATES
+    state: Mapped[str] = mapped_column(String(30))  # a ShipmentState, or "unknown"
     location: Mapped[Optional[str]] = mapped_column(String(200))
     at: Mapped[datetime]  # when the courier says it happened
     recorded_at: Mapped[datetime]

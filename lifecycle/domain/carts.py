@@ -1,4 +1,5 @@
 """Carts as the shop reports them: created / updated, abandoned, converted into an order."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,22 +9,37 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import customers, touchpoints
 from lifecycle.db.models import Cart, Order
+from lifecycle.domain import customers, touchpoints
 
 
 def find(session: Session, ref: str) -> Optional[Cart]:
     return session.scalar(select(Cart).where(Cart.ref == ref))
 
 
-def upsert(session: Session, ref: str, items: list[dict[str, Any]], total: Decimal, now: datetime,
-           phone: Optional[str] = None, name: Optional[str] = None, checkout_url: Optional[str] = None) -> Cart:
+def upsert(
+    session: Session,
+    ref: str,
+    items: list[dict[str, Any]],
+    total: Decimal,
+    now: datetime,
+    phone: Optional[str] = None,
+    name: Optional[str] = None,
+    checkout_url: Optional[str] = None,
+) -> Cart:
     """A cart created or changed; a converted cart stays converted."""
     cart = find(session, ref)
     customer_id = customers.get_or_create(session, phone, now, name=name).id if phone else None
     if cart is None:
-        cart = Cart(ref=ref, items=items, total=total, checkout_url=checkout_url, customer_id=customer_id,
-                    created_at=now, updated_at=now)
+        cart = Cart(
+            ref=ref,
+            items=items,
+            total=total,
+            checkout_url=checkout_url,
+            customer_id=customer_id,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(cart)
         session.flush()
         return cart

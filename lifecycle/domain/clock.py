@@ -1,4 +1,5 @@
 """The lifecycle's notion of now: the system clock plus an offset that dev mode can move forward."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,5 @@
 """Customers: found by phone, their 24 h window, opt-outs, and what Sauda asked them last."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -19,8 +20,9 @@ def find(session: Session, phone: str) -> Optional[Customer]:
     return session.scalar(select(Customer).where(Customer.phone == to_e164(phone)))
 
 
-def get_or_create(session: Session, phone: str, now: datetime, name: Optional[str] = None,
-                  language: Optional[str] = None) -> Customer:
+def get_or_create(
+    session: Session, phone: str, now: datetime, name: Optional[str] = None, language: Optional[str] = None
+) -> Customer:
     """The customer with this number (any customary form), created on first sight."""
     customer = find(session, phone)
     if customer is None:
@@ -53,13 +55,15 @@ def set_opt_out(session: Session, customer: Customer, opted_out: bool, source: s
     return True
 
 
-def ask(session: Session, customer: Customer, kind: str, order_id: Optional[int], now: datetime,
-        data: Optional[dict] = None) -> None:
+def ask(
+    session: Session, customer: Customer, kind: str, order_id: Optional[int], now: datetime, data: Optional[dict] = None
+) -> None:
     """Remember the question just put to the customer (replaces the previous one)."""
     pending = session.get(PendingQuestion, customer.id)
     if pending is None:
-        session.add(PendingQuestion(customer_id=customer.id, kind=kind, order_id=order_id, data=data or {},
-                                    asked_at=now))
+        session.add(
+            PendingQuestion(customer_id=customer.id, kind=kind, order_id=order_id, data=data or {}, asked_at=now)
+        )
     else:
         pending.kind, pending.order_id, pending.data, pending.asked_at = kind, order_id, data or {}, now
 
@@ -71,13 +75,23 @@ def ask_many(session: Session, asks: dict[int, tuple[str, Optional[int]]], now: 
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
     statement = insert(PendingQuestion)
-    statement = statement.on_conflict_do_update(index_elements=["customer_id"], set_={
-        "kind": statement.excluded.kind, "order_id": statement.excluded.order_id,
-        "data": statement.excluded.data, "asked_at": statement.excluded.asked_at})
+    statement = statement.on_conflict_do_update(
+        index_elements=["customer_id"],
+        set_={
+            "kind": statement.excluded.kind,
+            "order_id": statement.excluded.order_id,
+            "data": statement.excluded.data,
+            "asked_at": statement.excluded.asked_at,
+        },
+    )
     session.flush()  # a PendingQuestion added through the ORM must not collide with the upsert
-    session.connection().execute(statement, [
-        {"customer_id": customer_id, "kind": kind, "order_id": order_id, "data": {}, "asked_at": now}
-        for customer_id, (kind, order_id) in asks.items()])
+    session.connection().execute(
+        statement,
+        [
+            {"customer_id": customer_id, "kind": kind, "order_id": order_id, "data": {}, "asked_at": now}
+            for customer_id, (kind, order_id) in asks.items()
+        ],
+    )
     for pending_row in session.identity_map.values():
         if isinstance(pending_row, PendingQuestion) and pending_row.customer_id in asks:
             session.expire(pending_row)  # loaded before the upsert: read again when next used
@@ -87,8 +101,7 @@ def pending(session: Session, customer: Customer) -> Optional[PendingQuestion]:
     return session.get(PendingQuestion, customer.id)
 
 
-def answered(session: Session, customer: Customer, kind: Optional[str] = None,
-             order_id: Optional[int] = None) -> None:
+def answered(session: Session, customer: Customer, kind: Optional[str] = None, order_id: Optional[int] = None) -> None:
     """Forget the pending question (only if it is still of this kind / about this order)."""
     query = delete(PendingQuestion).where(PendingQuestion.customer_id == customer.id)
     if kind is not None:

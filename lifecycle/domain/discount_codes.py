@@ -1,6 +1,7 @@
 """Unique single-use discount codes: issued with one message, validated and redeemed by the
 shop (signed API in appserver/codes_api.py). A code is redeemed at most once, even when
 two checkouts race: redemption is one conditional UPDATE."""
+
 from __future__ import annotations
 
 import secrets
@@ -23,8 +24,16 @@ def new_code() -> str:
     return f"SD-{chars[:4]}-{chars[4:]}"
 
 
-def issue(session: Session, issued_for: str, purpose: str, customer_id: int, percent: int, valid: timedelta,
-          now: datetime, cart_id: Optional[int] = None) -> DiscountCode:
+def issue(
+    session: Session,
+    issued_for: str,
+    purpose: str,
+    customer_id: int,
+    percent: int,
+    valid: timedelta,
+    now: datetime,
+    cart_id: Optional[int] = None,
+) -> DiscountCode:
     """The code for one message (``issued_for``, its touchpoint key). Asking again before it was
     sent (quiet hours, a retry) returns the same code with its validity counted from now."""
     existing = session.scalar(select(DiscountCode).where(DiscountCode.issued_for == issued_for))
@@ -33,8 +42,16 @@ def issue(session: Session, issued_for: str, purpose: str, customer_id: int, per
             existing.expires_at = now + valid
         return existing
     for _ in range(5):
-        code = DiscountCode(code=new_code(), issued_for=issued_for, purpose=purpose, customer_id=customer_id,
-                            cart_id=cart_id, percent=percent, created_at=now, expires_at=now + valid)
+        code = DiscountCode(
+            code=new_code(),
+            issued_for=issued_for,
+            purpose=purpose,
+            customer_id=customer_id,
+            cart_id=cart_id,
+            percent=percent,
+            created_at=now,
+            expires_at=now + valid,
+        )
         try:
             with session.begin_nested():
                 session.add(code)
@@ -75,9 +92,12 @@ def check(session: Session, text: str, now: datetime) -> Check:
 
 def redeem(session: Session, text: str, order_ref: str, now: datetime) -> Check:
     """Use the code for ``order_ref``; exactly one of two concurrent redemptions succeeds."""
-    result = session.execute(update(DiscountCode).where(
-        DiscountCode.code == normalise(text), DiscountCode.redeemed_at.is_(None), DiscountCode.expires_at > now)
-        .values(redeemed_at=now, redeemed_order_ref=order_ref).execution_options(synchronize_session=False))
+    result = session.execute(
+        update(DiscountCode)
+        .where(DiscountCode.code == normalise(text), DiscountCode.redeemed_at.is_(None), DiscountCode.expires_at > now)
+        .values(redeemed_at=now, redeemed_order_ref=order_ref)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount == 1:
         code = session.scalar(select(DiscountCode).where(DiscountCode.code == normalise(text)))
         session.refresh(code)

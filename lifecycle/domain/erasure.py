@@ -16,8 +16,20 @@ from sqlalchemy.orm import Session
 
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.db.engagement_models import AgentReply, CsatResponse, EscalationActivity
-from lifecycle.db.models import (Cancellation, Cart, ChannelDeadLetter, Customer, Escalation, Order, OrderStatusChange, OutboxMessage,
-                                 Payment, PendingQuestion, ReceivedMedia, Touchpoint)
+from lifecycle.db.models import (
+    Cancellation,
+    Cart,
+    ChannelDeadLetter,
+    Customer,
+    Escalation,
+    Order,
+    OrderStatusChange,
+    OutboxMessage,
+    Payment,
+    PendingQuestion,
+    ReceivedMedia,
+    Touchpoint,
+)
 from lifecycle.domain import accounts
 from lifecycle.domain.phones import to_e164
 

@@ -16,13 +16,17 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whatsapp.payloads import text_payload
-from lifecycle.domain import customers
-from lifecycle.db.engagement_models import AgentAlert, AgentReply, EscalationActivity
 from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.db.engagement_models import AgentAlert, AgentReply, EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
+from lifecycle.domain import customers
+from lifecycle.domain.statuses import AlertState
+from whatsapp.payloads import text_payload
+from whatsapp.retry import RetryPolicy
 
 ACTIVE = ("open", "taken")
+# Agent alerts: 30 s … 10 min apart, 8 tries.
+ALERT_RETRY = RetryPolicy(base=30, cap=600, attempts=8)
 # Escalations a person answers on WhatsApp (the bot is paused for them); others, such as a
 # COD order to call, are worked outside the chat.
 CHAT_REASONS = ("csat_negative", "csat_unclear", "human_handoff", "complain", "abuse")
@@ -54,8 +58,14 @@ def flag(session: Session, customer: Customer, reason: str, note: str, now: date
     if existing is not None:
         _add_note(existing, note, order)
         return existing
+    return _new(session, customer, reason, now, order=order, note=note)
+
+
+def _new(session: Session, customer: Customer, reason: str, now: datetime, order: Optional[Order] = None,
+         note: Optional[str] = None, sla_due_at: Optional[datetime] = None) -> Escalation:
+    """The one place an Escalation row is made."""
     escalation = Escalation(customer_id=customer.id, order_id=order.id if order else None, reason=reason,
-                            note=note, created_at=now)
+                            note=note, created_at=now, sla_due_at=sla_due_at)
     session.add(escalation)
     return escalation
 
@@ -68,9 +78,8 @@ def open_escalation(session: Session, customer: Customer, reason: str, now: date
     if existing is not None:
         _add_note(existing, note, order)
         return existing
-    escalation = Escalation(customer_id=customer.id, order_id=order.id if order else None, reason=reason,
-                            note=note, created_at=now, sla_due_at=now + timedelta(minutes=settings.sla_minutes))
-    session.add(escalation)
+    escalation = _new(session, customer, reason, now, order=order, note=note,
+                      sla_due_at=now + timedelta(minutes=settings.sla_minutes))
     session.flush()
     session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation or [], bot_paused=True))
     session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))
@@ -143,17 +152,17 @@ class Delivery:
 
 def claim_alerts(session: Session, now: datetime, settings: EngagementSettings, limit: int = 50) -> list[Delivery]:
     """Alerts due for the agents' webhook; without a webhook they are marked skipped (console only)."""
-    query = (select(AgentAlert).where(AgentAlert.state == "pending", AgentAlert.due_at <= now)
+    query = (select(AgentAlert).where(AgentAlert.state == AlertState.PENDING, AgentAlert.due_at <= now)
              .order_by(AgentAlert.due_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     deliveries = []
     for alert in session.scalars(query):
         if not settings.agent_webhook_url:
-            alert.state, alert.error = "skipped", "no SAUDA_AGENT_WEBHOOK_URL"
+            alert.state, alert.error = AlertState.SKIPPED, "no SAUDA_AGENT_WEBHOOK_URL"
             continue
         alert.attempts += 1
-        alert.due_at = now + timedelta(seconds=min(600, 15 * 2 ** alert.attempts))  # the lease until recorded
+        alert.due_at = now + timedelta(seconds=ALERT_RETRY.delay(alert.attempts))  # the lease until recorded
         deliveries.append(Delivery(alert.id, json.dumps(alert_body(session, alert)).encode()))
     return deliveries
 
@@ -173,9 +182,9 @@ def alert_body(session: Session, alert: AgentAlert) -> dict[str, Any]:
 def record_alert(session: Session, alert_id: int, error: Optional[str], now: datetime) -> None:
     alert = session.get(AgentAlert, alert_id)
     if error is None:
-        alert.state, alert.sent_at, alert.error = "sent", now, None
-    elif alert.attempts >= 8:
-        alert.state, alert.error = "failed", error[:500]
+        alert.state, alert.sent_at, alert.error = AlertState.SENT, now, None
+    elif ALERT_RETRY.gives_up(alert.attempts):
+        alert.state, alert.error = AlertState.FAILED, error[:500]
     else:
         alert.error = error[:500]  # due again at the backoff set when it was claimed
 

@@ -4,6 +4,7 @@ Every change goes through ``set_status``, which refuses impossible moves
 (``TransitionError``) and keeps the history. Courier scans may arrive late or out of
 order: a shipment's state follows its newest scan, and delivered / returned are final.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,25 +15,56 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import customers, touchpoints
-from lifecycle.db.models import (CANCEL_REASONS, SHIPMENT_STATES, Cancellation, Customer, Order, OrderStatusChange,
-                              Payment, Shipment, ShipmentScan)
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import (
+    CANCEL_REASONS,
+    Cancellation,
+    Customer,
+    Order,
+    OrderStatusChange,
+    Payment,
+    Shipment,
+    ShipmentScan,
+)
+from lifecycle.domain import customers, touchpoints
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 
-TRANSITIONS: dict[Optional[str], set[str]] = {
-    None: {"pending_confirmation", "payment_pending", "confirmed"},
-    "pending_confirmation": {"confirmed", "cancelled"},
-    "payment_pending": {"confirmed", "cancelled"},
-    "confirmed": {"dispatched", "cancelled"},
-    "dispatched": {"out_for_delivery", "delivered", "returned", "cancelled"},
-    "out_for_delivery": {"dispatched", "delivered", "returned"},
-    "delivered": set(),
-    "returned": set(),
-    "cancelled": set(),
+TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
+    None: {OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED},
+    OrderStatus.PENDING_CONFIRMATION: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.PAYMENT_PENDING: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.CONFIRMED: {OrderStatus.DISPATCHED, OrderStatus.CANCELLED},
+    OrderStatus.DISPATCHED: {
+        OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURNED,
+        OrderStatus.CANCELLED,
+    },
+    OrderStatus.OUT_FOR_DELIVERY: {OrderStatus.DISPATCHED, OrderStatus.DELIVERED, OrderStatus.RETURNED},
+    OrderStatus.DELIVERED: set(),
+    OrderStatus.RETURNED: set(),
+    OrderStatus.CANCELLED: set(),
 }
-FINAL_SHIPMENT_STATES = {"delivered", "returned", "cancelled"}
+FINISHED = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
+FINAL_SHIPMENT_STATES = {ShipmentState.DELIVERED, ShipmentState.RETURNED, ShipmentState.CANCELLED}
+# Open for changes by the customer (address, cancellation, modification).
+OPEN_FOR_CHANGES = (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
 # Touchpoints that only make sense while the order waits for the customer.
-AWAITING_CUSTOMER = ("cod_confirmation", "cod_reminder", "cod_no_answer", "payment_instructions", "payment_reminder")
+AWAITING_CUSTOMER = (
+    TouchpointKind.COD_CONFIRMATION,
+    TouchpointKind.COD_REMINDER,
+    TouchpointKind.COD_NO_ANSWER,
+    TouchpointKind.PAYMENT_INSTRUCTIONS,
+    TouchpointKind.PAYMENT_REMINDER,
+)
+# A shipment's state → the order's status it implies.
+ORDER_STATUS_OF_SHIPMENT = {
+    ShipmentState.OUT_FOR_DELIVERY: OrderStatus.OUT_FOR_DELIVERY,
+    ShipmentState.DELIVERED: OrderStatus.DELIVERED,
+    ShipmentState.RETURNED: OrderStatus.RETURNED,
+    ShipmentState.IN_TRANSIT: OrderStatus.DISPATCHED,
+    ShipmentState.ATTEMPTED: OrderStatus.DISPATCHED,
+}
 
 
 class TransitionError(ValueError):
@@ -67,15 +99,15 @@ def find(session: Session, ref: str) -> Order:
     return order
 
 
-def set_status(session: Session, order: Order, to: str, source: str, now: datetime,
-               note: Optional[str] = None) -> bool:
+def set_status(session: Session, order: Order, to: str, source: str, now: datetime, note: Optional[str] = None) -> bool:
     """Move the order to ``to``; False if it is already there; TransitionError if impossible."""
     if order.status == to:
         return False
     if to not in TRANSITIONS.get(order.status, set()):
         raise TransitionError(f"order {order.ref} is {order.status}; it cannot become {to}")
-    session.add(OrderStatusChange(order_id=order.id, from_status=order.status, to_status=to, source=source,
-                                  note=note, at=now))
+    session.add(
+        OrderStatusChange(order_id=order.id, from_status=order.status, to_status=to, source=source, note=note, at=now)
+    )
     order.status, order.updated_at = to, now
     return True
 
@@ -85,11 +117,25 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     from lifecycle.domain import carts  # carts link back to the order that converted them
 
     customer = customers.get_or_create(session, new.phone, now, name=new.name, language=new.language)
-    status = ("pending_confirmation" if new.payment_method == "cod"
-              else "confirmed" if new.paid else "payment_pending")
-    order = Order(ref=new.ref, customer_id=customer.id, items=new.items, amount=new.amount,
-                  payment_method=new.payment_method, city=new.city, address=new.address, status=status,
-                  placed_at=now, updated_at=now)
+    status = (
+        OrderStatus.PENDING_CONFIRMATION
+        if new.payment_method == "cod"
+        else OrderStatus.CONFIRMED
+        if new.paid
+        else OrderStatus.PAYMENT_PENDING
+    )
+    order = Order(
+        ref=new.ref,
+        customer_id=customer.id,
+        items=new.items,
+        amount=new.amount,
+        payment_method=new.payment_method,
+        city=new.city,
+        address=new.address,
+        status=status,
+        placed_at=now,
+        updated_at=now,
+    )
     session.add(order)
     session.flush()
     session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=status, source="merchant", at=now))
@@ -97,23 +143,27 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
         carts.convert(session, new.cart_ref, order, now)
     first = now + timedelta(seconds=settings.cod_confirm_delay)
     steps: list[tuple[str, datetime]] = []
-    if status == "pending_confirmation":
+    if status == OrderStatus.PENDING_CONFIRMATION:
         reminder = first + timedelta(seconds=settings.cod_reminder_after)
-        steps = [("cod_confirmation", first), ("cod_reminder", reminder),
-                 ("cod_no_answer", reminder + timedelta(seconds=settings.cod_no_answer_after))]
-    elif status == "payment_pending":
+        steps = [
+            (TouchpointKind.COD_CONFIRMATION, first),
+            (TouchpointKind.COD_REMINDER, reminder),
+            (TouchpointKind.COD_NO_ANSWER, reminder + timedelta(seconds=settings.cod_no_answer_after)),
+        ]
+    elif status == OrderStatus.PAYMENT_PENDING:
         session.add(Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now))
-        steps = [("payment_instructions", now),
-                 ("payment_reminder", now + timedelta(seconds=settings.payment_reminder_after))]
+        steps = [
+            (TouchpointKind.PAYMENT_INSTRUCTIONS, now),
+            (TouchpointKind.PAYMENT_REMINDER, now + timedelta(seconds=settings.payment_reminder_after)),
+        ]
     for kind, due in steps:
-        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id,
-                             order_id=order.id)
+        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id, order_id=order.id)
     return order
 
 
 def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
     """Confirmed by the customer (COD) or by a verified payment; tells the merchant."""
-    if not set_status(session, order, "confirmed", source, now):
+    if not set_status(session, order, OrderStatus.CONFIRMED, source, now):
         return False
     order.needs_call = False
     touchpoints.cancel(session, now, "order confirmed", order_id=order.id, kinds=AWAITING_CUSTOMER)
@@ -122,12 +172,18 @@ def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
     return True
 
 
-def cancel(session: Session, order: Order, source: str, now: datetime, reason: Optional[str] = None,
-           free_text: Optional[str] = None) -> Cancellation:
+def cancel(
+    session: Session,
+    order: Order,
+    source: str,
+    now: datetime,
+    reason: Optional[str] = None,
+    free_text: Optional[str] = None,
+) -> Cancellation:
     """Cancel (customer, merchant or no answer); stops pending touchpoints; asks why if no reason given."""
     if reason is not None and reason not in CANCEL_REASONS:
         raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
-    set_status(session, order, "cancelled", source, now, note=reason)
+    set_status(session, order, OrderStatus.CANCELLED, source, now, note=reason)
     cancellation = order.cancellation
     if cancellation is None:
         cancellation = Cancellation(order_id=order.id, source=source, created_at=now)
@@ -141,12 +197,13 @@ def cancel(session: Session, order: Order, source: str, now: datetime, reason: O
     return cancellation
 
 
-def record_cancel_reason(session: Session, order: Order, reason: str, free_text: Optional[str],
-                         now: datetime) -> Cancellation:
+def record_cancel_reason(
+    session: Session, order: Order, reason: str, free_text: Optional[str], now: datetime
+) -> Cancellation:
     """The customer's reason for a cancelled order (kept with their own words)."""
     if reason not in CANCEL_REASONS:
         raise ValueError(f"cancel reason must be one of {CANCEL_REASONS}, got {reason!r}")
-    if order.status != "cancelled" or order.cancellation is None:
+    if order.status != OrderStatus.CANCELLED or order.cancellation is None:
         raise TransitionError(f"order {order.ref} is {order.status}, not cancelled")
     cancellation = order.cancellation
     cancellation.reason, cancellation.free_text, cancellation.reason_at = reason, free_text, now
@@ -155,51 +212,83 @@ def record_cancel_reason(session: Session, order: Order, reason: str, free_text:
 
 
 def update_address(session: Session, order: Order, address: str, city: Optional[str], now: datetime) -> None:
-    if order.status not in ("pending_confirmation", "payment_pending", "confirmed"):
+    if order.status not in OPEN_FOR_CHANGES:
         raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
     order.address, order.city, order.updated_at = address, city or order.city, now
 
 
-def book_shipment(session: Session, order: Order, courier: str, cn: str, now: datetime,
-                  estimated_days: Optional[str] = None) -> Shipment:
+def book_shipment(
+    session: Session, order: Order, courier: str, cn: str, now: datetime, estimated_days: Optional[str] = None
+) -> Shipment:
     """Shipment booked with a courier: the order is dispatched and the customer told."""
     existing = session.scalar(select(Shipment).where(Shipment.courier == courier, Shipment.cn == cn))
     if existing is not None:
         if existing.order_id != order.id:
             raise TransitionError(f"{courier} CN {cn} already belongs to another order")
         return existing
-    set_status(session, order, "dispatched", "merchant", now)
-    shipment = Shipment(order_id=order.id, courier=courier, cn=cn, state="booked", state_at=now, booked_at=now,
-                        estimated_days=estimated_days)
+    set_status(session, order, OrderStatus.DISPATCHED, "merchant", now)
+    shipment = Shipment(
+        order_id=order.id,
+        courier=courier,
+        cn=cn,
+        state=ShipmentState.BOOKED,
+        state_at=now,
+        booked_at=now,
+        estimated_days=estimated_days,
+    )
     session.add(shipment)
     session.flush()
-    touchpoints.schedule(session, "dispatch", f"dispatch:{shipment.id}", now, now,
-                         customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
+    touchpoints.schedule(
+        session,
+        TouchpointKind.DISPATCH,
+        f"dispatch:{shipment.id}",
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        params={"shipment_id": shipment.id},
+    )
     return shipment
 
 
-def record_scan(session: Session, shipment: Shipment, raw_status: str, state: str, at: datetime,
-                now: Optional[datetime] = None, settings: Optional[LifecycleSettings] = None,
-                location: Optional[str] = None) -> Optional[ShipmentScan]:
+def record_scan(
+    session: Session,
+    shipment: Shipment,
+    raw_status: str,
+    state: str,
+    at: datetime,
+    now: Optional[datetime] = None,
+    settings: Optional[LifecycleSettings] = None,
+    location: Optional[str] = None,
+) -> Optional[ShipmentScan]:
     """Record one courier scan (None if already recorded) and move shipment and order forward.
 
     The shipment follows its newest scan; a scan older than one already recorded, or any
     scan after delivered / returned / cancelled, is kept in the timeline only.
     """
-    if state not in SHIPMENT_STATES:
-        raise ValueError(f"shipment state must be one of {SHIPMENT_STATES}, got {state!r}")
+    if state not in set(ShipmentState):
+        raise ValueError(f"shipment state must be one of {tuple(ShipmentState)}, got {state!r}")
     now = now or at
     settings = settings or LifecycleSettings.from_env()
-    duplicate = session.scalar(select(ShipmentScan.id).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at))
+    duplicate = session.scalar(
+        select(ShipmentScan.id).where(
+            ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at
+        )
+    )
     if duplicate is not None:
         return None
-    scan = ShipmentScan(shipment_id=shipment.id, raw_status=raw_status, state=state, location=location, at=at,
-                        recorded_at=now)
+    scan = ShipmentScan(
+        shipment_id=shipment.id, raw_status=raw_status, state=state, location=location, at=at, recorded_at=now
+    )
     session.add(scan)
     session.flush()
-    newest_before = session.scalar(select(func.max(ShipmentScan.at)).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.id != scan.id, ShipmentScan.state.in_(SHIPMENT_STATES)))
+    newest_before = session.scalar(
+        select(func.max(ShipmentScan.at)).where(
+            ShipmentScan.shipment_id == shipment.id,
+            ShipmentScan.id != scan.id,
+            ShipmentScan.state.in_(tuple(ShipmentState)),
+        )
+    )
     if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
         return scan
     shipment.state, shipment.state_at = state, at
@@ -207,25 +296,39 @@ def record_scan(session: Session, shipment: Shipment, raw_status: str, state: st
     return scan
 
 
-def _follow_shipment(session: Session, order: Order, shipment: Shipment, state: str, at: datetime,
-                     now: datetime, settings: LifecycleSettings) -> None:
+def _follow_shipment(
+    session: Session,
+    order: Order,
+    shipment: Shipment,
+    state: str,
+    at: datetime,
+    now: datetime,
+    settings: LifecycleSettings,
+) -> None:
     """The order's status and touchpoints for a shipment's new state."""
-    target = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "returned": "returned",
-              "in_transit": "dispatched", "attempted": "dispatched"}.get(state)
-    if target is None or order.status in ("delivered", "returned", "cancelled"):
+    target = ORDER_STATUS_OF_SHIPMENT.get(ShipmentState(state))
+    if target is None or order.status in FINISHED:
         return
-    if order.status == "confirmed":  # scans before the merchant told us of the booking
-        set_status(session, order, "dispatched", "courier", now)
+    if order.status == OrderStatus.CONFIRMED:  # scans before the merchant told us of the booking
+        set_status(session, order, OrderStatus.DISPATCHED, "courier", now)
     set_status(session, order, target, "courier", now, note=f"{shipment.courier} {shipment.cn}")
     base = dict(customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
-    if state == "out_for_delivery":
+    if state == ShipmentState.OUT_FOR_DELIVERY:
         day = at.astimezone(_zone(settings)).date().isoformat()
-        touchpoints.schedule(session, "out_for_delivery", f"out_for_delivery:{shipment.id}:{day}", now, now, **base)
-    elif state == "delivered":
-        touchpoints.cancel(session, now, "delivered", order_id=order.id, kinds=("out_for_delivery", "dispatch"))
-        touchpoints.schedule(session, "delivered", f"delivered:{order.ref}", now, now, **base)
-        touchpoints.schedule(session, "csat", f"csat:{order.ref}", now + timedelta(seconds=settings.csat_after),
-                             now, **base)
+        kind = TouchpointKind.OUT_FOR_DELIVERY
+        touchpoints.schedule(session, kind, f"{kind}:{shipment.id}:{day}", now, now, **base)
+    elif state == ShipmentState.DELIVERED:
+        touchpoints.cancel(
+            session,
+            now,
+            "delivered",
+            order_id=order.id,
+            kinds=(TouchpointKind.OUT_FOR_DELIVERY, TouchpointKind.DISPATCH),
+        )
+        touchpoints.schedule(session, TouchpointKind.DELIVERED, f"delivered:{order.ref}", now, now, **base)
+        touchpoints.schedule(
+            session, TouchpointKind.CSAT, f"csat:{order.ref}", now + timedelta(seconds=settings.csat_after), now, **base
+        )
 
 
 def _zone(settings: LifecycleSettings):
@@ -236,20 +339,33 @@ def _zone(settings: LifecycleSettings):
 
 def notify_merchant(session: Session, order: Order, event: str, now: datetime) -> None:
     """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other)."""
-    touchpoints.schedule(session, "merchant_webhook", f"{event}:{order.ref}", now, now,
-                         customer_id=order.customer_id, order_id=order.id, params={"event": event})
+    touchpoints.schedule(
+        session,
+        TouchpointKind.MERCHANT_WEBHOOK,
+        f"{event}:{order.ref}",
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        params={"event": event},
+    )
 
 
 def open_orders(session: Session, customer: Customer) -> list[Order]:
     """The customer's orders that are not finished, newest first."""
-    return list(session.scalars(select(Order).where(
-        Order.customer_id == customer.id, Order.status.not_in(("delivered", "returned", "cancelled")))
-        .order_by(Order.placed_at.desc(), Order.id.desc())))
+    return list(
+        session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer.id, Order.status.not_in(FINISHED))
+            .order_by(Order.placed_at.desc(), Order.id.desc())
+        )
+    )
 
 
 def latest(session: Session, customer: Customer) -> Optional[Order]:
-    return session.scalar(select(Order).where(Order.customer_id == customer.id)
-                          .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
+    return session.scalar(
+        select(Order).where(Order.customer_id == customer.id).order_by(Order.placed_at.desc(), Order.id.desc()).limit(1)
+    )
 
 
 def format_items(items: list[dict[str, Any]]) -> str:

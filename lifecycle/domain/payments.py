@@ -1,4 +1,5 @@
 """JazzCash / Easypaisa payments: the customer's transaction ID, receipts, and a person's verification."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,16 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import customers, orders, touchpoints
 from lifecycle.db.models import Customer, Order, Payment
+from lifecycle.domain import customers, orders, touchpoints
+from lifecycle.domain.statuses import OrderStatus
 
 _DIGITS = re.compile(r"(?<!\d)\d{8,14}(?!\d)")
-_LABEL = re.compile(r"\b(?:t\.?\s*i\.?\s*d|trx\.?\s*id|txn\.?\s*id|trans(?:action)?\.?\s*(?:id|no|#|number)"
-                    r"|tran\s*id|ref(?:erence)?\.?\s*(?:no|#|number)?)\b", re.IGNORECASE)
+_LABEL = re.compile(
+    r"\b(?:t\.?\s*i\.?\s*d|trx\.?\s*id|txn\.?\s*id|trans(?:action)?\.?\s*(?:id|no|#|number)"
+    r"|tran\s*id|ref(?:erence)?\.?\s*(?:no|#|number)?)\b",
+    re.IGNORECASE,
+)
 _PHONE_LIKE = re.compile(r"^(?:03\d{9}|923\d{9})$")
 
 
@@ -33,9 +38,17 @@ def extract_transaction_id(text: str) -> Optional[str]:
 
 def awaited(session: Session, customer: Customer) -> Optional[Payment]:
     """The customer's newest payment still waiting for a transaction ID or a check."""
-    return session.scalar(select(Payment).join(Order).where(
-        Order.customer_id == customer.id, Order.status == "payment_pending",
-        Payment.status.in_(("awaited", "submitted"))).order_by(Payment.id.desc()).limit(1))
+    return session.scalar(
+        select(Payment)
+        .join(Order)
+        .where(
+            Order.customer_id == customer.id,
+            Order.status == OrderStatus.PAYMENT_PENDING,
+            Payment.status.in_(("awaited", "submitted")),
+        )
+        .order_by(Payment.id.desc())
+        .limit(1)
+    )
 
 
 def submit(session: Session, payment: Payment, transaction_id: str, raw_text: str, now: datetime) -> Payment:
@@ -57,8 +70,15 @@ def verify(session: Session, order: Order, by: str, now: datetime) -> Payment:
         return payment
     orders.confirm(session, order, "merchant", now)
     payment.status, payment.verified_by, payment.verified_at = "verified", by, now
-    touchpoints.schedule(session, "payment_received", f"payment_received:{order.ref}", now, now,
-                         customer_id=order.customer_id, order_id=order.id)
+    touchpoints.schedule(
+        session,
+        "payment_received",
+        f"payment_received:{order.ref}",
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+    )
     return payment
 
 
@@ -68,13 +88,24 @@ def reject(session: Session, order: Order, by: str, now: datetime) -> Payment:
     if payment is None:
         raise orders.TransitionError(f"order {order.ref} has no submitted payment to reject")
     payment.status, payment.verified_by, payment.verified_at = "awaited", by, now
-    touchpoints.schedule(session, "payment_reminder", f"payment_reminder:{order.ref}:{payment.transaction_id}",
-                         now, now, customer_id=order.customer_id, order_id=order.id)
+    touchpoints.schedule(
+        session,
+        "payment_reminder",
+        f"payment_reminder:{order.ref}:{payment.transaction_id}",
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+    )
     return payment
 
 
 def pending_verification(session: Session) -> list[tuple[Order, Payment]]:
     """Submitted transaction IDs waiting for a person, oldest first."""
-    rows = session.execute(select(Order, Payment).join(Payment, Payment.order_id == Order.id)
-                           .where(Payment.status == "submitted").order_by(Payment.submitted_at))
+    rows = session.execute(
+        select(Order, Payment)
+        .join(Payment, Payment.order_id == Order.id)
+        .where(Payment.status == "submitted")
+        .order_by(Payment.submitted_at)
+    )
     return [(o, p) for o, p in rows]

@@ -3,6 +3,7 @@
 StrEnums: they are stored and compared as the plain strings they were before, so the database
 and the shop's events are unchanged.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -29,6 +30,24 @@ class ShipmentState(StrEnum):
     RETURNING = "returning"
     RETURNED = "returned"
     CANCELLED = "cancelled"
+
+    @property
+    def progress(self) -> int:
+        """How far along a parcel is; a re-attempt (out for delivery after attempted) is no step back."""
+        return _PROGRESS[self]
+
+
+_PROGRESS = {
+    ShipmentState.BOOKED: 0,
+    ShipmentState.PICKED: 1,
+    ShipmentState.IN_TRANSIT: 2,
+    ShipmentState.OUT_FOR_DELIVERY: 3,
+    ShipmentState.ATTEMPTED: 3,
+    ShipmentState.DELIVERED: 4,
+    ShipmentState.RETURNING: 4,
+    ShipmentState.RETURNED: 5,
+    ShipmentState.CANCELLED: 5,
+}
 
 
 class TouchpointState(StrEnum):
@@ -57,3 +76,33 @@ class TouchpointKind(StrEnum):
     CSAT = "csat"
     CART_RECOVERY = "cart_recovery"
     WINBACK = "winback"
+
+
+class OutboxStatus(StrEnum):
+    """Where a message Sauda sends stands: queued and accepted by us, then Meta's statuses."""
+
+    QUEUED = "queued"
+    ACCEPTED = "accepted"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+CONFIRMED_OR_LATER = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.DISPATCHED,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELIVERED,
+    OrderStatus.RETURNED,
+)
+DISPATCHED_OR_LATER = CONFIRMED_OR_LATER[1:]
+
+
+class AlertState(StrEnum):
+    """An agent alert (new escalation, SLA breach) on its way to the agent webhook."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"

@@ -1,4 +1,5 @@
 """Scheduling touchpoint rows: idempotent by key, cancelled when their reason goes away."""
+
 from __future__ import annotations
 
 import functools
@@ -11,11 +12,47 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lifecycle.db.models import Touchpoint
+from lifecycle.domain.statuses import TouchpointState
 
 
-def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datetime, *,
-             customer_id: Optional[int] = None, order_id: Optional[int] = None, cart_id: Optional[int] = None,
-             params: Optional[dict[str, Any]] = None) -> Optional[int]:
+def row(
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    customer_id: Optional[int] = None,
+    order_id: Optional[int] = None,
+    cart_id: Optional[int] = None,
+    params: Optional[dict[str, Any]] = None,
+) -> dict[str, Any]:
+    """The values of a new touchpoint row (the one place they are spelled out)."""
+    return {
+        "kind": kind,
+        "key": key,
+        "due_at": due_at,
+        "customer_id": customer_id,
+        "order_id": order_id,
+        "cart_id": cart_id,
+        "params": params or {},
+        "state": TouchpointState.SCHEDULED,
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+def schedule(
+    session: Session,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    customer_id: Optional[int] = None,
+    order_id: Optional[int] = None,
+    cart_id: Optional[int] = None,
+    params: Optional[dict[str, Any]] = None,
+) -> Optional[int]:
     """Add a touchpoint unless one with this idempotency key exists; returns the new row's id, or None.
 
     One ``INSERT … ON CONFLICT (key) DO NOTHING``: safe against a concurrent scheduler, no savepoint.
@@ -23,10 +60,22 @@ def schedule(session: Session, kind: str, key: str, due_at: datetime, now: datet
     statement = _schedule_statement(session.get_bind().dialect.name)
     # Core execution on the session's connection, one compiled statement for every call:
     # no autoflush, no ORM bulk machinery, no per-call cache key over literal values (hot path).
-    return session.connection().execute(statement, {
-        "kind": kind, "key": key, "due_at": due_at, "customer_id": customer_id, "order_id": order_id,
-        "cart_id": cart_id, "params": params or {}, "state": "scheduled", "attempts": 0, "created_at": now,
-    }).scalar()
+    return (
+        session.connection()
+        .execute(
+            statement,
+            row(kind, key, due_at, now, customer_id=customer_id, order_id=order_id, cart_id=cart_id, params=params),
+        )
+        .scalar()
+    )
+
+
+def schedule_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """``schedule`` for many rows (from ``row``) in one statement; rows whose key exists are left out."""
+    if rows:
+        table = Touchpoint.__table__
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
+        session.connection().execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,10 +85,17 @@ def _schedule_statement(dialect: str):
     return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
 
 
-def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[int] = None,
-           cart_id: Optional[int] = None, kinds: Optional[Iterable[str]] = None) -> int:
+def cancel(
+    session: Session,
+    now: datetime,
+    reason: str,
+    *,
+    order_id: Optional[int] = None,
+    cart_id: Optional[int] = None,
+    kinds: Optional[Iterable[str]] = None,
+) -> int:
     """Cancel the not-yet-sent touchpoints of an order or cart; returns how many."""
-    query = update(Touchpoint).where(Touchpoint.state == "scheduled")
+    query = update(Touchpoint).where(Touchpoint.state == TouchpointState.SCHEDULED)
     if order_id is not None:
         query = query.where(Touchpoint.order_id == order_id)
     if cart_id is not None:
@@ -48,6 +104,8 @@ def cancel(session: Session, now: datetime, reason: str, *, order_id: Optional[i
         query = query.where(Touchpoint.kind.in_(list(kinds)))
     # "fetch" updates only the matched rows loaded in this session; the default ("evaluate")
     # tests every object in the session, which made each cancel cost O(session size).
-    result = session.execute(query.values(state="cancelled", result=reason, done_at=now),
-                             execution_options={"synchronize_session": "fetch"})
+    result = session.execute(
+        query.values(state=TouchpointState.CANCELLED, result=reason, done_at=now),
+        execution_options={"synchronize_session": "fetch"},
+    )
     return result.rowcount

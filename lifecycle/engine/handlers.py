@@ -14,13 +14,12 @@ from typing import Any, Callable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import escalations, orders
-from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.config.settings import LifecycleSettings
-from lifecycle.domain.statuses import TouchpointKind
+from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
+from lifecycle.domain import escalations, orders
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind
+from lifecycle.integrations.couriers.names import courier_key, display_name
 
-COURIER_NAMES = {"leopards": "Leopards Courier", "postex": "PostEx", "tcs": "TCS", "mnp": "M&P", "trax": "Trax",
-                 "callcourier": "Call Courier"}
 WALLET_NAMES = {"jazzcash": "JazzCash", "easypaisa": "Easypaisa"}
 NAME_FALLBACK = {"roman_urdu": "janab", "english": "there"}
 
@@ -51,7 +50,7 @@ Handler = Callable[[Context], Plan]
 
 
 def courier_name(courier: str) -> str:
-    return COURIER_NAMES.get(courier.lower(), courier)
+    return display_name(courier_key(courier))
 
 
 def tracking_url(settings: LifecycleSettings, shipment: Shipment) -> str:
@@ -76,16 +75,16 @@ def _send(ctx: Context, message: str, ask: Optional[str] = None, **extra: Any) -
 
 
 def cod_confirmation(ctx: Context) -> Plan:
-    return _unless_status(ctx, "pending_confirmation") or _send(ctx, "cod_confirmation", ask="confirm_order")
+    return _unless_status(ctx, OrderStatus.PENDING_CONFIRMATION) or _send(ctx, "cod_confirmation", ask="confirm_order")
 
 
 def cod_reminder(ctx: Context) -> Plan:
-    return _unless_status(ctx, "pending_confirmation") or _send(ctx, "cod_reminder", ask="confirm_order")
+    return _unless_status(ctx, OrderStatus.PENDING_CONFIRMATION) or _send(ctx, "cod_reminder", ask="confirm_order")
 
 
 def cod_no_answer(ctx: Context) -> Plan:
     """No answer to the confirmation or the reminder: the merchant chose auto-cancel or a call."""
-    stop = _unless_status(ctx, "pending_confirmation")
+    stop = _unless_status(ctx, OrderStatus.PENDING_CONFIRMATION)
     if stop:
         return stop
     if ctx.settings.cod_no_answer_action == "call":
@@ -107,12 +106,12 @@ def _wallet(ctx: Context) -> dict[str, Any]:
 
 
 def payment_instructions(ctx: Context) -> Plan:
-    return _unless_status(ctx, "payment_pending") or _send(ctx, "payment_instructions", ask="transaction_id",
+    return _unless_status(ctx, OrderStatus.PAYMENT_PENDING) or _send(ctx, "payment_instructions", ask="transaction_id",
                                                            **_wallet(ctx))
 
 
 def payment_reminder(ctx: Context) -> Plan:
-    stop = _unless_status(ctx, "payment_pending")
+    stop = _unless_status(ctx, OrderStatus.PAYMENT_PENDING)
     if stop:
         return stop
     payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
@@ -123,19 +122,19 @@ def payment_reminder(ctx: Context) -> Plan:
 
 
 def payment_received(ctx: Context) -> Plan:
-    return _unless_status(ctx, "confirmed", "dispatched") or _send(ctx, "payment_received")
+    return _unless_status(ctx, OrderStatus.CONFIRMED, OrderStatus.DISPATCHED) or _send(ctx, "payment_received")
 
 
 def order_cancelled(ctx: Context) -> Plan:
-    return _unless_status(ctx, "cancelled") or _send(ctx, "order_cancelled", ask="cancel_reason")
+    return _unless_status(ctx, OrderStatus.CANCELLED) or _send(ctx, "order_cancelled", ask="cancel_reason")
 
 
 def _shipment(ctx: Context) -> Shipment:
-    return ctx.session.get(Shipment, ctx.touchpoint.params["shipment_id"])
+    return ctx.session.get_one(Shipment, ctx.touchpoint.params["shipment_id"])
 
 
 def dispatch(ctx: Context) -> Plan:
-    stop = _unless_status(ctx, "dispatched", "out_for_delivery")
+    stop = _unless_status(ctx, OrderStatus.DISPATCHED, OrderStatus.OUT_FOR_DELIVERY)
     if stop:
         return stop
     shipment = _shipment(ctx)
@@ -145,7 +144,7 @@ def dispatch(ctx: Context) -> Plan:
 
 
 def out_for_delivery(ctx: Context) -> Plan:
-    stop = _unless_status(ctx, "out_for_delivery")
+    stop = _unless_status(ctx, OrderStatus.OUT_FOR_DELIVERY)
     if stop:
         return stop
     courier = courier_name(_shipment(ctx).courier)
@@ -155,7 +154,7 @@ def out_for_delivery(ctx: Context) -> Plan:
 
 
 def delivered(ctx: Context) -> Plan:
-    return _unless_status(ctx, "delivered") or _send(ctx, "delivered")
+    return _unless_status(ctx, OrderStatus.DELIVERED) or _send(ctx, "delivered")
 
 
 def merchant_webhook(ctx: Context) -> Plan:

@@ -5,6 +5,7 @@ One request per template and language: ``name``, ``language``, ``category`` and
 ``params`` (the order the sender fills them), with example values, and BUTTONS of type
 QUICK_REPLY for the reply buttons.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,28 @@ from lifecycle.engine.templates import Message, Templates
 BODY_LIMIT = 1024
 # Example values Meta's reviewers see in place of each variable.
 EXAMPLES = {
-    "name": "Ayesha", "order_ref": "SD-10234", "items": "1 x Gulnaar Embroidered Lawn 3-Piece (White)",
-    "amount": "5,490", "city": "Lahore", "method": "JazzCash", "account": "03001112222",
-    "account_title": "Sauda Demo Store", "courier": "Leopards", "cn": "LE123456789", "days": "2-3",
-    "tracking_url": "https://shop.example/track/Xy7", "total": "5,490", "checkout_url": "https://shop.example/cart/c1",
-    "item": "Multani Khussa", "left": "3", "buyers": "12", "percent": "10", "code": "SAUDA-7KQ2", "hours": "24",
-    "category": "Lawn Suit", "product": "Chikankari Lawn 3-Piece",
+    "name": "Ayesha",
+    "order_ref": "SD-10234",
+    "items": "1 x Gulnaar Embroidered Lawn 3-Piece (White)",
+    "amount": "5,490",
+    "city": "Lahore",
+    "method": "JazzCash",
+    "account": "03001112222",
+    "account_title": "Sauda Demo Store",
+    "courier": "Leopards",
+    "cn": "LE123456789",
+    "days": "2-3",
+    "tracking_url": "https://shop.example/track/Xy7",
+    "total": "5,490",
+    "checkout_url": "https://shop.example/cart/c1",
+    "item": "Multani Khussa",
+    "left": "3",
+    "buyers": "12",
+    "percent": "10",
+    "code": "SAUDA-7KQ2",
+    "hours": "24",
+    "category": "Lawn Suit",
+    "product": "Chikankari Lawn 3-Piece",
     "products": "Noor Printed Lawn 3-Piece | Bahar Digital Print Lawn 2-Piece",
 }
 
@@ -40,11 +57,18 @@ def creation_requests(message: Message, templates: Templates) -> list[dict[str, 
             body["example"] = {"body_text": [[EXAMPLES.get(p, p.replace("_", " ")) for p in message.params]]}
         components = [body]
         if message.buttons:
-            components.append({"type": "BUTTONS", "buttons": [
-                {"type": "QUICK_REPLY", "text": b.title.get(language) or b.title["roman_urdu"]}
-                for b in message.buttons]})
-        requests.append({"name": message.template, "language": code, "category": message.category,
-                         "components": components})
+            components.append(
+                {
+                    "type": "BUTTONS",
+                    "buttons": [
+                        {"type": "QUICK_REPLY", "text": b.title.get(language) or b.title["roman_urdu"]}
+                        for b in message.buttons
+                    ],
+                }
+            )
+        requests.append(
+            {"name": message.template, "language": code, "category": message.category, "components": components}
+        )
     return requests
 
 

@@ -4,6 +4,7 @@ Status webhooks arrive at least once and in any order: a status only moves forwa
 (accepted → sent → delivered → read), ``failed`` is final unless the message was
 already delivered or read, and duplicates change nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,16 +14,25 @@ from typing import Optional, Protocol
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from whatsapp.graph_client import SendResult
-from lifecycle.domain import customers
 from lifecycle.db.models import Customer, OutboxMessage, Touchpoint
+from lifecycle.domain import customers
+from lifecycle.domain.statuses import OutboxStatus, TouchpointState
 from lifecycle.engine.templates import Rendered
+from whatsapp.errors import MetaError, SendOutcome
+from whatsapp.graph_client import SendResult
+from whatsapp.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
-STATUS_RANK = {"queued": 0, "accepted": 1, "sent": 2, "delivered": 3, "read": 4}
-TRANSIENT_OUTCOMES = {"rate_limited", "too_many_to_user"}
-MAX_SEND_ATTEMPTS = 8
+STATUS_RANK = {
+    OutboxStatus.QUEUED: 0,
+    OutboxStatus.ACCEPTED: 1,
+    OutboxStatus.SENT: 2,
+    OutboxStatus.DELIVERED: 3,
+    OutboxStatus.READ: 4,
+}
+# A message the client gave up on is tried again by the worker: 30 s … 1 h apart, 8 tries in all.
+WORKER_RETRY = RetryPolicy(base=30, cap=3600, attempts=8)
 
 
 class Sender(Protocol):
@@ -33,15 +43,27 @@ def unsent_row(session: Session, touchpoint: Optional[Touchpoint], mode: str) ->
     """The id of an unsent outbox row an earlier, crashed claim of ``touchpoint`` queued, if any."""
     if touchpoint is None or touchpoint.attempts <= 1:
         return None
-    return session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued", OutboxMessage.mode == mode))
+    return session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.touchpoint_id == touchpoint.id, OutboxMessage.status == "queued", OutboxMessage.mode == mode
+        )
+    )
 
 
 def row_values(touchpoint: Optional[Touchpoint], customer: Customer, rendered: Rendered, now: datetime) -> dict:
     """The column values of a new outbox row, for ``queue_rows``."""
-    return dict(touchpoint_id=touchpoint.id if touchpoint else None, customer_id=customer.id,
-                template=rendered.name, category=rendered.category, mode=rendered.mode, payload=rendered.payload,
-                text=rendered.text, status="queued", attempts=0, created_at=now)
+    return dict(
+        touchpoint_id=touchpoint.id if touchpoint else None,
+        customer_id=customer.id,
+        template=rendered.name,
+        category=rendered.category,
+        mode=rendered.mode,
+        payload=rendered.payload,
+        text=rendered.text,
+        status="queued",
+        attempts=0,
+        created_at=now,
+    )
 
 
 def queue_rows(session: Session, rows: list[dict]) -> list[int]:
@@ -52,8 +74,12 @@ def queue_rows(session: Session, rows: list[dict]) -> list[int]:
         # Ids drawn from the sequence first, then one pipelined executemany of a small cached
         # statement: a 1,000-row INSERT … RETURNING spends more time in psycopg's placeholder
         # parsing of its 10,000 parameters than PostgreSQL spends inserting.
-        ids = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id')) "
-                                        "FROM generate_series(1, :n)"), {"n": len(rows)}))
+        ids = list(
+            session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id')) FROM generate_series(1, :n)"),
+                {"n": len(rows)},
+            )
+        )
         session.execute(insert(OutboxMessage), [{**row, "id": id_} for row, id_ in zip(rows, ids)])
         return ids
     inserted = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
@@ -61,14 +87,15 @@ def queue_rows(session: Session, rows: list[dict]) -> list[int]:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Backoff between worker-level retries of a message the client gave up on: 30 s … 1 h."""
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+    """Backoff between worker-level retries of a message the client gave up on."""
+    return timedelta(seconds=WORKER_RETRY.delay(attempts))
 
 
 _PG_RECORD_ACCEPTED = text(
     "UPDATE outbox_messages AS m SET wamid = sent.wamid, status = 'accepted', status_at = :now, error_code = NULL, "
     "error_message = NULL, attempts = m.attempts + 1 "
-    "FROM unnest(CAST(:ids AS bigint[]), CAST(:wamids AS text[])) AS sent(id, wamid) WHERE m.id = sent.id")
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:wamids AS text[])) AS sent(id, wamid) WHERE m.id = sent.id"
+)
 
 
 def record_accepted(session: Session, sent: list[tuple[int, str]], now: datetime) -> None:
@@ -77,10 +104,18 @@ def record_accepted(session: Session, sent: list[tuple[int, str]], now: datetime
         session.execute(_PG_RECORD_ACCEPTED, {"ids": [i for i, _ in sent], "wamids": [w for _, w in sent], "now": now})
         return
     session.connection().execute(
-        update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
-            wamid=bindparam("sent_wamid"), status="accepted", status_at=now, error_code=None,
-            error_message=None, attempts=OutboxMessage.attempts + 1),
-        [{"message_id": outbox_id, "sent_wamid": wamid} for outbox_id, wamid in sent])
+        update(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("message_id"))
+        .values(
+            wamid=bindparam("sent_wamid"),
+            status="accepted",
+            status_at=now,
+            error_code=None,
+            error_message=None,
+            attempts=OutboxMessage.attempts + 1,
+        ),
+        [{"message_id": outbox_id, "sent_wamid": wamid} for outbox_id, wamid in sent],
+    )
 
 
 def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> str:
@@ -88,34 +123,34 @@ def record_send(message: OutboxMessage, result: SendResult, now: datetime) -> st
     message.attempts += 1
     message.status_at = now
     if result.ok:
-        message.wamid, message.status = result.wamid, "accepted"
+        message.wamid, message.status = result.wamid, OutboxStatus.ACCEPTED
         message.error_code = message.error_message = None
         return "sent"
     message.error_code, message.error_message = result.error_code, f"{result.outcome}: {result.error_message}"
-    if result.outcome == "outside_window" and message.mode == "session":
-        message.status = "failed"
+    if result.outcome == SendOutcome.OUTSIDE_WINDOW and message.mode == "session":
+        message.status = OutboxStatus.FAILED
         return "resend_template"
-    if (result.outcome in TRANSIENT_OUTCOMES or (result.status_code or 500) >= 500 or result.status_code == 429
-            or result.status_code is None) and message.attempts < MAX_SEND_ATTEMPTS:
+    if result.transient and not WORKER_RETRY.gives_up(message.attempts):
         return "retry"
-    message.status = "failed"
+    message.status = OutboxStatus.FAILED
     return "failed"
 
 
-def apply_status(session: Session, wamid: str, status: str, errors: list[dict], at: datetime,
-                 now: datetime) -> Optional[str]:
+def apply_status(
+    session: Session, wamid: str, status: str, errors: list[dict], at: datetime, now: datetime
+) -> Optional[str]:
     """A status webhook; returns what follows from it ("resend_template", "opted_out", …) or None."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.wamid == wamid))
     if message is None:
         return None  # a conversation reply sent by the channel, not by the outbox
-    if status == "failed":
-        if message.status in ("failed", "delivered", "read"):
+    if status == OutboxStatus.FAILED:
+        if message.status in (OutboxStatus.FAILED, OutboxStatus.DELIVERED, OutboxStatus.READ):
             return None
         code = int(errors[0].get("code", 0)) if errors else None
-        message.status, message.error_code, message.status_at = "failed", code, at
+        message.status, message.error_code, message.status_at = OutboxStatus.FAILED, code, at
         message.error_message = (errors[0].get("title") or errors[0].get("message")) if errors else "failed"
         return _after_failure(session, message, code, now)
-    if status not in STATUS_RANK or message.status == "failed":
+    if status not in STATUS_RANK or message.status == OutboxStatus.FAILED:
         return None
     if STATUS_RANK[status] > STATUS_RANK.get(message.status, 0):
         message.status, message.status_at = status, at
@@ -124,14 +159,21 @@ def apply_status(session: Session, wamid: str, status: str, errors: list[dict], 
 
 def _after_failure(session: Session, message: OutboxMessage, code: Optional[int], now: datetime) -> Optional[str]:
     touchpoint = session.get(Touchpoint, message.touchpoint_id) if message.touchpoint_id else None
-    if code == 131047 and message.mode == "session" and touchpoint is not None:
+    if code == MetaError.OUTSIDE_WINDOW and message.mode == "session" and touchpoint is not None:
         # Outside the 24 h window after all: send the approved template instead.
-        touchpoint.state, touchpoint.due_at, touchpoint.done_at = "scheduled", now, None
+        touchpoint.state, touchpoint.due_at, touchpoint.done_at = TouchpointState.SCHEDULED, now, None
         touchpoint.params = {**touchpoint.params, "force_template": True}
-        touchpoint.result = "131047: resending as a template"
+        touchpoint.result = f"{code}: resending as a template"
         return "resend_template"
-    if code == 131050:  # the customer stopped marketing messages inside WhatsApp
-        customers.set_opt_out(session, session.get(Customer, message.customer_id), True, "whatsapp_131050", now)
+    if code == MetaError.MARKETING_OPTED_OUT:  # the customer stopped marketing messages inside WhatsApp
+        opted_out(session, message.customer_id, now)
     if touchpoint is not None:
-        touchpoint.state, touchpoint.result = "failed", f"{code}: {message.error_message}"
-    return "opted_out" if code == 131050 else "failed"
+        touchpoint.state, touchpoint.result = TouchpointState.FAILED, f"{code}: {message.error_message}"
+    return "opted_out" if code == MetaError.MARKETING_OPTED_OUT else "failed"
+
+
+def opted_out(session: Session, customer_id: int, now: datetime) -> None:
+    """Meta says the customer stopped marketing messages in WhatsApp: Sauda stops them too."""
+    customers.set_opt_out(
+        session, session.get(Customer, customer_id), True, f"whatsapp_{MetaError.MARKETING_OPTED_OUT}", now
+    )

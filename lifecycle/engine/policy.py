@@ -1,4 +1,5 @@
 """What may be sent to a customer now: opt-out, quiet hours, the 24 h window and caps."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,12 +7,13 @@ from datetime import datetime, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lifecycle.domain.customers import in_window
-from lifecycle.db.models import Customer, OutboxMessage
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import Customer, OutboxMessage
+from lifecycle.domain.customers import in_window
+from lifecycle.domain.statuses import OutboxStatus
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,28 @@ def quiet_until(now: datetime, settings: LifecycleSettings) -> Optional[datetime
 
 
 def marketing_sent_since(session: Session, customer: Customer, since: datetime) -> list[datetime]:
-    return list(session.scalars(select(OutboxMessage.created_at).where(
-        OutboxMessage.customer_id == customer.id, OutboxMessage.category == "MARKETING",
-        OutboxMessage.created_at >= since, OutboxMessage.status != "failed").order_by(OutboxMessage.created_at)))
+    return list(
+        session.scalars(
+            select(OutboxMessage.created_at)
+            .where(
+                OutboxMessage.customer_id == customer.id,
+                OutboxMessage.category == "MARKETING",
+                OutboxMessage.created_at >= since,
+                OutboxMessage.status != OutboxStatus.FAILED,
+            )
+            .order_by(OutboxMessage.created_at)
+        )
+    )
 
 
-def check(session: Session, customer: Customer, category: str, now: datetime, settings: LifecycleSettings,
-          force_template: bool = False) -> Verdict:
+def check(
+    session: Session,
+    customer: Customer,
+    category: str,
+    now: datetime,
+    settings: LifecycleSettings,
+    force_template: bool = False,
+) -> Verdict:
     """The verdict for one message of ``category`` (UTILITY | MARKETING) to ``customer`` at ``now``."""
     marketing = category == "MARKETING"
     if marketing and customer.opted_out_at is not None:
@@ -56,6 +73,9 @@ def check(session: Session, customer: Customer, category: str, now: datetime, se
     if marketing:
         sent = marketing_sent_since(session, customer, now - timedelta(days=1))
         if len(sent) >= settings.marketing_per_day:
-            return Verdict("defer", until=sent[-settings.marketing_per_day] + timedelta(days=1),
-                           reason=f"cap of {settings.marketing_per_day} marketing messages a day")
+            return Verdict(
+                "defer",
+                until=sent[-settings.marketing_per_day] + timedelta(days=1),
+                reason=f"cap of {settings.marketing_per_day} marketing messages a day",
+            )
     return Verdict("send", in_window=in_window(customer, now) and not force_template)

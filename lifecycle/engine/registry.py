@@ -1,6 +1,7 @@
 """Which handler runs each kind of touchpoint: built once by the composition root from the
 engine's and the flows' tables, and checked before a worker starts, so that a process missing
 a flow refuses to start instead of never sending that flow's messages."""
+
 from __future__ import annotations
 
 from typing import Iterator, Mapping
@@ -37,9 +38,15 @@ class HandlerRegistry(Mapping[str, Handler]):
 
     def check(self, session: Session) -> None:
         """Raise MissingHandlers for every kind Sauda schedules, or any waiting in the table, without a handler."""
-        waiting = set(session.scalars(select(Touchpoint.kind).distinct().where(
-            Touchpoint.state.in_((TouchpointState.SCHEDULED, TouchpointState.CLAIMED)))))
+        waiting = set(
+            session.scalars(
+                select(Touchpoint.kind)
+                .distinct()
+                .where(Touchpoint.state.in_((TouchpointState.SCHEDULED, TouchpointState.CLAIMED)))
+            )
+        )
         missing = sorted((set(TouchpointKind) | waiting) - self._handlers.keys())
         if missing:
-            raise MissingHandlers(f"no handler for touchpoint kind(s) {', '.join(missing)}: "
-                                  "this process would never send them")
+            raise MissingHandlers(
+                f"no handler for touchpoint kind(s) {', '.join(missing)}: this process would never send them"
+            )

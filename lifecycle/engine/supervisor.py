@@ -1,6 +1,7 @@
 """Background work under one supervisor: each job runs until ``stop`` is set; a job that fails
 or returns early is logged and started again after a pause, so one broken loop neither ends
 the others nor dies quietly."""
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@
 The renderer refuses a missing variable (``TemplateError``) rather than sending a
 message with a hole in it; the file is validated when it is loaded.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,8 @@ class Message:
         if missing:
             raise TemplateError(f"message {self.name!r}: missing variable(s) {missing}")
         return self.text[language if language in self.text else "roman_urdu"].format(
-            **{p: variables[p] for p in self.params})
+            **{p: variables[p] for p in self.params}
+        )
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,10 @@ class Templates:
 
     def buttons(self, message_name: str, language: str, variables: dict[str, Any]) -> list[dict[str, str]]:
         """Rasa-style buttons ``{"title", "payload"}`` for a reply inside a conversation."""
-        return [{"title": b.title.get(language) or b.title["roman_urdu"], "payload": b.payload(variables)}
-                for b in self[message_name].buttons]
+        return [
+            {"title": b.title.get(language) or b.title["roman_urdu"], "payload": b.payload(variables)}
+            for b in self[message_name].buttons
+        ]
 
     def render(self, name: str, to: str, language: str, variables: dict[str, Any], in_window: bool) -> Rendered:
         """Inside the 24 h window: text or interactive buttons; outside: the approved template."""
@@ -105,11 +109,16 @@ class Templates:
         text = message.render_text(language, variables)
         buttons = tuple(self.buttons(name, language, variables))
         if in_window:
-            payload = (reply_buttons_payload(to, text, list(buttons)) if buttons else text_payload(to, text))
+            payload = reply_buttons_payload(to, text, list(buttons)) if buttons else text_payload(to, text)
             mode = "session"
         else:
-            payload = template_payload(to, message.template, self.meta_languages[language],
-                                       [variables[p] for p in message.params], [b["payload"] for b in buttons])
+            payload = template_payload(
+                to,
+                message.template,
+                self.meta_languages[language],
+                [variables[p] for p in message.params],
+                [b["payload"] for b in buttons],
+            )
             mode = "template"
         return Rendered(name, message.category, mode, text, payload, buttons)
 
@@ -128,8 +137,9 @@ def _message(name: str, spec: dict[str, Any]) -> Message:
         raise TemplateError(f"message {name!r}: category must be one of {CATEGORIES}, got {category!r}")
     if (category is None) != (spec.get("template") is None):
         raise TemplateError(f"message {name!r}: a template needs a category and a category needs a template")
-    buttons = tuple(Button(b["intent"], dict(b["title"]), dict(b.get("entities") or {}))
-                    for b in spec.get("buttons") or ())
+    buttons = tuple(
+        Button(b["intent"], dict(b["title"]), dict(b.get("entities") or {})) for b in spec.get("buttons") or ()
+    )
     if len(buttons) > 3:
         raise TemplateError(f"message {name!r}: at most 3 reply buttons")
     for button in buttons:

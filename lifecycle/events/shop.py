@@ -1,5 +1,6 @@
 """The shop's events: validated (pydantic, field-level errors), applied in one transaction,
 idempotent by event id. Shopify's order webhook is accepted as one input format."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,16 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lifecycle.domain import carts, orders, payments, touchpoints
-from lifecycle.integrations.couriers.names import courier_key
-from lifecycle.db.models import SHIPMENT_STATES, ProcessedEvent, Shipment
-from lifecycle.domain.phones import InvalidPhone, to_e164
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import ProcessedEvent, Shipment
+from lifecycle.domain import carts, orders, payments, touchpoints
+from lifecycle.domain.phones import InvalidPhone, to_e164
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
+from lifecycle.flows import engagement
+from lifecycle.integrations.couriers.names import courier_key
 
 __all__ = ["EventError", "apply", "parse", "shopify_order"]
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-ShipmentState = Literal[SHIPMENT_STATES]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -108,15 +110,27 @@ class OrderFinishedData(OrderRef):
 
 
 def _event(type_: str, data: type[BaseModel]) -> type[BaseModel]:
-    return type(f"Event_{type_.replace('.', '_')}", (_Strict,), {
-        "__annotations__": {"id": str, "type": Literal[type_], "data": data},
-        "id": Field(min_length=1, max_length=200)})
+    return type(
+        f"Event_{type_.replace('.', '_')}",
+        (_Strict,),
+        {
+            "__annotations__": {"id": str, "type": Literal[type_], "data": data},
+            "id": Field(min_length=1, max_length=200),
+        },
+    )
 
 
 EVENT_TYPES: dict[str, type[BaseModel]] = {
-    "cart.created": CartData, "cart.updated": CartData, "cart.abandoned": CartRef, "cart.converted": CartRef,
-    "order.placed": OrderPlacedData, "payment.verified": PaymentVerifiedData, "order.cancelled": OrderCancelledData,
-    "shipment.booked": ShipmentBookedData, "shipment.scan": ShipmentScanData, "order.delivered": OrderFinishedData,
+    "cart.created": CartData,
+    "cart.updated": CartData,
+    "cart.abandoned": CartRef,
+    "cart.converted": CartRef,
+    "order.placed": OrderPlacedData,
+    "payment.verified": PaymentVerifiedData,
+    "order.cancelled": OrderCancelledData,
+    "shipment.booked": ShipmentBookedData,
+    "shipment.scan": ShipmentScanData,
+    "order.delivered": OrderFinishedData,
     "order.returned": OrderFinishedData,
 }
 Event = Annotated[Union[tuple(_event(t, d) for t, d in EVENT_TYPES.items())], Field(discriminator="type")]
@@ -136,9 +150,16 @@ def parse(raw: Any) -> BaseModel:
     try:
         return _adapter.validate_python(raw)
     except ValidationError as exc:
-        fields = [{"field": ".".join(str(p) for p in (e["loc"][1:] if e["loc"] and e["loc"][0] in EVENT_TYPES
-                                                       else e["loc"])) or "type", "message": e["msg"]}
-                  for e in exc.errors()]
+        fields = [
+            {
+                "field": ".".join(
+                    str(p) for p in (e["loc"][1:] if e["loc"] and e["loc"][0] in EVENT_TYPES else e["loc"])
+                )
+                or "type",
+                "message": e["msg"],
+            }
+            for e in exc.errors()
+        ]
         raise EventError(422, {"error": "invalid event", "fields": fields}) from None
 
 
@@ -163,8 +184,20 @@ def apply(session: Session, event: BaseModel, now: datetime, settings: Lifecycle
 
 
 def _cart_upsert(session, data: CartData, now, settings):
-    cart = carts.upsert(session, data.cart_id, _items(data.items), data.total, now, phone=data.phone,
-                        name=data.name, checkout_url=data.checkout_url)
+    before = carts.find(session, data.cart_id)
+    status_before = before.status if before is not None else None
+    cart = carts.upsert(
+        session,
+        data.cart_id,
+        _items(data.items),
+        data.total,
+        now,
+        phone=data.phone,
+        name=data.name,
+        checkout_url=data.checkout_url,
+    )
+    if cart.status != status_before:
+        engagement.cart_changed(session, cart, now)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -177,14 +210,17 @@ def _cart(session, ref: str):
 
 def _cart_abandoned(session, data: CartRef, now, settings):
     cart = _cart(session, data.cart_id)
-    carts.abandon(session, cart, now)
+    if carts.abandon(session, cart, now):
+        engagement.cart_changed(session, cart, now)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
 def _cart_converted(session, data: CartRef, now, settings):
     cart = _cart(session, data.cart_id)
-    cart.status, cart.updated_at = "converted", now
-    touchpoints.cancel(session, now, "cart converted", cart_id=cart.id)
+    if cart.status != "converted":
+        cart.status, cart.updated_at = "converted", now
+        touchpoints.cancel(session, now, "cart converted", cart_id=cart.id)
+        engagement.cart_changed(session, cart, now)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -192,10 +228,25 @@ def _order_placed(session, data: OrderPlacedData, now, settings):
     existing = session.scalar(select(orders.Order).where(orders.Order.ref == data.order_id))
     if existing is not None:
         raise EventError(409, {"error": f"order {data.order_id} already exists", "order_id": data.order_id})
-    order = orders.place(session, orders.NewOrder(
-        ref=data.order_id, phone=data.phone, items=_items(data.items), amount=data.amount,
-        payment_method=data.payment_method, city=data.city, address=data.address, name=data.name,
-        language=data.language, paid=data.paid, cart_ref=data.cart_id), now, settings)
+    order = orders.place(
+        session,
+        orders.NewOrder(
+            ref=data.order_id,
+            phone=data.phone,
+            items=_items(data.items),
+            amount=data.amount,
+            payment_method=data.payment_method,
+            city=data.city,
+            address=data.address,
+            name=data.name,
+            language=data.language,
+            paid=data.paid,
+            cart_ref=data.cart_id,
+        ),
+        now,
+        settings,
+    )
+    engagement.order_placed(session, order, now)
     return _order_answer(order)
 
 
@@ -207,10 +258,17 @@ def _payment_verified(session, data: PaymentVerifiedData, now, settings):
 
 def _order_cancelled(session, data: OrderCancelledData, now, settings):
     order = orders.find(session, data.order_id)
-    if order.status != "cancelled":
+    if order.status != OrderStatus.CANCELLED:
         orders.cancel(session, order, "merchant", now, reason=data.reason, free_text=data.note)
-        touchpoints.schedule(session, "order_cancelled", f"order_cancelled:{order.ref}", now, now,
-                             customer_id=order.customer_id, order_id=order.id)
+        touchpoints.schedule(
+            session,
+            TouchpointKind.ORDER_CANCELLED,
+            f"order_cancelled:{order.ref}",
+            now,
+            now,
+            customer_id=order.customer_id,
+            order_id=order.id,
+        )
     return _order_answer(order)
 
 
@@ -221,8 +279,11 @@ def _shipment_booked(session, data: ShipmentBookedData, now, settings):
 
 
 def _shipment(session, order, courier: str, cn: str) -> Shipment:
-    shipment = session.scalar(select(Shipment).where(Shipment.order_id == order.id,
-                                                     Shipment.courier == courier_key(courier), Shipment.cn == cn))
+    shipment = session.scalar(
+        select(Shipment).where(
+            Shipment.order_id == order.id, Shipment.courier == courier_key(courier), Shipment.cn == cn
+        )
+    )
     if shipment is None:
         raise EventError(404, {"error": "unknown shipment", "order_id": order.ref, "courier": courier, "cn": cn})
     return shipment
@@ -243,14 +304,22 @@ def _finished(state: str):
         shipment = order.shipments[-1]
         orders.record_scan(session, shipment, f"merchant: {state}", state, data.at or now, now, settings)
         return {**_order_answer(order), "shipment_state": shipment.state}
+
     return apply_finished
 
 
 _APPLY = {
-    "cart.created": _cart_upsert, "cart.updated": _cart_upsert, "cart.abandoned": _cart_abandoned,
-    "cart.converted": _cart_converted, "order.placed": _order_placed, "payment.verified": _payment_verified,
-    "order.cancelled": _order_cancelled, "shipment.booked": _shipment_booked, "shipment.scan": _shipment_scan,
-    "order.delivered": _finished("delivered"), "order.returned": _finished("returned"),
+    "cart.created": _cart_upsert,
+    "cart.updated": _cart_upsert,
+    "cart.abandoned": _cart_abandoned,
+    "cart.converted": _cart_converted,
+    "order.placed": _order_placed,
+    "payment.verified": _payment_verified,
+    "order.cancelled": _order_cancelled,
+    "shipment.booked": _shipment_booked,
+    "shipment.scan": _shipment_scan,
+    "order.delivered": _finished(ShipmentState.DELIVERED),
+    "order.returned": _finished(ShipmentState.RETURNED),
 }
 
 
@@ -275,21 +344,38 @@ def _shopify_order(order: dict[str, Any], webhook_id: str) -> dict[str, Any]:
     shipping = order.get("shipping_address") or order.get("billing_address") or {}
     customer = order.get("customer") or {}
     gateways = " ".join(order.get("payment_gateway_names") or [order.get("gateway") or ""]).lower()
-    method = ("jazzcash" if "jazz" in gateways else "easypaisa" if "easypaisa" in gateways else
-              "cod" if ("cash" in gateways or "cod" in gateways or "manual" in gateways) else None)
+    method = (
+        "jazzcash"
+        if "jazz" in gateways
+        else "easypaisa"
+        if "easypaisa" in gateways
+        else "cod"
+        if ("cash" in gateways or "cod" in gateways or "manual" in gateways)
+        else None
+    )
     name = shipping.get("first_name") or customer.get("first_name")
-    return {"id": f"shopify:{webhook_id}", "type": "order.placed", "data": {
-        "order_id": str(order.get("name") or order.get("id") or "").lstrip("#"),
-        "phone": order.get("phone") or shipping.get("phone") or customer.get("phone"),
-        "name": name,
-        "items": [{"name": li.get("title") or li.get("name"), "quantity": li.get("quantity", 1),
-                   "price": li.get("price"), "sku": li.get("sku") or None,
-                   **({"size": li["variant_title"]} if li.get("variant_title") else {})}
-                  for li in order.get("line_items") or []],
-        "amount": order.get("total_price"),
-        "payment_method": method,
-        "paid": order.get("financial_status") == "paid",
-        "city": shipping.get("city"),
-        "address": ", ".join(p for p in (shipping.get("address1"), shipping.get("address2")) if p),
-        **({"cart_id": str(order["cart_token"])} if order.get("cart_token") else {}),
-    }}
+    return {
+        "id": f"shopify:{webhook_id}",
+        "type": "order.placed",
+        "data": {
+            "order_id": str(order.get("name") or order.get("id") or "").lstrip("#"),
+            "phone": order.get("phone") or shipping.get("phone") or customer.get("phone"),
+            "name": name,
+            "items": [
+                {
+                    "name": li.get("title") or li.get("name"),
+                    "quantity": li.get("quantity", 1),
+                    "price": li.get("price"),
+                    "sku": li.get("sku") or None,
+                    **({"size": li["variant_title"]} if li.get("variant_title") else {}),
+                }
+                for li in order.get("line_items") or []
+            ],
+            "amount": order.get("total_price"),
+            "payment_method": method,
+            "paid": order.get("financial_status") == "paid",
+            "city": shipping.get("city"),
+            "address": ", ".join(p for p in (shipping.get("address1"), shipping.get("address2")) if p),
+            **({"cart_id": str(order["cart_token"])} if order.get("cart_token") else {}),
+        },
+    }

@@ -11,6 +11,7 @@ Each stage checks, when due, that it still applies: the cart is still abandoned,
 customer has not written since, no newer cart or order of theirs exists. Conversion is
 credited to the last stage actually sent before it (``CartRecovery.recovered_stage``).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -20,14 +21,14 @@ from typing import Any, Optional
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import catalog_picks
-from lifecycle.domain import discount_codes, orders
 from lifecycle.config import engagement_settings
-from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
-from lifecycle.domain.statuses import TouchpointKind
+from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart, Order, Touchpoint
+from lifecycle.domain import discount_codes, orders, touchpoints
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
+from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.flows import catalog_picks
 
 KIND = TouchpointKind.CART_RECOVERY
 STAGES = (1, 2, 3)
@@ -42,22 +43,39 @@ def start_many(session: Session, carts: list[Cart], now: datetime, settings: Eng
     """Schedule recovery for abandoned carts in a few statements (one event's cart, or a backfill);
     returns how many carts got their stages. A customer's newer cart stops their older ones."""
     carts = [c for c in carts if c.customer_id is not None and c.status == "abandoned" and c.abandoned_at]
-    existing = {r.cart_id: r for r in session.scalars(select(CartRecovery).where(
-        CartRecovery.cart_id.in_([c.id for c in carts])))} if carts else {}
+    existing = (
+        {
+            r.cart_id: r
+            for r in session.scalars(select(CartRecovery).where(CartRecovery.cart_id.in_([c.id for c in carts])))
+        }
+        if carts
+        else {}
+    )
     carts = [c for c in carts if c.id not in existing or existing[c.id].suppressed_at is None]
     if not carts:
         return 0
     _supersede(session, [c.customer_id for c in carts], [c.id for c in carts], "superseded by a newer cart", now)
-    rows = [{"kind": KIND, "key": f"{KIND}:{cart.ref}:{int(cart.abandoned_at.timestamp())}:{stage}",
-             "customer_id": cart.customer_id, "cart_id": cart.id, "params": {"stage": stage},
-             "due_at": cart.abandoned_at + timedelta(seconds=delay), "state": "scheduled", "attempts": 0,
-             "created_at": now}
-            for cart in carts for stage, delay in zip(STAGES, settings.cart_stage_delays)]
-    taken = set(session.scalars(select(Touchpoint.key).where(Touchpoint.key.in_([r["key"] for r in rows]))))
-    if len(taken) < len(rows):
-        session.execute(insert(Touchpoint), [r for r in rows if r["key"] not in taken])
-    fresh = [{"cart_id": c.id, "customer_id": c.customer_id, "started_at": now, "last_stage_sent": 0}
-             for c in carts if c.id not in existing]
+    touchpoints.schedule_many(
+        session,
+        [
+            touchpoints.row(
+                KIND,
+                f"{KIND}:{cart.ref}:{int(cart.abandoned_at.timestamp())}:{stage}",
+                cart.abandoned_at + timedelta(seconds=delay),
+                now,
+                customer_id=cart.customer_id,
+                cart_id=cart.id,
+                params={"stage": stage},
+            )
+            for cart in carts
+            for stage, delay in zip(STAGES, settings.cart_stage_delays)
+        ],
+    )
+    fresh = [
+        {"cart_id": c.id, "customer_id": c.customer_id, "started_at": now, "last_stage_sent": 0}
+        for c in carts
+        if c.id not in existing
+    ]
     if fresh:
         session.execute(insert(CartRecovery), fresh)
     for cart in carts:
@@ -72,28 +90,46 @@ def supersede(session: Session, cart: Cart, now: datetime) -> None:
 
 
 def _supersede(session: Session, customer_ids: list[int], newer: list[int], reason: str, now: datetime) -> None:
-    older = list(session.scalars(select(CartRecovery.cart_id).where(
-        CartRecovery.customer_id.in_(customer_ids), CartRecovery.cart_id.not_in(newer),
-        CartRecovery.stopped_reason.is_(None), CartRecovery.suppressed_at.is_(None))))
+    older = list(
+        session.scalars(
+            select(CartRecovery.cart_id).where(
+                CartRecovery.customer_id.in_(customer_ids),
+                CartRecovery.cart_id.not_in(newer),
+                CartRecovery.stopped_reason.is_(None),
+                CartRecovery.suppressed_at.is_(None),
+            )
+        )
+    )
     if older:
         stop(session, older, reason, now)
 
 
 def stop(session: Session, cart_ids: list[int], reason: str, now: datetime) -> None:
     """Drop the stages not yet sent for these carts, and say why."""
-    session.execute(update(Touchpoint).where(Touchpoint.cart_id.in_(cart_ids), Touchpoint.kind == KIND,
-                                             Touchpoint.state == "scheduled")
-                    .values(state="cancelled", result=reason, done_at=now).execution_options(synchronize_session=False))
-    session.execute(update(CartRecovery).where(CartRecovery.cart_id.in_(cart_ids),
-                                               CartRecovery.stopped_reason.is_(None))
-                    .values(stopped_reason=reason[:100]).execution_options(synchronize_session=False))
+    session.execute(
+        update(Touchpoint)
+        .where(Touchpoint.cart_id.in_(cart_ids), Touchpoint.kind == KIND, Touchpoint.state == TouchpointState.SCHEDULED)
+        .values(state=TouchpointState.CANCELLED, result=reason, done_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(CartRecovery)
+        .where(CartRecovery.cart_id.in_(cart_ids), CartRecovery.stopped_reason.is_(None))
+        .values(stopped_reason=reason[:100])
+        .execution_options(synchronize_session=False)
+    )
 
 
 def sent_stage(session: Session, cart_id: int, before: datetime) -> Optional[int]:
     """The last stage message actually sent for this cart before ``before``."""
-    rows = session.execute(select(Touchpoint.params).where(
-        Touchpoint.cart_id == cart_id, Touchpoint.kind == KIND, Touchpoint.state == "done",
-        Touchpoint.done_at <= before))
+    rows = session.execute(
+        select(Touchpoint.params).where(
+            Touchpoint.cart_id == cart_id,
+            Touchpoint.kind == KIND,
+            Touchpoint.state == TouchpointState.DONE,
+            Touchpoint.done_at <= before,
+        )
+    )
     stages = [params.get("stage") for (params,) in rows]
     return max(stages) if stages else None
 
@@ -116,8 +152,11 @@ def record_conversion(session: Session, cart: Cart, now: datetime) -> Optional[C
 
 def recovered_by_stage(session: Session, since: datetime) -> dict[int, tuple[int, Decimal]]:
     """``{stage: (carts recovered, revenue)}`` since a time (for the merchant dashboard)."""
-    rows = session.execute(select(CartRecovery.recovered_stage, func.count(), func.sum(CartRecovery.recovered_revenue))
-                           .where(CartRecovery.recovered_at >= since).group_by(CartRecovery.recovered_stage))
+    rows = session.execute(
+        select(CartRecovery.recovered_stage, func.count(), func.sum(CartRecovery.recovered_revenue))
+        .where(CartRecovery.recovered_at >= since)
+        .group_by(CartRecovery.recovered_stage)
+    )
     return {stage: (count, revenue or Decimal(0)) for stage, count, revenue in rows}
 
 
@@ -131,12 +170,16 @@ def _still_applies(ctx: Context, cart: Cart, recovery: Optional[CartRecovery]) -
         return "opted out"
     if ctx.customer.last_inbound_at is not None and ctx.customer.last_inbound_at > cart.abandoned_at:
         return "customer replied"
-    newer_cart = ctx.session.scalar(select(Cart.id).where(
-        Cart.customer_id == cart.customer_id, Cart.id != cart.id, Cart.created_at > cart.created_at).limit(1))
+    newer_cart = ctx.session.scalar(
+        select(Cart.id)
+        .where(Cart.customer_id == cart.customer_id, Cart.id != cart.id, Cart.created_at > cart.created_at)
+        .limit(1)
+    )
     if newer_cart is not None:
         return "superseded by a newer cart"
-    ordered = ctx.session.scalar(select(Order.id).where(
-        Order.customer_id == cart.customer_id, Order.placed_at >= cart.abandoned_at).limit(1))
+    ordered = ctx.session.scalar(
+        select(Order.id).where(Order.customer_id == cart.customer_id, Order.placed_at >= cart.abandoned_at).limit(1)
+    )
     if ordered is not None:
         return "customer ordered since"
     return None
@@ -151,11 +194,15 @@ def _checkout_url(cart: Cart, picks: catalog_picks.Picks) -> Optional[str]:
 
 def _buyers_last_week(session: Session, item: dict[str, Any], now: datetime) -> int:
     """Distinct customers whose orders of the last 7 days include this item (by SKU or name)."""
-    rows = session.execute(select(Order.customer_id, Order.items).where(
-        Order.placed_at >= now - timedelta(days=7), Order.status != "cancelled"))
+    rows = session.execute(
+        select(Order.customer_id, Order.items).where(
+            Order.placed_at >= now - timedelta(days=7), Order.status != OrderStatus.CANCELLED
+        )
+    )
     key = item.get("sku") or item.get("name")
-    return len({customer for customer, items in rows
-                if any((i.get("sku") or i.get("name")) == key for i in items or [])})
+    return len(
+        {customer for customer, items in rows if any((i.get("sku") or i.get("name")) == key for i in items or [])}
+    )
 
 
 def stage_message(ctx: Context) -> Plan:
@@ -163,8 +210,12 @@ def stage_message(ctx: Context) -> Plan:
     recovery = ctx.session.get(CartRecovery, cart.id)
     reason = _still_applies(ctx, cart, recovery)
     if reason is not None:
-        if recovery is not None and reason in ("opted out", "customer replied", "customer ordered since",
-                                               "superseded by a newer cart"):
+        if recovery is not None and reason in (
+            "opted out",
+            "customer replied",
+            "customer ordered since",
+            "superseded by a newer cart",
+        ):
             stop(ctx.session, [cart.id], reason, ctx.now)
         return Plan("skip", reason=reason)
     picks = catalog_picks.current()
@@ -172,22 +223,37 @@ def stage_message(ctx: Context) -> Plan:
     if checkout_url is None:
         return Plan("skip", reason=f"cart {cart.ref} has no checkout link and no catalog link")
     settings = engagement_settings.current()
-    base = {"name": ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab"),
-            "items": orders.format_items(cart.items), "checkout_url": checkout_url}
+    base = {
+        "name": ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab"),
+        "items": orders.format_items(cart.items),
+        "checkout_url": checkout_url,
+    }
     stage = ctx.touchpoint.params["stage"]
     if stage == 1:
         return Plan("send", "cart_reminder", {**base, "total": orders.format_amount(cart.total)})
     if stage == 2:
         return _proof(ctx, cart, picks, base, settings)
     recovery.suppressed_at = ctx.now
-    code = discount_codes.issue(ctx.session, ctx.touchpoint.key, KIND, ctx.customer.id, settings.cart_code_percent,
-                                timedelta(hours=settings.cart_code_hours), ctx.now, cart_id=cart.id)
-    return Plan("send", "cart_last_chance", {**base, "percent": code.percent, "code": code.code,
-                                             "hours": f"{settings.cart_code_hours:g}"})
+    code = discount_codes.issue(
+        ctx.session,
+        ctx.touchpoint.key,
+        KIND,
+        ctx.customer.id,
+        settings.cart_code_percent,
+        timedelta(hours=settings.cart_code_hours),
+        ctx.now,
+        cart_id=cart.id,
+    )
+    return Plan(
+        "send",
+        "cart_last_chance",
+        {**base, "percent": code.percent, "code": code.code, "hours": f"{settings.cart_code_hours:g}"},
+    )
 
 
-def _proof(ctx: Context, cart: Cart, picks: catalog_picks.Picks, base: dict[str, Any],
-           settings: EngagementSettings) -> Plan:
+def _proof(
+    ctx: Context, cart: Cart, picks: catalog_picks.Picks, base: dict[str, Any], settings: EngagementSettings
+) -> Plan:
     """Scarcity if the catalog's stock is at or below the store's threshold, else real buyers."""
     threshold = picks.low_stock_threshold
     for item in cart.items:

@@ -4,6 +4,7 @@ categories, product links and review links.
 
 Only facts the catalog states are used: no stock figure means no scarcity claim.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,8 +60,9 @@ class Picks:
         found = (self.product_for(item) for item in items)
         return list(dict.fromkeys(p.product_type for p in found if p is not None and p.product_type))
 
-    def in_categories(self, categories: list[str], exclude: Iterable[dict[str, Any]], k: int,
-                      newest_first: bool = True) -> list[Pick]:
+    def in_categories(
+        self, categories: list[str], exclude: Iterable[dict[str, Any]], k: int, newest_first: bool = True
+    ) -> list[Pick]:
         """Up to ``k`` in-stock products of these categories, not among ``exclude`` items.
 
         The catalog keeps the shop's own order, newest last in exports; ``newest_first``
@@ -74,8 +76,12 @@ class Picks:
             products.reverse()
         picks = []
         for product in products:
-            if (product.product_type in categories and product.id not in bought and not OLD_TAGS & set(product.tags)
-                    and any(v.in_stock for v in product.variants)):
+            if (
+                product.product_type in categories
+                and product.id not in bought
+                and not OLD_TAGS & set(product.tags)
+                and any(v.in_stock for v in product.variants)
+            ):
                 picks.append(self.pick(product))
             if len(picks) == k:
                 break

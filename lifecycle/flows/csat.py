@@ -4,27 +4,28 @@ links and, when the catalog has them, one or two related products.
 
 The ``csat`` touchpoint is scheduled by lifecycle/orders.py on delivery (SAUDA_CSAT_AFTER_H).
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
 
 from sqlalchemy import select
 
-from lifecycle.flows import catalog_picks
-from lifecycle.domain import customers, escalations
 from lifecycle.config import engagement_settings
-from lifecycle.db.engagement_models import CsatResponse
-from lifecycle.engine.handlers import Context, Plan, order_variables
-from lifecycle.domain.statuses import TouchpointKind
-from lifecycle.db.models import Customer, Order, PendingQuestion
 from lifecycle.conversation.replies import Reply, Turn, pending_resolver
+from lifecycle.db.engagement_models import CsatResponse
+from lifecycle.db.models import Customer, Order, PendingQuestion
+from lifecycle.domain import customers, escalations
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind
+from lifecycle.engine.handlers import Context, Plan, order_variables
+from lifecycle.flows import catalog_picks
 from lifecycle.flows.sentiment import classify
 
 RELATED_PRODUCTS = 2
 
 
 def ask(ctx: Context) -> Plan:
-    if ctx.order.status != "delivered":
+    if ctx.order.status != OrderStatus.DELIVERED:
         return Plan("skip", reason=f"order {ctx.order.ref} is {ctx.order.status}")
     if ctx.session.get(CsatResponse, ctx.order.id) is not None:
         return Plan("skip", reason="already answered")
@@ -41,8 +42,12 @@ def _order(turn: Turn, customer: Customer, pending: Optional[PendingQuestion]) -
             return order
     if pending is not None and pending.kind == "csat" and pending.order_id:
         return turn.session.get(Order, pending.order_id)
-    return turn.session.scalar(select(Order).where(Order.customer_id == customer.id, Order.status == "delivered")
-                               .order_by(Order.updated_at.desc(), Order.id.desc()).limit(1))
+    return turn.session.scalar(
+        select(Order)
+        .where(Order.customer_id == customer.id, Order.status == OrderStatus.DELIVERED)
+        .order_by(Order.updated_at.desc(), Order.id.desc())
+        .limit(1)
+    )
 
 
 # what the NLU's intent says about an answer the classifier could not place, after the follow-up
@@ -65,8 +70,7 @@ def reply(turn: Turn, intent: str, conversation: list[dict[str, Any]]) -> Reply:
         if not (pending is not None and pending.kind == "csat" and pending.data.get("followed_up")):
             _keep(turn, customer, order, "unclear")
             return _follow_up(turn, customer, order)
-        answer = ("negative" if intent in _NEGATIVE_INTENTS else "positive" if intent in _POSITIVE_INTENTS
-                  else "unclear")
+        answer = "negative" if intent in _NEGATIVE_INTENTS else "positive" if intent in _POSITIVE_INTENTS else "unclear"
     return record(turn, customer, order, answer, conversation)
 
 
@@ -77,14 +81,16 @@ def _keep(turn: Turn, customer: Customer, order: Optional[Order], answer: str) -
     typed = turn.text if turn.text and not turn.text.startswith("/") else None
     response = turn.session.get(CsatResponse, order.id)
     if response is None:
-        turn.session.add(CsatResponse(order_id=order.id, customer_id=customer.id, answer=answer, text=typed,
-                                      at=turn.now))
+        turn.session.add(
+            CsatResponse(order_id=order.id, customer_id=customer.id, answer=answer, text=typed, at=turn.now)
+        )
     else:
         response.answer, response.text, response.at = answer, typed, turn.now
 
 
-def record(turn: Turn, customer: Customer, order: Optional[Order], answer: str,
-           conversation: list[dict[str, Any]]) -> Reply:
+def record(
+    turn: Turn, customer: Customer, order: Optional[Order], answer: str, conversation: list[dict[str, Any]]
+) -> Reply:
     """Keep the answer; negative (or still unclear) → an escalation, and the customer told a
     person will reply; positive → thanks and the review links."""
     _keep(turn, customer, order, answer)
@@ -92,8 +98,16 @@ def record(turn: Turn, customer: Customer, order: Optional[Order], answer: str,
     reply = Reply(slots={"order_id": order.ref} if order is not None else {})
     if answer != "positive":
         typed = turn.text if turn.text and not turn.text.startswith("/") else None
-        escalations.open_escalation(turn.session, customer, f"csat_{answer}", turn.now, engagement_settings.current(),
-                                    order=order, note=typed, conversation=conversation)
+        escalations.open_escalation(
+            turn.session,
+            customer,
+            f"csat_{answer}",
+            turn.now,
+            engagement_settings.current(),
+            order=order,
+            note=typed,
+            conversation=conversation,
+        )
         return reply.add("utter_csat_sorry")
     return thank(turn, reply, order)
 
@@ -114,13 +128,15 @@ def thank(turn: Turn, reply: Reply, order: Optional[Order]) -> Reply:
 def _follow_up(turn: Turn, customer: Customer, order: Optional[Order]) -> Reply:
     customers.ask(turn.session, customer, "csat", order.id if order else None, turn.now, data={"followed_up": True})
     variables = {"order_ref": order.ref if order else "-"}
-    return Reply().add(text=turn.compose("csat_follow_up", **variables),
-                       buttons=turn.templates.buttons("csat_follow_up", turn.language, variables))
+    return Reply().add(
+        text=turn.compose("csat_follow_up", **variables),
+        buttons=turn.templates.buttons("csat_follow_up", turn.language, variables),
+    )
 
 
 @pending_resolver("csat")
 def _resolve_csat(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
-    """"haan" after "was everything fine?" is positive, "nahi" negative."""
+    """ "haan" after "was everything fine?" is positive, "nahi" negative."""
     order = turn.session.get(Order, pending.order_id) if pending.order_id else None
     return record(turn, customer, order, "positive" if affirm else "negative", [])
 

@@ -1,14 +1,11 @@
-"""The engagement flows as one running thing: their touchpoint handlers registered with the
-scheduler, the hooks that start them, and a loop for SLA breaches, agent alerts and the
-win-back sweep. Import this module wherever the scheduler worker runs.
+"""The engagement flows as one running thing: the triggers that start them, called where carts
+and orders change (events/shop.py, conversation/replies.py), and the loop for SLA breaches,
+agent alerts and the win-back sweep (a background job of the worker).
 
-Hooks: carts and orders change in lifecycle/domain/carts.py, domain/orders.py and events/shop.py. Until those
-call ``cart_changed`` / ``order_placed`` directly, session events bridge them once
-``install_hooks()`` ran (the app server does; tests install them for their own runs):
-``before_flush`` notes carts whose status changed and new orders, ``before_commit`` acts
-on them in the same transaction. Writers of history (imports, demo data) that must not
-start recoveries or win-back set ``session.info["engagement_hooks"] = False``.
+Writers of history (imports, demo data) change rows without calling the triggers, so they start
+no recoveries and no win-back.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,24 +15,24 @@ from datetime import datetime
 from typing import Any, Callable, Optional, TypeVar
 
 import httpx
-from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import cart_recovery, winback
-from lifecycle.domain import escalations
-from lifecycle.integrations import signing
-from lifecycle.domain.clock import Clock
-from lifecycle.db.engine import Database
 from lifecycle.config.engagement_settings import EngagementSettings, current
+from lifecycle.db.engine import Database
 from lifecycle.db.models import Cart, Order
+from lifecycle.domain import escalations
+from lifecycle.domain.clock import Clock
+from lifecycle.flows import cart_recovery, winback
+from lifecycle.integrations import signing
 
 logger = logging.getLogger(__name__)
-_NOTED = "engagement_noted"
 T = TypeVar("T")
 
 
 def cart_changed(session: Session, cart: Cart, now: datetime) -> None:
-    """A cart became abandoned (recovery starts), converted (credited), or was created (supersedes)."""
+    """Trigger: a cart became abandoned (recovery starts), converted (credited), or was created or
+    reopened (it supersedes the customer's older carts)."""
+    session.flush()
     if cart.status == "abandoned":
         cart_recovery.start(session, cart, now, current())
     elif cart.status == "converted":
@@ -45,50 +42,12 @@ def cart_changed(session: Session, cart: Cart, now: datetime) -> None:
 
 
 def order_placed(session: Session, order: Order, now: datetime) -> None:
-    winback.on_order(session, order, now, current())
-
-
-def _note_changes(session: Session, _context, _instances) -> None:
-    if session.info.get("engagement_hooks") is False:
-        return
-    noted = session.info.setdefault(_NOTED, {})
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Cart) and (obj in session.new or inspect(obj).attrs.status.history.has_changes()):
-            noted[("cart", id(obj))] = obj
-        elif isinstance(obj, Order) and obj in session.new:
-            noted[("order", id(obj))] = obj
-
-
-def _act_on_changes(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint: act once, when the whole transaction commits
-        return
+    """Trigger: a new order restarts the customer's win-back and credits the cart it converted."""
     session.flush()
-    noted = session.info.pop(_NOTED, {})
-    for (kind, _), obj in noted.items():
-        if kind == "cart":
-            cart_changed(session, obj, obj.abandoned_at if obj.status == "abandoned" else obj.updated_at)
-        else:
-            order_placed(session, obj, obj.updated_at)
-
-
-def _forget_changes(session: Session) -> None:
-    session.info.pop(_NOTED, None)
-
-
-_HOOKS = (("before_flush", _note_changes), ("before_commit", _act_on_changes), ("after_rollback", _forget_changes))
-
-
-def install_hooks() -> None:
-    """Start cart recovery and win-back from cart and order changes in every session."""
-    for name, fn in _HOOKS:
-        if not event.contains(Session, name, fn):
-            event.listen(Session, name, fn)
-
-
-def remove_hooks() -> None:
-    for name, fn in _HOOKS:
-        if event.contains(Session, name, fn):
-            event.remove(Session, name, fn)
+    winback.on_order(session, order, now, current())
+    cart = session.get(Cart, order.cart_id) if order.cart_id is not None else None
+    if cart is not None and cart.status == "converted":
+        cart_recovery.record_conversion(session, cart, now)
 
 
 class EngagementLoop:

@@ -7,22 +7,23 @@ the sequence.
 at or past it, so its cost follows the customers crossing a threshold, not the customer
 count. Messages are ordinary MARKETING touchpoints: opt-out, quiet hours and caps apply.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.flows import catalog_picks
-from lifecycle.domain import discount_codes
 from lifecycle.config import engagement_settings
-from lifecycle.db.engagement_models import WinbackState
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
-from lifecycle.domain.statuses import TouchpointKind
+from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain import discount_codes, touchpoints
+from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
+from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.flows import catalog_picks
 
 KIND = TouchpointKind.WINBACK
 PRODUCTS = 3
@@ -53,22 +54,42 @@ def on_order(session: Session, order: Order, now: datetime, settings: Engagement
         return
     first_due = order.placed_at + threshold(1, settings)
     if state is None:
-        session.add(WinbackState(customer_id=order.customer_id, last_order_at=order.placed_at,
-                                 last_order_id=order.id, stage=0, next_due_at=first_due))
+        session.add(
+            WinbackState(
+                customer_id=order.customer_id,
+                last_order_at=order.placed_at,
+                last_order_id=order.id,
+                stage=0,
+                next_due_at=first_due,
+            )
+        )
     else:
         state.last_order_at, state.last_order_id, state.stage, state.next_due_at = (
-            order.placed_at, order.id, 0, first_due)
-    session.execute(update(Touchpoint).where(
-        Touchpoint.customer_id == order.customer_id, Touchpoint.kind == KIND, Touchpoint.state == "scheduled")
-        .values(state="cancelled", result="new order", done_at=now))
+            order.placed_at,
+            order.id,
+            0,
+            first_due,
+        )
+    session.execute(
+        update(Touchpoint)
+        .where(
+            Touchpoint.customer_id == order.customer_id,
+            Touchpoint.kind == KIND,
+            Touchpoint.state == TouchpointState.SCHEDULED,
+        )
+        .values(state=TouchpointState.CANCELLED, result="new order", done_at=now)
+    )
 
 
 def sweep(session: Session, now: datetime, settings: EngagementSettings, limit: Optional[int] = None) -> int:
     """Schedule the win-back message of every customer whose next threshold has passed (one
     batch of ``limit``); returns how many customers it touched. Call until it returns 0."""
-    query = (select(WinbackState.customer_id, WinbackState.last_order_at, WinbackState.last_order_id)
-             .where(WinbackState.next_due_at <= now).order_by(WinbackState.next_due_at)
-             .limit(limit or settings.winback_batch))
+    query = (
+        select(WinbackState.customer_id, WinbackState.last_order_at, WinbackState.last_order_id)
+        .where(WinbackState.next_due_at <= now)
+        .order_by(WinbackState.next_due_at)
+        .limit(limit or settings.winback_batch)
+    )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.execute(query).all()
@@ -77,13 +98,20 @@ def sweep(session: Session, now: datetime, settings: EngagementSettings, limit: 
     touchpoint_rows, state_rows = [], []
     for customer_id, last_order_at, last_order_id in rows:
         stage = stage_at(now - last_order_at, settings)
-        touchpoint_rows.append({
-            "kind": KIND, "key": f"{KIND}:{customer_id}:{last_order_id}:{stage}", "customer_id": customer_id,
-            "params": {"stage": stage, "last_order_id": last_order_id}, "due_at": now, "state": "scheduled",
-            "attempts": 0, "created_at": now})
-        state_rows.append({"customer_id": customer_id, "stage": stage,
-                           "next_due_at": last_order_at + threshold(stage + 1, settings)})
-    session.execute(insert(Touchpoint), touchpoint_rows)
+        touchpoint_rows.append(
+            touchpoints.row(
+                KIND,
+                f"{KIND}:{customer_id}:{last_order_id}:{stage}",
+                now,
+                now,
+                customer_id=customer_id,
+                params={"stage": stage, "last_order_id": last_order_id},
+            )
+        )
+        state_rows.append(
+            {"customer_id": customer_id, "stage": stage, "next_due_at": last_order_at + threshold(stage + 1, settings)}
+        )
+    touchpoints.schedule_many(session, touchpoint_rows)
     session.execute(update(WinbackState), state_rows)
     return len(rows)
 
@@ -96,21 +124,46 @@ def message(ctx: Context) -> Plan:
     if ctx.customer.opted_out_at is not None:
         return Plan("skip", reason="opted out")  # before a code is drawn for nobody
     last_order = ctx.session.get(Order, last_order_id)
-    if last_order.status in ("cancelled", "returned"):
+    if last_order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
         return Plan("skip", reason=f"the last order was {last_order.status}, not a purchase to win back from")
     settings = engagement_settings.current()
     name = ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")
     if stage == 2:
-        code = discount_codes.issue(ctx.session, ctx.touchpoint.key, "winback_60", ctx.customer.id,
-                                    settings.winback_60_percent, timedelta(days=WINBACK_60_VALID_DAYS), ctx.now)
-        return Plan("send", "winback_personal_code", {"name": name, "product": last_order.items[0]["name"],
-                                                      "percent": code.percent, "code": code.code,
-                                                      "days": WINBACK_60_VALID_DAYS})
+        code = discount_codes.issue(
+            ctx.session,
+            ctx.touchpoint.key,
+            "winback_60",
+            ctx.customer.id,
+            settings.winback_60_percent,
+            timedelta(days=WINBACK_60_VALID_DAYS),
+            ctx.now,
+        )
+        return Plan(
+            "send",
+            "winback_personal_code",
+            {
+                "name": name,
+                "product": last_order.items[0]["name"],
+                "percent": code.percent,
+                "code": code.code,
+                "days": WINBACK_60_VALID_DAYS,
+            },
+        )
     if stage == 3:
-        code = discount_codes.issue(ctx.session, ctx.touchpoint.key, "winback_90", ctx.customer.id,
-                                    settings.winback_90_percent, timedelta(hours=settings.winback_90_hours), ctx.now)
-        return Plan("send", "winback_last_code", {"name": name, "percent": code.percent, "code": code.code,
-                                                  "hours": f"{settings.winback_90_hours:g}"})
+        code = discount_codes.issue(
+            ctx.session,
+            ctx.touchpoint.key,
+            "winback_90",
+            ctx.customer.id,
+            settings.winback_90_percent,
+            timedelta(hours=settings.winback_90_hours),
+            ctx.now,
+        )
+        return Plan(
+            "send",
+            "winback_last_code",
+            {"name": name, "percent": code.percent, "code": code.code, "hours": f"{settings.winback_90_hours:g}"},
+        )
     picks = catalog_picks.current()
     categories = picks.categories(last_order.items)
     products = picks.in_categories(categories, last_order.items, PRODUCTS)
@@ -118,8 +171,9 @@ def message(ctx: Context) -> Plan:
         return Plan("skip", reason="fewer than 2 catalog products in the customer's categories")
     listed = SEPARATOR.join(p.line() for p in products)
     if stage == 1:
-        return Plan("send", "winback_new_arrivals", {"name": name, "category": ", ".join(categories),
-                                                     "products": listed})
+        return Plan(
+            "send", "winback_new_arrivals", {"name": name, "category": ", ".join(categories), "products": listed}
+        )
     return Plan("send", "winback_quarterly", {"name": name, "products": listed})
 
 

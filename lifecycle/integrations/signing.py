@@ -4,6 +4,7 @@
 ``X-Sauda-Timestamp: <unix seconds>``: a captured request cannot be replayed after the
 allowed skew, and a replay within it is caught by the event id.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,12 +21,16 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
-    return {"Content-Type": "application/json", TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign(secret, timestamp, body)}
+    return {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret, timestamp, body),
+    }
 
 
-def check(secret: str, body: bytes, signature: Optional[str], timestamp: Optional[str], now: float,
-          max_skew: float) -> Optional[str]:
+def check(
+    secret: str, body: bytes, signature: Optional[str], timestamp: Optional[str], now: float, max_skew: float
+) -> Optional[str]:
     """None if the request is authentic and fresh, else what is wrong with it."""
     if not secret:
         return "events secret not configured"

@@ -2,6 +2,7 @@
 that customer and returns the bot's replies; ``GET .../transcript`` reads the chat;
 ``POST /sim/webhook`` signs and relays any raw Meta body; ``GET /chat`` is a WhatsApp-like
 web chat over the same API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,7 @@ from sanic import Blueprint, Request, response
 from simulator import webhooks
 from simulator.settings import SimulatorSettings
 from simulator.state import ChatRecord, SimulatorState
+from whatsapp.updates import MessageStatus
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -32,8 +34,9 @@ def wa_id_from(phone: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
-def customer_blueprint(settings: SimulatorSettings, state: SimulatorState,
-                       post_webhook: Callable[[Any], Awaitable[httpx.Response]]) -> Blueprint:
+def customer_blueprint(
+    settings: SimulatorSettings, state: SimulatorState, post_webhook: Callable[[Any], Awaitable[httpx.Response]]
+) -> Blueprint:
     bp = Blueprint("customer")
     bp.static("/chat/assets", str(WEB_DIR), name="chat_assets")
 
@@ -50,9 +53,13 @@ def customer_blueprint(settings: SimulatorSettings, state: SimulatorState,
         name = spec.get("name") or state.names.get(wa_id) or "Customer"
         record = ChatRecord("in", wamid, message["type"], message[message["type"]], state.now())
         body = webhooks.message_webhook(
-            wa_id, message, phone_number_id=settings.phone_number_id,
+            wa_id,
+            message,
+            phone_number_id=settings.phone_number_id,
             display_phone_number=settings.display_phone_number,
-            profile_name=name, wamid=wamid, timestamp=record.at,
+            profile_name=name,
+            wamid=wamid,
+            timestamp=record.at,
         )
         chat = state.chat(wa_id)
         state.record_inbound(wa_id, record, name)
@@ -61,21 +68,27 @@ def customer_blueprint(settings: SimulatorSettings, state: SimulatorState,
         try:
             bot_response = await post_webhook(body)
         except httpx.HTTPError as exc:
-            record.status = "failed"
+            record.status = MessageStatus.FAILED
             return response.json({"error": f"bot webhook unreachable: {exc!r}"}, status=502)
         acked_at = state.now()
-        record.status = "delivered" if bot_response.status_code < 300 else "failed"
+        record.status = MessageStatus.DELIVERED if bot_response.status_code < 300 else MessageStatus.FAILED
         replies = await _collect_replies(
-            state, chat, start, float(spec.get("wait", 8.0)), float(spec.get("quiet", settings.quiet_period)),
+            state,
+            chat,
+            start,
+            float(spec.get("wait", 8.0)),
+            float(spec.get("quiet", settings.quiet_period)),
             spec.get("expect"),
         )
-        return response.json({
-            "wamid": wamid,
-            "webhook_status": bot_response.status_code,
-            "ack_ms": round((acked_at - sent_at) * 1000, 2),
-            "first_reply_ms": round((replies[0].at - sent_at) * 1000, 2) if replies else None,
-            "replies": [asdict(r) for r in replies],
-        })
+        return response.json(
+            {
+                "wamid": wamid,
+                "webhook_status": bot_response.status_code,
+                "ack_ms": round((acked_at - sent_at) * 1000, 2),
+                "first_reply_ms": round((replies[0].at - sent_at) * 1000, 2) if replies else None,
+                "replies": [asdict(r) for r in replies],
+            }
+        )
 
     @bp.post("/sim/webhook")
     async def relay(request: Request):
@@ -103,20 +116,32 @@ def customer_blueprint(settings: SimulatorSettings, state: SimulatorState,
             wa_id = wa_id_from(phone)
         except ValueError as exc:
             return response.json({"error": str(exc)}, status=400)
-        return response.json({
-            "wa_id": wa_id, "name": state.names.get(wa_id, ""), "now": state.now(),
-            "messages": [asdict(r) for r in state.chat(wa_id)],
-        })
+        return response.json(
+            {
+                "wa_id": wa_id,
+                "name": state.names.get(wa_id, ""),
+                "now": state.now(),
+                "messages": [asdict(r) for r in state.chat(wa_id)],
+            }
+        )
 
     @bp.get("/sim/customers")
     async def customers(request: Request):
         """Everyone with a chat, most recent first, for the web chat's picker."""
         chats = sorted(state.transcripts.items(), key=lambda item: -(item[1][-1].at if item[1] else 0))
-        return response.json({"customers": [
-            {"wa_id": wa_id, "name": state.names.get(wa_id, ""),
-             "last": _preview(chat[-1]) if chat else "", "at": chat[-1].at if chat else None}
-            for wa_id, chat in chats
-        ]})
+        return response.json(
+            {
+                "customers": [
+                    {
+                        "wa_id": wa_id,
+                        "name": state.names.get(wa_id, ""),
+                        "last": _preview(chat[-1]) if chat else "",
+                        "at": chat[-1].at if chat else None,
+                    }
+                    for wa_id, chat in chats
+                ]
+            }
+        )
 
     @bp.get("/chat")
     async def chat_page(request: Request):
@@ -137,12 +162,17 @@ def _message_from_spec(spec: dict[str, Any]) -> dict[str, Any]:
         return webhooks.template_button(spec["template_button"]["payload"], spec["template_button"].get("text", ""))
     if "location" in spec:
         loc = spec["location"]
-        return webhooks.location_message(float(loc["latitude"]), float(loc["longitude"]),
-                                          loc.get("name", ""), loc.get("address", ""))
+        return webhooks.location_message(
+            float(loc["latitude"]), float(loc["longitude"]), loc.get("name", ""), loc.get("address", "")
+        )
     if "media" in spec:
         media = spec["media"]
-        return webhooks.media_message(media.get("kind", "image"), media.get("id") or webhooks.new_wamid()[-12:],
-                                      media.get("mime_type", "image/jpeg"), media.get("caption", ""))
+        return webhooks.media_message(
+            media.get("kind", "image"),
+            media.get("id") or webhooks.new_wamid()[-12:],
+            media.get("mime_type", "image/jpeg"),
+            media.get("caption", ""),
+        )
     raise ValueError("expected one of text, button, list, template_button, location, media")
 
 

@@ -1,6 +1,7 @@
 """``POST /{version}/{phone_number_id}/messages``: validated as Meta does (limits, approved
 templates, the 24-hour window), recorded per customer, answered with a ``wamid`` and followed
 by signed ``sent``/``delivered``/``read`` (or ``failed``) webhooks."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,16 +17,17 @@ from simulator.graph.rules import graph_error, validate_send
 from simulator.graph.templates import TemplateRegistry
 from simulator.settings import SimulatorSettings
 from simulator.state import ChatRecord, Fault, SimulatorState
+from whatsapp.errors import MetaError
 
 logger = logging.getLogger(__name__)
-OUTSIDE_WINDOW = Fault(code=131047, via_webhook=True)
+OUTSIDE_WINDOW = Fault(code=MetaError.OUTSIDE_WINDOW, via_webhook=True)
 ERROR_TITLES = {
-    131047: "Re-engagement message",
-    131026: "Message undeliverable",
-    131050: "User has stopped marketing messages",
-    131049: "Marketing message not delivered to maintain ecosystem health",
-    130429: "Rate limit hit",
-    131056: "Pair rate limit hit",
+    MetaError.OUTSIDE_WINDOW: "Re-engagement message",
+    MetaError.UNDELIVERABLE: "Message undeliverable",
+    MetaError.MARKETING_OPTED_OUT: "User has stopped marketing messages",
+    MetaError.MARKETING_LIMITED: "Marketing message not delivered to maintain ecosystem health",
+    MetaError.RATE_LIMITED: "Rate limit hit",
+    MetaError.TOO_MANY_TO_USER: "Pair rate limit hit",
 }
 
 
@@ -34,9 +36,12 @@ def _error_object(code: int) -> dict[str, Any]:
     return {"code": code, "title": title, "message": title, "error_data": {"details": title}}
 
 
-
-def graph_blueprint(settings: SimulatorSettings, state: SimulatorState, templates: TemplateRegistry,
-                    post_webhook: Callable[[Any], Awaitable[httpx.Response]]) -> Blueprint:
+def graph_blueprint(
+    settings: SimulatorSettings,
+    state: SimulatorState,
+    templates: TemplateRegistry,
+    post_webhook: Callable[[Any], Awaitable[httpx.Response]],
+) -> Blueprint:
     bp = Blueprint("graph_api")
 
     async def send_statuses(record: ChatRecord, to: str, fault: Optional[Fault]) -> None:
@@ -48,11 +53,17 @@ def graph_blueprint(settings: SimulatorSettings, state: SimulatorState, template
                 record.status, record.errors = status, errors or []
                 state.changed.notify_all()
             try:
-                await post_webhook(webhooks.status_webhook(
-                    record.wamid, status, to, phone_number_id=settings.phone_number_id,
-                    display_phone_number=settings.display_phone_number, errors=errors,
-                    timestamp=state.now(),
-                ))
+                await post_webhook(
+                    webhooks.status_webhook(
+                        record.wamid,
+                        status,
+                        to,
+                        phone_number_id=settings.phone_number_id,
+                        display_phone_number=settings.display_phone_number,
+                        errors=errors,
+                        timestamp=state.now(),
+                    )
+                )
             except httpx.HTTPError as exc:
                 logger.warning("status webhook for %s failed: %r", record.wamid, exc)
                 return
@@ -93,10 +104,12 @@ def graph_blueprint(settings: SimulatorSettings, state: SimulatorState, template
             record.rendered = templates.render(body["template"])
         await state.add_outbound(to, record)
         request.app.add_task(send_statuses(record, to, fault if fault.via_webhook else None))
-        return response.json({
-            "messaging_product": "whatsapp",
-            "contacts": [{"input": body["to"], "wa_id": to}],
-            "messages": [{"id": record.wamid}],
-        })
+        return response.json(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": body["to"], "wa_id": to}],
+                "messages": [{"id": record.wamid}],
+            }
+        )
 
     return bp

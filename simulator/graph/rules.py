@@ -1,4 +1,5 @@
 """The checks Meta's Graph API makes on ``POST /messages``, and its error shape."""
+
 from __future__ import annotations
 
 import secrets
@@ -63,6 +64,7 @@ def _media(kind: str):
         if len(obj.get("caption", "")) > LIMITS["body"]:
             return f"{kind}.caption is longer than {LIMITS['body']} characters"
         return None
+
     return check
 
 
@@ -91,8 +93,9 @@ def _interactive(obj: Any) -> Optional[str]:
         if not 1 <= len(buttons) <= LIMITS["buttons"]:
             return f"interactive buttons: 1 to {LIMITS['buttons']} required, got {len(buttons)}"
         replies = [b.get("reply") or {} for b in buttons]
-        return _unique_nonempty([r.get("title", "") for r in replies], LIMITS["button_title"], "button title") or \
-            _unique_nonempty([r.get("id", "") for r in replies], LIMITS["button_id"], "button id")
+        return _unique_nonempty(
+            [r.get("title", "") for r in replies], LIMITS["button_title"], "button title"
+        ) or _unique_nonempty([r.get("id", "") for r in replies], LIMITS["button_id"], "button id")
     if obj.get("type") == "list":
         label = action.get("button", "")
         if not label or len(label) > LIMITS["list_button"]:
@@ -103,8 +106,9 @@ def _interactive(obj: Any) -> Optional[str]:
         for row in rows:
             if len(row.get("description", "")) > LIMITS["row_description"]:
                 return f"row description is longer than {LIMITS['row_description']} characters"
-        return _unique_nonempty([r.get("title", "") for r in rows], LIMITS["row_title"], "row title") or \
-            _unique_nonempty([r.get("id", "") for r in rows], LIMITS["button_id"], "row id")
+        return _unique_nonempty(
+            [r.get("title", "") for r in rows], LIMITS["row_title"], "row title"
+        ) or _unique_nonempty([r.get("id", "") for r in rows], LIMITS["button_id"], "row id")
     return f"interactive.type {obj.get('type')!r} is not supported here"
 
 

@@ -4,6 +4,7 @@ With the registry loaded, sends are checked the way Meta checks them (unknown na
 language -> 132001, wrong number of body parameters -> 132000) and rendered for the web
 chat. Without it (file missing or unreadable), templates are accepted and shown by name.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 import yaml
+
+from whatsapp.errors import MetaError
 
 logger = logging.getLogger(__name__)
 _VARIABLE = re.compile(r"\{(\w+)\}")
@@ -48,10 +51,13 @@ class TemplateRegistry:
         key = (template.get("name"), (template.get("language") or {}).get("code"))
         approved = self.templates.get(key)
         if approved is None:
-            return 132001, f"template {key[0]!r} does not exist in language {key[1]!r}"
+            return MetaError.TEMPLATE_MISSING, f"template {key[0]!r} does not exist in language {key[1]!r}"
         given = len(_body_params(template))
         if given != approved.params:
-            return 132000, f"template {approved.name!r} expects {approved.params} body parameters, got {given}"
+            return (
+                MetaError.TEMPLATE_PARAMS_MISMATCH,
+                f"template {approved.name!r} expects {approved.params} body parameters, got {given}",
+            )
         return None
 
     def render(self, template: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +72,9 @@ class TemplateRegistry:
         ]
         if approved is None:
             text = f"[{key[0]}] " + " · ".join(params)
-            titles = [p.lstrip("/").split("{")[0].replace("_", " ") or f"Button {i + 1}" for i, p in enumerate(payloads)]
+            titles = [
+                p.lstrip("/").split("{")[0].replace("_", " ") or f"Button {i + 1}" for i, p in enumerate(payloads)
+            ]
         else:
             text = re.sub(r"\{\{(\d+)\}\}", lambda m: params[int(m.group(1)) - 1], approved.text)
             titles = list(approved.buttons[: len(payloads)])
@@ -88,8 +96,9 @@ def _read(data: dict) -> dict[tuple[str, str], ApprovedTemplate]:
             continue
         order = {name: i + 1 for i, name in enumerate(message.get("params") or [])}
         for language, code in codes.items():
-            text = _VARIABLE.sub(lambda m: "{{%d}}" % order[m.group(1)], message["text"][language])
+            text = _VARIABLE.sub(lambda m, order=order: "{{%d}}" % order[m.group(1)], message["text"][language])
             titles = tuple(b["title"][language] for b in message.get("buttons") or [])
             templates[(message["template"], code)] = ApprovedTemplate(
-                message["template"], code, text, len(order), titles)
+                message["template"], code, text, len(order), titles
+            )
     return templates

@@ -14,14 +14,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from lifecycle.domain import customers, escalations, orders, payments
+from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.engagement_models import AgentReply
 from lifecycle.db.engine import Database
+from lifecycle.db.models import Escalation
+from lifecycle.domain import customers, escalations, orders, payments
 from lifecycle.domain.clock import Clock
 from lifecycle.flows.engagement import EngagementLoop
-from lifecycle.db.engagement_models import AgentReply
-from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.db.models import Escalation
-from lifecycle.config.settings import LifecycleSettings
 from tests.stack import AGENT_PASSWORD, APP_PYTHON, ROOT, Stack, free_port, private_actions
 
 playwright = pytest.importorskip("playwright.sync_api")

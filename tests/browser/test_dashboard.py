@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from lifecycle.analytics.demo_history import generate
 from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.db.engine import Database
-from lifecycle.analytics.demo_history import generate
 from tests.stack import APP_PYTHON, MERCHANT_PASSWORD, ROOT, Stack, free_port, private_actions
 
 playwright = pytest.importorskip("playwright.sync_api")

@@ -12,6 +12,7 @@ A test adds scans per consignment (in any order, with faults), serves ``app()`` 
 Answers also carry the customer's phone and address, as the real APIs do, so tests can
 prove those never travel further.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict, deque
@@ -37,8 +38,14 @@ class FakeScan:
 class FakeCouriers:
     """Scripted tracking state for every courier; ``app()`` serves it."""
 
-    def __init__(self, leopards_key: str = "lk", leopards_password: str = "lp", postex_token: str = "pt",
-                 tcs_token: str = "tt", generic_key: str = "gk") -> None:
+    def __init__(
+        self,
+        leopards_key: str = "lk",
+        leopards_password: str = "lp",
+        postex_token: str = "pt",
+        tcs_token: str = "tt",
+        generic_key: str = "gk",
+    ) -> None:
         self.leopards_key, self.leopards_password = leopards_key, leopards_password
         self.postex_token, self.tcs_token, self.generic_key = postex_token, tcs_token, generic_key
         self.scans: dict[tuple[str, str], list[FakeScan]] = defaultdict(list)
@@ -84,14 +91,25 @@ class FakeCouriers:
         return response.json({"status": 1, "error": 0, "packet_list": [self._leopards_packet(cn) for cn in known]})
 
     def _leopards_packet(self, cn: str) -> dict:
-        details = [{
-            "Status": s.status, "Activity_Date": s.at.strftime("%Y-%m-%d"), "Activity_Time": s.at.strftime("%H:%M:%S"),
-            "Activity_datetime": s.at.strftime("%Y-%m-%d %H:%M:%S"), "Reason": s.detail or "N/A",
-            "Receiver_Name": "Ayesha Khan" if s.status == "Delivered" else "",
-        } for s in self.scans[("leopards", cn)]]
-        return {"track_number": cn, "booked_packet_status": self.headline.get(("leopards", cn), ""),
-                "consignment_name": "Ayesha Khan", "consignment_phone": CUSTOMER_PHONE,
-                "consignment_address": CUSTOMER_ADDRESS, "Tracking Detail": details}
+        details = [
+            {
+                "Status": s.status,
+                "Activity_Date": s.at.strftime("%Y-%m-%d"),
+                "Activity_Time": s.at.strftime("%H:%M:%S"),
+                "Activity_datetime": s.at.strftime("%Y-%m-%d %H:%M:%S"),
+                "Reason": s.detail or "N/A",
+                "Receiver_Name": "Ayesha Khan" if s.status == "Delivered" else "",
+            }
+            for s in self.scans[("leopards", cn)]
+        ]
+        return {
+            "track_number": cn,
+            "booked_packet_status": self.headline.get(("leopards", cn), ""),
+            "consignment_name": "Ayesha Khan",
+            "consignment_phone": CUSTOMER_PHONE,
+            "consignment_address": CUSTOMER_ADDRESS,
+            "Tracking Detail": details,
+        }
 
     async def _postex(self, request: Request, cn: str):
         if fault := self._fault("postex", cn):
@@ -100,13 +118,28 @@ class FakeCouriers:
             return response.json({"statusCode": "401", "statusMessage": "UNAUTHORIZED"}, status=401)
         if ("postex", cn) not in self.scans and ("postex", cn) not in self.headline:
             return response.json({"statusCode": "400", "statusMessage": "INVALID TRACKING NUMBER", "dist": None})
-        history = [{"transactionStatusMessage": s.detail, "transactionStatusMessageCode": s.status,
-                    "modifiedDatetime": s.at.isoformat()} for s in self.scans[("postex", cn)]]
-        return response.json({"statusCode": "200", "statusMessage": "SUCCESSFULLY OPERATED", "dist": {
-            "trackingNumber": cn, "customerName": "Ayesha Khan", "customerPhone": CUSTOMER_PHONE,
-            "deliveryAddress": CUSTOMER_ADDRESS, "transactionStatus": self.headline.get(("postex", cn), ""),
-            "transactionStatusHistory": history,
-        }})
+        history = [
+            {
+                "transactionStatusMessage": s.detail,
+                "transactionStatusMessageCode": s.status,
+                "modifiedDatetime": s.at.isoformat(),
+            }
+            for s in self.scans[("postex", cn)]
+        ]
+        return response.json(
+            {
+                "statusCode": "200",
+                "statusMessage": "SUCCESSFULLY OPERATED",
+                "dist": {
+                    "trackingNumber": cn,
+                    "customerName": "Ayesha Khan",
+                    "customerPhone": CUSTOMER_PHONE,
+                    "deliveryAddress": CUSTOMER_ADDRESS,
+                    "transactionStatus": self.headline.get(("postex", cn), ""),
+                    "transactionStatusHistory": history,
+                },
+            }
+        )
 
     async def _tcs(self, request: Request):
         cn = request.args.get("consignee", "")
@@ -116,20 +149,41 @@ class FakeCouriers:
             return response.json({"message": "Invalid access token"}, status=401)
         scans = self.scans.get(("tcs", cn))
         if not scans:
-            return response.json({"message": "FAIL", "shipmentinfo": None, "deliveryinfo": None,
-                                  "checkpoints": None, "shipmentsummary": "No Data Found"})
-        checkpoints = [{"consignmentno": cn, "datetime": s.at.strftime("%A   %b %d, %Y %H:%M"),
-                        "recievedby": "LAHORE", "status": s.status} for s in scans]
-        return response.json({"message": "SUCCESS", "checkpoints": checkpoints, "deliveryinfo": [],
-                              "shipmentinfo": [{"consignmentno": cn, "consignee": "Ayesha Khan",
-                                                "address": CUSTOMER_ADDRESS}],
-                              "shipmentsummary": f"Current Status: {scans[-1].status.upper()}"})
+            return response.json(
+                {
+                    "message": "FAIL",
+                    "shipmentinfo": None,
+                    "deliveryinfo": None,
+                    "checkpoints": None,
+                    "shipmentsummary": "No Data Found",
+                }
+            )
+        checkpoints = [
+            {
+                "consignmentno": cn,
+                "datetime": s.at.strftime("%A   %b %d, %Y %H:%M"),
+                "recievedby": "LAHORE",
+                "status": s.status,
+            }
+            for s in scans
+        ]
+        return response.json(
+            {
+                "message": "SUCCESS",
+                "checkpoints": checkpoints,
+                "deliveryinfo": [],
+                "shipmentinfo": [{"consignmentno": cn, "consignee": "Ayesha Khan", "address": CUSTOMER_ADDRESS}],
+                "shipmentsummary": f"Current Status: {scans[-1].status.upper()}",
+            }
+        )
 
     async def _generic(self, request: Request, name: str, cn: str):
         if fault := self._fault(name, cn):
             return fault
         if request.headers.get("X-Api-Key") != self.generic_key:
             return response.json({"error": "unauthorized"}, status=401)
-        history = [{"status": s.status, "date": s.at.strftime("%d-%m-%Y %H:%M"), "remarks": s.detail}
-                   for s in self.scans[(name, cn)]]
+        history = [
+            {"status": s.status, "date": s.at.strftime("%d-%m-%Y %H:%M"), "remarks": s.detail}
+            for s in self.scans[(name, cn)]
+        ]
         return response.json({"data": {"cn": cn, "phone": CUSTOMER_PHONE, "history": history}})

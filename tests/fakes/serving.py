@@ -1,4 +1,5 @@
 """Serve a Sanic app on a free local port inside the test's event loop (real HTTP, no subprocess)."""
+
 from __future__ import annotations
 
 import itertools
@@ -7,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sanic import Sanic
-
 
 _serial = itertools.count()
 

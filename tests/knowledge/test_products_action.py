@@ -48,7 +48,8 @@ def test_a_follow_up_keeps_the_values_asked_before(demo_data_dir):
 
 
 @pytest.mark.parametrize("text, intent", [("peshawari chappal 9.5 number hai?", "give_transaction_id"),
-                                          ("peshawari chappal bhoora 43?", "nlu_fallback")])
+                                          ("peshawari chappal bhoora 43?", "nlu_fallback"),
+                                          ("Do you sell wrist watches?", "out_of_scope")])
 def test_a_product_question_the_nlu_misread_goes_to_the_product_answer(demo_data_dir, text, intent):
     from actions.orders import ActionResolvePending
 
@@ -56,6 +57,22 @@ def test_a_product_question_the_nlu_misread_goes_to_the_product_answer(demo_data
     events = asyncio.run(ActionResolvePending().run(dispatcher, tracker(text, intent), {"responses": {}, "slots": {}}))
     assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_product"}]
     assert dispatcher.messages == []
+
+
+def test_a_size_the_nlu_took_for_an_order_number_is_a_product_question(demo_data_dir):
+    from actions.orders import ActionOrderStatus
+
+    follow = tracker("10 number?", "order_status", current_product="peshawari-chappal")
+    events = asyncio.run(ActionOrderStatus().run(CollectingDispatcher(), follow, {"responses": {}, "slots": {}}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_product"}]
+
+
+def test_out_of_scope_stays_out_of_scope(demo_data_dir):
+    from actions.orders import ActionResolvePending
+
+    events = asyncio.run(ActionResolvePending().run(CollectingDispatcher(), tracker("cricket ka score?", "out_of_scope"),
+                                                    {"responses": {}, "slots": {}}))
+    assert not any(e.get("name") == "action_answer_product" for e in events)
 
 
 def test_a_transaction_id_is_still_read_as_one(demo_data_dir):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from tests.stack import APP_PYTHON, ROOT, Stack, free_port, private_actions
 
-
 MERCHANT = ("merchant", secrets.token_urlsafe(12))
 
 

@@ -180,6 +180,7 @@ def start_stack(data_dir: Path, model: str, extra_env: Optional[dict[str, str]] 
         "SAUDA_ACTION_URL": f"http://127.0.0.1:{actions['SAUDA_ACTIONS_PORT']}/webhook",
         "SAUDA_HOOKS_URL": f"http://127.0.0.1:{app_port}/internal/channel-events",
         "SAUDA_INTERNAL_SECRET": secrets.token_hex(32),
+        "SAUDA_HOOKS_WAIT_S": "10",  # a test may restart Rasa while the app server is down
         "SAUDA_TRACKER_DB": str(data_dir / "trackers.db"),
         "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
         "SAUDA_RASA_URL": f"http://127.0.0.1:{rasa_port}",

@@ -1,5 +1,6 @@
 """What the channel's integration tests share: relaying Meta bodies, reading hook events,
 and driving the real WhatsApp output channel from the Rasa environment."""
+
 from __future__ import annotations
 
 import copy
@@ -52,8 +53,10 @@ def hook_events(stack: Stack, kind: str, match: Callable[[dict], bool], timeout:
     """The app server's recent channel events of ``kind`` whose data ``match``; waits for one."""
     deadline = time.monotonic() + timeout
     while True:
-        response = httpx.get(f"{stack.app_url}/internal/channel-events",
-                             headers={"Authorization": f"Bearer {stack.env['SAUDA_INTERNAL_SECRET']}"})
+        response = httpx.get(
+            f"{stack.app_url}/internal/channel-events",
+            headers={"Authorization": f"Bearer {stack.env['SAUDA_INTERNAL_SECRET']}"},
+        )
         response.raise_for_status()
         found = [e["data"] for e in response.json()["events"] if e["kind"] == kind and match(e["data"])]
         if found or time.monotonic() > deadline:
@@ -97,9 +100,16 @@ def drive_output(stack: Stack, wa_id: str, messages: list[dict]) -> list[dict]:
         "    print(json.dumps([asdict(r) for r in output.results]))\n"
         "asyncio.run(main())\n"
     )
-    done = subprocess.run([str(RASA_PYTHON), "-c", script], cwd=ROOT, env=stack.env, check=True,
-                          input=json.dumps({"recipient": "+" + wa_id, "messages": messages}),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", script],
+        cwd=ROOT,
+        env=stack.env,
+        check=True,
+        input=json.dumps({"recipient": "+" + wa_id, "messages": messages}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -1,5 +1,6 @@
 """Driving the running stack for engagement scenarios: the shop's events and the dev clock
 (from the lifecycle end-to-end helpers), the agent's login, and the lifecycle database."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
-from tests.stack.test_lifecycle_end_to_end import advance, event, outbound, seen, wait_out  # noqa: F401
+from lifecycle.integrations import signing
 from tests.stack import AGENT_PASSWORD
+from tests.stack.test_lifecycle_end_to_end import advance, event, outbound, seen, wait_out  # noqa: F401
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -23,8 +24,11 @@ KARACHI = ZoneInfo("Asia/Karachi")
 def now(stack) -> datetime:
     """The lifecycle's clock (moving it by 0 s answers with the time)."""
     raw = json.dumps({"seconds": 0}).encode()
-    answer = httpx.post(f"{stack.app_url}/lifecycle/dev/clock", content=raw,
-                        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw))
+    answer = httpx.post(
+        f"{stack.app_url}/lifecycle/dev/clock",
+        content=raw,
+        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw),
+    )
     return datetime.fromisoformat(answer.json()["now"])
 
 
@@ -49,8 +53,11 @@ def lifecycle_db(stack):
 
 def signed_post(stack, path: str, body: dict) -> httpx.Response:
     raw = json.dumps(body).encode()
-    return httpx.post(f"{stack.app_url}{path}", content=raw,
-                      headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw))
+    return httpx.post(
+        f"{stack.app_url}{path}",
+        content=raw,
+        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw),
+    )
 
 
 def wait_for(condition, timeout: float = 15, what: str = "condition"):
@@ -69,8 +76,9 @@ class Agent:
 
     def __init__(self, stack) -> None:
         self.client = httpx.Client(base_url=stack.app_url, headers={"Accept": "text/html"}, timeout=30)
-        answer = self.client.post("/login", data={"username": "agent", "password": AGENT_PASSWORD,
-                                                  "next": "/console/escalations"})
+        answer = self.client.post(
+            "/login", data={"username": "agent", "password": AGENT_PASSWORD, "next": "/console/escalations"}
+        )
         assert answer.status_code in (302, 303), answer.text
 
     def page(self, path: str) -> str:

@@ -1,4 +1,5 @@
 """Login for merchant and agent pages, against the real app server."""
+
 from __future__ import annotations
 
 import httpx
@@ -51,6 +52,7 @@ def test_a_tampered_cookie_is_not_a_login(stack):
 
 def test_login_never_redirects_off_site(stack):
     with _client(stack) as c:
-        r = c.post("/login", data={"username": "merchant", "password": MERCHANT_PASSWORD,
-                                   "next": "//evil.example/steal"})
+        r = c.post(
+            "/login", data={"username": "merchant", "password": MERCHANT_PASSWORD, "next": "//evil.example/steal"}
+        )
         assert r.headers["location"] == "/"

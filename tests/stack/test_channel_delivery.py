@@ -1,5 +1,6 @@
 """At-least-once delivery, signatures, malformed bodies, ordering and send failures,
 through the real Rasa server, app server and simulator."""
+
 from __future__ import annotations
 
 import json
@@ -7,22 +8,38 @@ import json
 import httpx
 import pytest
 
-from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import webhooks
 from tests.stack.channel_helpers import (
-    hook_events, new_phone, outbound, relay, say_and_wait, user_events, wait_for_outbound,
+    hook_events,
+    new_phone,
+    outbound,
+    relay,
+    say_and_wait,
+    user_events,
+    wait_for_outbound,
 )
+from whatsapp.signing import SIGNATURE_HEADER, sign
 
 
 def text_body(stack, wa_id: str, text: str, wamid: str | None = None) -> dict:
-    return webhooks.message_webhook(wa_id, webhooks.text_message(text), wamid=wamid,
-                                    phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"],
-                                    display_phone_number="923000000000")
+    return webhooks.message_webhook(
+        wa_id,
+        webhooks.text_message(text),
+        wamid=wamid,
+        phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"],
+        display_phone_number="923000000000",
+    )
 
 
 def post_signed(stack, raw: bytes, secret: str | None = None) -> httpx.Response:
-    return httpx.post(stack.webhook_url, content=raw, headers={
-        "Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, secret or stack.env["WHATSAPP_APP_SECRET"])})
+    return httpx.post(
+        stack.webhook_url,
+        content=raw,
+        headers={
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(raw, secret or stack.env["WHATSAPP_APP_SECRET"]),
+        },
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -63,10 +80,13 @@ def test_body_that_is_not_json_is_400(stack):
     assert "not JSON" in response.json()["error"]
 
 
-@pytest.mark.parametrize("body, problem", [
-    ({"object": "page", "entry": []}, "object: expected 'whatsapp_business_account'"),
-    ({"object": "whatsapp_business_account", "entry": "x"}, "entry: expected a list"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ({"object": "page", "entry": []}, "object: expected 'whatsapp_business_account'"),
+        ({"object": "whatsapp_business_account", "entry": "x"}, "entry: expected a list"),
+    ],
+)
 def test_signed_but_unreadable_is_acknowledged_unprocessed_and_logged(stack, body, problem):
     response = post_signed(stack, json.dumps(body).encode())
     assert response.status_code == 200
@@ -119,8 +139,9 @@ def test_statuses_taken_during_an_app_outage_reach_the_lifecycle_after_a_rasa_re
     answers 200 at once, and the status is handed over when the app server is back, even
     though Rasa restarted in between."""
     wamid = "wamid.OUTAGE" + new_phone()
-    body = webhooks.status_webhook(wamid, "delivered", new_phone(),
-                                   phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"], display_phone_number="1")
+    body = webhooks.status_webhook(
+        wamid, "delivered", new_phone(), phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"], display_phone_number="1"
+    )
     stack.processes["app"].terminate()
     stack.processes["app"].wait(timeout=20)
     try:

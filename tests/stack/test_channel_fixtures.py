@@ -1,6 +1,7 @@
 """Every recorded Meta webhook (../shared/fixtures/whatsapp) through the real channel:
 signed by the simulator, read by the Rasa server's WhatsApp channel, answered through the
 Graph API (or not), and handed to the app server's hooks, all over real HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,17 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES, load_fixture
-from tests.stack.channel_helpers import (
-    hook_events, new_phone, outbound, personalise, relay, say_and_wait, user_events, wait_for_outbound,
-)
 from tests.stack import ROOT, message_text
+from tests.stack.channel_helpers import (
+    hook_events,
+    new_phone,
+    outbound,
+    personalise,
+    relay,
+    say_and_wait,
+    user_events,
+    wait_for_outbound,
+)
 
 # The intents the channel sends for non-text messages (the dialogue decides the answer).
 MEDIA, UNSUPPORTED, LOCATION, ORDER = "send_media", "unsupported_message", "share_location", "catalog_order"
@@ -21,16 +29,27 @@ MEDIA, UNSUPPORTED, LOCATION, ORDER = "send_media", "unsupported_message", "shar
 EXPECTED = {
     **{("message.json", c): "dialogue" for c in ("text", "reply", "forwarded", "forwarded_many_times", "referral")},
     **{("message.json", c): MEDIA for c in ("image", "media_with_url", "video", "document", "audio", "voice")},
-    **{("message.json", c): UNSUPPORTED for c in ("static_sticker", "animated_sticker", "contacts", "unsupported",
-                                                  "unsupported_with_type", "interactive_message_with_err")},
+    **{
+        ("message.json", c): UNSUPPORTED
+        for c in (
+            "static_sticker",
+            "animated_sticker",
+            "contacts",
+            "unsupported",
+            "unsupported_with_type",
+            "interactive_message_with_err",
+        )
+    },
     **{("message.json", c): "silent" for c in ("reaction", "unreaction_empty", "unreaction_no_emoji")},
     ("message.json", "current_location"): LOCATION,
     ("message.json", "chosen_location"): LOCATION,
     ("message.json", "order"): ORDER,
     **{("callback_button.json", c): "tap" for c in ("button", "quick_reply", "quick_reply_without_context")},
     **{("callback_selection.json", c): "tap" for c in ("callback", "description")},
-    **{("message_status.json", c): "status" for c in ("sent", "delivered", "read", "played", "failed",
-                                                      "with_tracker", "group")},
+    **{
+        ("message_status.json", c): "status"
+        for c in ("sent", "delivered", "read", "played", "failed", "with_tracker", "group")
+    },
     **{("system.json", c): "silent" for c in ("phone_number_change", "identity_change")},
     ("template_status_update.json", "approved"): "template_update",
     ("template_status_update.json", "rejected"): "template_update",
@@ -38,8 +57,11 @@ EXPECTED = {
     ("user_marketing_preferences.json", "resume"): "marketing_preference",
     ("user_marketing_preferences.json", "signup"): "marketing_preference",
 }
-RESPONSES = {name: texts for path in sorted((ROOT / "domain").glob("*.yml"))
-             for name, texts in (yaml.safe_load(path.read_text()).get("responses") or {}).items()}
+RESPONSES = {
+    name: texts
+    for path in sorted((ROOT / "domain").glob("*.yml"))
+    for name, texts in (yaml.safe_load(path.read_text()).get("responses") or {}).items()
+}
 
 
 def variants(response: str) -> set[str]:
@@ -144,7 +166,10 @@ def test_statuses_go_to_the_status_hook_by_wamid(stack, file_name, case):
     status = body["entry"][0]["changes"][0]["value"]["statuses"][0]
     [event] = hook_events(stack, "status", lambda d: d["wamid"] == status["id"])
     assert (event["status"], event["recipient"], event["timestamp"]) == (
-        status["status"], wa_id, int(status["timestamp"]))
+        status["status"],
+        wa_id,
+        int(status["timestamp"]),
+    )
     assert event["errors"] == status.get("errors", [])
     assert event["biz_opaque_callback_data"] == status.get("biz_opaque_callback_data")
     assert event["outcome"] == ("error" if status["status"] == "failed" else status["status"])
@@ -164,6 +189,7 @@ def test_marketing_preferences_go_to_the_opt_out_hook(stack, file_name, case):
 def test_template_updates_are_handed_over(stack, file_name, case):
     _, body, response = post_case(stack, file_name, case)
     value = body["entry"][0]["changes"][0]["value"]
-    events = hook_events(stack, "template_update", lambda d: d == {"field": body["entry"][0]["changes"][0]["field"],
-                                                                  **value})
+    events = hook_events(
+        stack, "template_update", lambda d: d == {"field": body["entry"][0]["changes"][0]["field"], **value}
+    )
     assert events and response["accepted"] == 0

@@ -1,32 +1,48 @@
 """The real WhatsApp output channel (run in the Rasa environment) sending Rasa responses
 through the simulator, which checks every send against the Graph API's rules."""
+
 from __future__ import annotations
 
 import httpx
 
-from tests.stack.channel_helpers import (
-    drive_output, hook_events, new_phone, outbound, say_and_wait, user_events, wait_for_outbound,
-)
 from tests.stack import message_text
+from tests.stack.channel_helpers import (
+    drive_output,
+    hook_events,
+    new_phone,
+    outbound,
+    say_and_wait,
+    user_events,
+    wait_for_outbound,
+)
 
 
 def options(n: int) -> list[dict]:
-    return [{"title": f"Lawn suit design {i}", "payload": '/choose_product{"product_id": "P%d"}' % i}
-            for i in range(1, n + 1)]
+    return [
+        {"title": f"Lawn suit design {i}", "payload": '/choose_product{"product_id": "P%d"}' % i}
+        for i in range(1, n + 1)
+    ]
 
 
 def test_buttons_list_and_numbered_text_by_option_count(stack):
     wa_id = new_phone()
     say_and_wait(stack, wa_id, "salam")  # opens the 24-hour window
-    results = drive_output(stack, wa_id, [
-        {"text": "Teen mein se chunein", "buttons": options(3)},
-        {"text": "Char mein se chunein", "buttons": options(4)},
-        {"text": "Gyarah mein se chunein", "buttons": options(11)},
-    ])
+    results = drive_output(
+        stack,
+        wa_id,
+        [
+            {"text": "Teen mein se chunein", "buttons": options(3)},
+            {"text": "Char mein se chunein", "buttons": options(4)},
+            {"text": "Gyarah mein se chunein", "buttons": options(11)},
+        ],
+    )
     assert [r["outcome"] for r in results] == ["sent"] * 3
     sent = outbound(stack, wa_id)[-3:]
     assert [(m["type"], m["message"].get("type")) for m in sent] == [
-        ("interactive", "button"), ("interactive", "list"), ("text", None)]
+        ("interactive", "button"),
+        ("interactive", "list"),
+        ("text", None),
+    ]
     rows = sent[1]["message"]["action"]["sections"][0]["rows"]
     assert [r["id"] for r in rows] == [o["payload"] for o in options(4)]
     numbered = message_text(sent[2])
@@ -60,10 +76,21 @@ def test_a_4500_character_reply_goes_as_two_messages(stack):
 
 def test_template_with_quick_replies_and_a_tap_hours_later(stack):
     wa_id = new_phone()
-    results = drive_output(stack, wa_id, [{"custom": {
-        "type": "template", "name": "sauda_cod_confirmation", "language": "en",
-        "body_params": ["Ayesha", "SD-1001", "1 x Lawn 3-piece", "3,450", "Lahore"],
-        "quick_replies": ["/greet", "/goodbye"]}}])
+    results = drive_output(
+        stack,
+        wa_id,
+        [
+            {
+                "custom": {
+                    "type": "template",
+                    "name": "sauda_cod_confirmation",
+                    "language": "en",
+                    "body_params": ["Ayesha", "SD-1001", "1 x Lawn 3-piece", "3,450", "Lahore"],
+                    "quick_replies": ["/greet", "/goodbye"],
+                }
+            }
+        ],
+    )
     assert results[0]["outcome"] == "sent"
     [template] = outbound(stack, wa_id)
     assert "Ayesha" in template["rendered"]["text"] and "SD-1001" in template["rendered"]["text"]
@@ -78,11 +105,21 @@ def test_free_form_send_after_24_hours_fails_with_131047_but_a_template_goes(sta
     say_and_wait(stack, wa_id, "salam")
     httpx.post(f"{stack.sim_url}/sim/clock", json={"advance_seconds": 25 * 3600}).raise_for_status()
     try:
-        results = drive_output(stack, wa_id, [
-            {"text": "Aap ka order rawana ho gaya hai."},
-            {"custom": {"type": "template", "name": "sauda_cod_reminder", "language": "ur",
-                        "body_params": ["Ayesha", "SD-1", "3,450"]}},
-        ])
+        results = drive_output(
+            stack,
+            wa_id,
+            [
+                {"text": "Aap ka order rawana ho gaya hai."},
+                {
+                    "custom": {
+                        "type": "template",
+                        "name": "sauda_cod_reminder",
+                        "language": "ur",
+                        "body_params": ["Ayesha", "SD-1", "3,450"],
+                    }
+                },
+            ],
+        )
         late, template = wait_for_outbound(stack, wa_id, 3)[-2:]
         [failed] = hook_events(stack, "status", lambda d: d["wamid"] == late["wamid"] and d["status"] == "failed")
         assert failed["outcome"] == "outside_window"
@@ -94,8 +131,11 @@ def test_free_form_send_after_24_hours_fails_with_131047_but_a_template_goes(sta
 
 def test_a_template_meta_would_reject_is_reported_not_retried(stack):
     wa_id = new_phone()
-    results = drive_output(stack, wa_id, [{"custom": {
-        "type": "template", "name": "sauda_cod_reminder", "language": "ur", "body_params": ["only one"]}}])
+    results = drive_output(
+        stack,
+        wa_id,
+        [{"custom": {"type": "template", "name": "sauda_cod_reminder", "language": "ur", "body_params": ["only one"]}}],
+    )
     assert (results[0]["outcome"], results[0]["error_code"], results[0]["attempts"]) == ("error", 132000, 1)
     assert outbound(stack, wa_id) == []
 
@@ -103,9 +143,20 @@ def test_a_template_meta_would_reject_is_reported_not_retried(stack):
 def test_image_and_attachment(stack):
     wa_id = new_phone()
     say_and_wait(stack, wa_id, "salam")
-    drive_output(stack, wa_id, [{"text": "Yeh dekhein", "image": "https://shop.example.pk/lawn.jpg"},
-                                {"attachment": {"url": "https://shop.example.pk/size-chart.pdf", "type": "document",
-                                                "filename": "size-chart.pdf"}}])
+    drive_output(
+        stack,
+        wa_id,
+        [
+            {"text": "Yeh dekhein", "image": "https://shop.example.pk/lawn.jpg"},
+            {
+                "attachment": {
+                    "url": "https://shop.example.pk/size-chart.pdf",
+                    "type": "document",
+                    "filename": "size-chart.pdf",
+                }
+            },
+        ],
+    )
     sent = outbound(stack, wa_id)[-3:]
     assert [m["type"] for m in sent] == ["text", "image", "document"]
     assert sent[1]["message"]["link"].endswith("lawn.jpg") and sent[2]["message"]["filename"] == "size-chart.pdf"

@@ -3,6 +3,7 @@
 unclear, gets the one follow-up), none gets a review link, every praise is thanked, and every
 answer is recorded against its order. The answers were written for this test (not taken from
 the classifier's training data or the independent feedback set)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -61,8 +62,11 @@ THANKS = ("Bohat shukriya, sun kar khushi hui", "Thank you, that makes our day")
 
 
 def test_40_customers_type_their_answer_to_the_csat_question(stack):
-    answers = [(text, "complaint") for text in COMPLAINTS + MIXED] + [(text, "praise") for text in PRAISE] + [
-        (text, "unclear") for text in UNCLEAR]
+    answers = (
+        [(text, "complaint") for text in COMPLAINTS + MIXED]
+        + [(text, "praise") for text in PRAISE]
+        + [(text, "unclear") for text in UNCLEAR]
+    )
     assert len(answers) >= 40 and sum(kind == "complaint" for _, kind in answers) / len(answers) >= 0.4
     customers = []
     for n, (text, kind) in enumerate(answers):
@@ -82,10 +86,21 @@ def test_40_customers_type_their_answer_to_the_csat_question(stack):
         reviewed = any(REVIEW_LINK in r for r in replies)
         followed_up = any(f in r for r in replies for f in FOLLOW_UP)
         thanked = any(r.startswith(THANKS) for r in replies)
-        ok = response is not None and response.text == text and (
-            kind == "complaint" and not reviewed and (escalated is not None or followed_up)
-            or kind == "praise" and thanked and escalated is None
-            or kind == "unclear" and not reviewed and (followed_up or escalated is not None))
+        ok = (
+            response is not None
+            and response.text == text
+            and (
+                kind == "complaint"
+                and not reviewed
+                and (escalated is not None or followed_up)
+                or kind == "praise"
+                and thanked
+                and escalated is None
+                or kind == "unclear"
+                and not reviewed
+                and (followed_up or escalated is not None)
+            )
+        )
         if not ok:
             wrong.append((kind, text, replies, response and response.answer, escalated))
     assert not wrong, "\n".join(map(str, wrong))

@@ -1,4 +1,5 @@
 """The shop's event API over real HTTP against a running app server (no Rasa needed)."""
+
 from __future__ import annotations
 
 import base64
@@ -14,9 +15,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Touchpoint
+from lifecycle.integrations import signing
 from tests.stack import APP_PYTHON, ROOT, free_port, logged_in, private_actions
 
 SECRET = secrets.token_hex(16)
@@ -26,14 +27,25 @@ SECRET = secrets.token_hex(16)
 def app_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("events")
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SAUDA_DATA_DIR": str(data_dir), "SAUDA_APP_PORT": str(port),
-           "SAUDA_INTERNAL_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": SECRET,
-           "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_WORKER": "off", "SAUDA_USERS": "ali:agent:ali-password-1", "SAUDA_DEV_MODE": "1",
-           "HF_HUB_OFFLINE": "1", **private_actions()}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SAUDA_DATA_DIR": str(data_dir),
+        "SAUDA_APP_PORT": str(port),
+        "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
+        "SAUDA_EVENTS_SECRET": SECRET,
+        "SAUDA_SESSION_SECRET": secrets.token_hex(16),
+        "SAUDA_WORKER": "off",
+        "SAUDA_USERS": "ali:agent:ali-password-1",
+        "SAUDA_DEV_MODE": "1",
+        "HF_HUB_OFFLINE": "1",
+        **private_actions(),
+    }
     env.pop("DATABASE_URL", None)
     log = open(data_dir / "app.log", "wb")
-    proc = subprocess.Popen([str(APP_PYTHON), "-m", "appserver"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(APP_PYTHON), "-m", "appserver"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -58,10 +70,21 @@ def post(url: str, event: dict, secret: str = SECRET, timestamp: int | None = No
 
 
 def placed(order_id: str, **data) -> dict:
-    return {"id": f"evt-{secrets.token_hex(6)}", "type": "order.placed", "data": {
-        "order_id": order_id, "phone": "0300-7654321", "name": "Bilal", "payment_method": "cod", "amount": "3200",
-        "items": [{"name": "Khussa", "quantity": 1, "price": "3200", "size": "9"}], "city": "Multan",
-        "address": "House 1, Cantt", **data}}
+    return {
+        "id": f"evt-{secrets.token_hex(6)}",
+        "type": "order.placed",
+        "data": {
+            "order_id": order_id,
+            "phone": "0300-7654321",
+            "name": "Bilal",
+            "payment_method": "cod",
+            "amount": "3200",
+            "items": [{"name": "Khussa", "quantity": 1, "price": "3200", "size": "9"}],
+            "city": "Multan",
+            "address": "House 1, Cantt",
+            **data,
+        },
+    }
 
 
 def test_order_placed_is_applied_once_however_often_it_is_sent(app_server):
@@ -69,8 +92,12 @@ def test_order_placed_is_applied_once_however_often_it_is_sent(app_server):
     event = placed("SD-2001")
     first, again = post(url, event), post(url, event)
     assert first.status_code == 200 and again.status_code == 200
-    assert first.json() == {"status": "applied", "event_id": event["id"], "order_id": "SD-2001",
-                            "order_status": "pending_confirmation"}
+    assert first.json() == {
+        "status": "applied",
+        "event_id": event["id"],
+        "order_id": "SD-2001",
+        "order_status": "pending_confirmation",
+    }
     assert again.json() == {**first.json(), "duplicate": True}
     with db.session() as session:
         assert [o.ref for o in session.scalars(select(Order))].count("SD-2001") == 1
@@ -84,8 +111,11 @@ def test_forged_unsigned_and_replayed_events_are_rejected_and_change_nothing(app
     forged = post(url, event, secret="not-the-secret")
     old = post(url, event, timestamp=int(time.time()) - 3600)
     unsigned = httpx.post(f"{url}/lifecycle/events", content=raw)
-    tampered = httpx.post(f"{url}/lifecycle/events", content=raw.replace(b"3200", b"1"),
-                          headers=signing.headers(SECRET, int(time.time()), raw))
+    tampered = httpx.post(
+        f"{url}/lifecycle/events",
+        content=raw.replace(b"3200", b"1"),
+        headers=signing.headers(SECRET, int(time.time()), raw),
+    )
     assert [r.status_code for r in (forged, old, unsigned, tampered)] == [401, 401, 401, 401]
     assert "timestamp outside" in old.json()["error"]
     with db.session() as session:
@@ -97,8 +127,12 @@ def test_bad_fields_are_named(app_server):
     event = placed("SD-2003", phone="12345", payment_method="card", amount="-5", items=[])
     answer = post(url, event)
     assert answer.status_code == 422
-    assert {f["field"] for f in answer.json()["fields"]} == {"data.phone", "data.payment_method", "data.amount",
-                                                             "data.items"}
+    assert {f["field"] for f in answer.json()["fields"]} == {
+        "data.phone",
+        "data.payment_method",
+        "data.amount",
+        "data.items",
+    }
     unknown_type = post(url, {"id": "e-x", "type": "order.teleported", "data": {}})
     assert unknown_type.status_code == 422
     assert post(url, {}, body=b"{not json").status_code == 400
@@ -106,8 +140,11 @@ def test_bad_fields_are_named(app_server):
 
 def test_unknown_order_is_a_404_with_the_id_and_can_be_retried_later(app_server):
     url, _ = app_server
-    booked = {"id": "evt-book-2004", "type": "shipment.booked",
-              "data": {"order_id": "SD-2004", "courier": "Leopards", "cn": "LE555"}}
+    booked = {
+        "id": "evt-book-2004",
+        "type": "shipment.booked",
+        "data": {"order_id": "SD-2004", "courier": "Leopards", "cn": "LE555"},
+    }
     missing = post(url, booked)
     assert (missing.status_code, missing.json()) == (404, {"error": "unknown order", "order_id": "SD-2004"})
     assert post(url, placed("SD-2004")).status_code == 200
@@ -119,18 +156,38 @@ def test_unknown_order_is_a_404_with_the_id_and_can_be_retried_later(app_server)
 def test_a_whole_order_through_events(app_server):
     url, db = app_server
     assert post(url, placed("SD-2005", payment_method="jazzcash")).json()["order_status"] == "payment_pending"
-    verified = post(url, {"id": "evt-pv-2005", "type": "payment.verified",
-                          "data": {"order_id": "SD-2005", "verified_by": "shop-admin"}})
+    verified = post(
+        url,
+        {"id": "evt-pv-2005", "type": "payment.verified", "data": {"order_id": "SD-2005", "verified_by": "shop-admin"}},
+    )
     assert verified.json()["order_status"] == "confirmed"
-    booked = post(url, {"id": "evt-b-2005", "type": "shipment.booked",
-                        "data": {"order_id": "SD-2005", "courier": "PostEx", "cn": "PX9001", "estimated_days": "2-3"}})
+    booked = post(
+        url,
+        {
+            "id": "evt-b-2005",
+            "type": "shipment.booked",
+            "data": {"order_id": "SD-2005", "courier": "PostEx", "cn": "PX9001", "estimated_days": "2-3"},
+        },
+    )
     token = booked.json()["tracking_token"]
     assert len(base64.urlsafe_b64decode(token + "==")) * 8 >= 128
     scan = {"order_id": "SD-2005", "courier": "postex", "cn": "PX9001"}
-    delivered = post(url, {"id": "evt-s1-2005", "type": "shipment.scan",
-                           "data": {**scan, "raw_status": "0005", "state": "delivered", "at": "2026-03-04T10:00:00Z"}})
-    late = post(url, {"id": "evt-s2-2005", "type": "shipment.scan",
-                      "data": {**scan, "raw_status": "0004", "state": "in_transit", "at": "2026-03-03T10:00:00Z"}})
+    delivered = post(
+        url,
+        {
+            "id": "evt-s1-2005",
+            "type": "shipment.scan",
+            "data": {**scan, "raw_status": "0005", "state": "delivered", "at": "2026-03-04T10:00:00Z"},
+        },
+    )
+    late = post(
+        url,
+        {
+            "id": "evt-s2-2005",
+            "type": "shipment.scan",
+            "data": {**scan, "raw_status": "0004", "state": "in_transit", "at": "2026-03-03T10:00:00Z"},
+        },
+    )
     assert delivered.json()["order_status"] == "delivered"
     assert (late.json()["order_status"], late.json()["shipment_state"]) == ("delivered", "delivered")
 
@@ -138,29 +195,50 @@ def test_a_whole_order_through_events(app_server):
 def test_merchant_cancellation_event(app_server):
     url, db = app_server
     post(url, placed("SD-2006"))
-    answer = post(url, {"id": "evt-c-2006", "type": "order.cancelled",
-                        "data": {"order_id": "SD-2006", "reason": "wrong_item", "note": "out of stock"}})
+    answer = post(
+        url,
+        {
+            "id": "evt-c-2006",
+            "type": "order.cancelled",
+            "data": {"order_id": "SD-2006", "reason": "wrong_item", "note": "out of stock"},
+        },
+    )
     assert answer.json()["order_status"] == "cancelled"
     with db.session() as session:
-        kinds = {t.kind: t.state for t in session.scalars(
-            select(Touchpoint).join(Order).where(Order.ref == "SD-2006"))}
+        kinds = {t.kind: t.state for t in session.scalars(select(Touchpoint).join(Order).where(Order.ref == "SD-2006"))}
     assert kinds["order_cancelled"] == "scheduled" and kinds["cod_confirmation"] == "cancelled"
 
 
 def test_shopify_order_webhook_is_accepted_in_shopifys_own_shape_and_signature(app_server):
     url, _ = app_server
-    order = {"id": 820982911946154508, "name": "#9999", "phone": None, "total_price": "4598.00",
-             "financial_status": "pending", "payment_gateway_names": ["Cash on Delivery (COD)"],
-             "line_items": [{"title": "Lawn 3-piece", "quantity": 2, "price": "2299.00", "sku": "LW-3P",
-                             "variant_title": "M"}],
-             "shipping_address": {"first_name": "Sana", "address1": "Flat 3, Block B", "address2": "Gulshan",
-                                  "city": "Karachi", "phone": "+92 321 5550001"}}
+    order = {
+        "id": 820982911946154508,
+        "name": "#9999",
+        "phone": None,
+        "total_price": "4598.00",
+        "financial_status": "pending",
+        "payment_gateway_names": ["Cash on Delivery (COD)"],
+        "line_items": [
+            {"title": "Lawn 3-piece", "quantity": 2, "price": "2299.00", "sku": "LW-3P", "variant_title": "M"}
+        ],
+        "shipping_address": {
+            "first_name": "Sana",
+            "address1": "Flat 3, Block B",
+            "address2": "Gulshan",
+            "city": "Karachi",
+            "phone": "+92 321 5550001",
+        },
+    }
     raw = json.dumps(order).encode()
     signature = base64.b64encode(hmac.new(SECRET.encode(), raw, hashlib.sha256).digest()).decode()
     headers = {"X-Shopify-Hmac-Sha256": signature, "X-Shopify-Webhook-Id": "b54557e4-bdd9-4b37"}
     answer = httpx.post(f"{url}/lifecycle/shopify/orders", content=raw, headers=headers)
-    assert answer.json() == {"status": "applied", "event_id": "shopify:b54557e4-bdd9-4b37", "order_id": "9999",
-                             "order_status": "pending_confirmation"}
+    assert answer.json() == {
+        "status": "applied",
+        "event_id": "shopify:b54557e4-bdd9-4b37",
+        "order_id": "9999",
+        "order_status": "pending_confirmation",
+    }
     forged = httpx.post(f"{url}/lifecycle/shopify/orders", content=raw.replace(b"4598", b"1"), headers=headers)
     assert forged.status_code == 401
 

@@ -1,4 +1,5 @@
 """Fault tests: two workers on the real PostgreSQL, and a worker process killed mid-batch."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,15 +16,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
 from lifecycle.engine.scheduler import Worker
-from tests.unit.lifecycle.conftest import NOON_PKT, cod_order, postgres_db, settings  # noqa: F401 - fixtures
+from lifecycle.service import handler_registry
 from tests.stack import APP_PYTHON, ROOT, free_port
+from tests.unit.lifecycle.conftest import NOON_PKT, cod_order, postgres_db, settings  # noqa: F401 - fixtures
+from whatsapp.graph_client import SendResult
 
 
 def _place_many(db, settings, count: int, now) -> None:
@@ -72,19 +73,36 @@ def test_two_workers_on_postgresql_never_send_a_touchpoint_twice(postgres_db, se
     assert len(set(sender.sent)) == count  # every customer exactly once
     assert claimed["worker-0"] > 0 and claimed["worker-1"] > 0  # both really worked
     with postgres_db.session() as session:
-        states = dict(session.execute(select(Touchpoint.state, func.count()).where(
-            Touchpoint.kind == "cod_confirmation").group_by(Touchpoint.state)).all())
+        states = dict(
+            session.execute(
+                select(Touchpoint.state, func.count())
+                .where(Touchpoint.kind == "cod_confirmation")
+                .group_by(Touchpoint.state)
+            ).all()
+        )
     assert states == {"done": count}
 
 
 @pytest.fixture
 def simulator(tmp_path):
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SIM_PORT": str(port), "WHATSAPP_APP_SECRET": secrets.token_hex(8),
-           "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(8), "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
-           "SIM_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nowhere", "SIM_STATUS_DELAY": "0"}
-    proc = subprocess.Popen([str(APP_PYTHON), "-m", "simulator"], cwd=ROOT, env=env,
-                            stdout=open(tmp_path / "sim.log", "wb"), stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SIM_PORT": str(port),
+        "WHATSAPP_APP_SECRET": secrets.token_hex(8),
+        "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(8),
+        "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
+        "SIM_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nowhere",
+        "SIM_STATUS_DELAY": "0",
+    }
+    proc = subprocess.Popen(
+        [str(APP_PYTHON), "-m", "simulator"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(tmp_path / "sim.log", "wb"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -115,18 +133,32 @@ def test_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_batch(tmp
     count, batch = 120, 20
     db = Database(f"sqlite:///{tmp_path / 'lifecycle.db'}").migrate()
     from datetime import datetime, timezone
+
     _place_many(db, settings, count, datetime.now(timezone.utc))
     # every send takes 300 ms, so a batch is in flight when the kill comes
     httpx.post(f"{sim_url}/sim/faults", json={"count": 10 * count, "http_status": 200, "delay": 0.3})
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SAUDA_DATA_DIR": str(tmp_path), "WHATSAPP_GRAPH_BASE_URL": sim_url,
-           "WHATSAPP_ACCESS_TOKEN": sim_env["WHATSAPP_ACCESS_TOKEN"], "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
-           "WHATSAPP_SEND_RATE": "1000", "SAUDA_WORKER_BATCH": str(batch), "SAUDA_WORKER_LEASE_S": "2",
-           "SAUDA_WORKER_POLL_S": "0.1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SAUDA_DATA_DIR": str(tmp_path),
+        "WHATSAPP_GRAPH_BASE_URL": sim_url,
+        "WHATSAPP_ACCESS_TOKEN": sim_env["WHATSAPP_ACCESS_TOKEN"],
+        "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
+        "WHATSAPP_SEND_RATE": "1000",
+        "SAUDA_WORKER_BATCH": str(batch),
+        "SAUDA_WORKER_LEASE_S": "2",
+        "SAUDA_WORKER_POLL_S": "0.1",
+    }
     env.pop("DATABASE_URL", None)
 
     def start():
-        return subprocess.Popen([str(APP_PYTHON), "-m", "lifecycle", "worker"], cwd=ROOT, env=env,
-                                stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [str(APP_PYTHON), "-m", "lifecycle", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(tmp_path / "worker.log", "ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     worker = start()
     try:
@@ -143,8 +175,9 @@ def test_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_batch(tmp
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             with db.session() as session:
-                done = session.scalar(select(func.count()).where(Touchpoint.kind == "cod_confirmation",
-                                                                 Touchpoint.state == "done"))
+                done = session.scalar(
+                    select(func.count()).where(Touchpoint.kind == "cod_confirmation", Touchpoint.state == "done")
+                )
             if done == count:
                 break
             time.sleep(0.3)

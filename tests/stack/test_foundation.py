@@ -1,4 +1,5 @@
 """The foundation end to end: signed webhook -> Rasa -> custom action -> Graph API reply."""
+
 from __future__ import annotations
 
 import json
@@ -6,30 +7,39 @@ import secrets
 
 import httpx
 
-from whatsapp.signing import SIGNATURE_HEADER, sign
 from simulator import webhooks
 from tests.stack import message_text
+from whatsapp.signing import SIGNATURE_HEADER, sign
 
 
 def _text_webhook(stack, wa_id: str, text: str) -> bytes:
     body = webhooks.message_webhook(
-        wa_id, webhooks.text_message(text),
-        phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"], display_phone_number="923000000000",
+        wa_id,
+        webhooks.text_message(text),
+        phone_number_id=stack.env["WHATSAPP_PHONE_NUMBER_ID"],
+        display_phone_number="923000000000",
     )
     return json.dumps(body).encode()
 
 
 def test_handshake_echoes_challenge_for_the_right_token(stack):
     challenge = secrets.token_hex(8)
-    r = httpx.get(stack.webhook_url, params={
-        "hub.mode": "subscribe", "hub.verify_token": stack.env["WHATSAPP_VERIFY_TOKEN"], "hub.challenge": challenge})
+    r = httpx.get(
+        stack.webhook_url,
+        params={
+            "hub.mode": "subscribe",
+            "hub.verify_token": stack.env["WHATSAPP_VERIFY_TOKEN"],
+            "hub.challenge": challenge,
+        },
+    )
     assert r.status_code == 200
     assert r.text == challenge
 
 
 def test_handshake_refuses_wrong_or_missing_token(stack):
-    wrong = httpx.get(stack.webhook_url, params={
-        "hub.mode": "subscribe", "hub.verify_token": "not-the-token", "hub.challenge": "123"})
+    wrong = httpx.get(
+        stack.webhook_url, params={"hub.mode": "subscribe", "hub.verify_token": "not-the-token", "hub.challenge": "123"}
+    )
     missing = httpx.get(stack.webhook_url, params={"hub.mode": "subscribe", "hub.challenge": "123"})
     assert (wrong.status_code, missing.status_code) == (403, 403)
     assert "123" not in wrong.text
@@ -43,11 +53,17 @@ def _user_texts(stack, sender_id: str) -> list[str]:
 def test_forged_or_missing_signature_is_rejected_and_never_reaches_rasa(stack):
     wa_id = "923331112233"
     raw = _text_webhook(stack, wa_id, "Assalam o alaikum")
-    forged = httpx.post(stack.webhook_url, content=raw, headers={
-        "Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, "some-other-secret")})
+    forged = httpx.post(
+        stack.webhook_url,
+        content=raw,
+        headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, "some-other-secret")},
+    )
     unsigned = httpx.post(stack.webhook_url, content=raw, headers={"Content-Type": "application/json"})
-    tampered = httpx.post(stack.webhook_url, content=raw.replace(b"alaikum", b"alaikun"), headers={
-        "Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, stack.env["WHATSAPP_APP_SECRET"])})
+    tampered = httpx.post(
+        stack.webhook_url,
+        content=raw.replace(b"alaikum", b"alaikun"),
+        headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, stack.env["WHATSAPP_APP_SECRET"])},
+    )
     assert [forged.status_code, unsigned.status_code, tampered.status_code] == [401, 401, 401]
     assert _user_texts(stack, "+" + wa_id) == []
 
@@ -55,8 +71,11 @@ def test_forged_or_missing_signature_is_rejected_and_never_reaches_rasa(stack):
 def test_valid_signature_is_accepted(stack):
     wa_id = "923331112244"
     raw = _text_webhook(stack, wa_id, "salam")
-    r = httpx.post(stack.webhook_url, content=raw, headers={
-        "Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, stack.env["WHATSAPP_APP_SECRET"])})
+    r = httpx.post(
+        stack.webhook_url,
+        content=raw,
+        headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, stack.env["WHATSAPP_APP_SECRET"])},
+    )
     assert r.status_code == 200
     assert r.json()["accepted"] == 1
 

@@ -1,5 +1,6 @@
 """Each touchpoint end to end: shop event → app server worker → simulator (Graph API) → customer
 taps or types → Rasa → actions → database, with the clock moved forward."""
+
 from __future__ import annotations
 
 import json
@@ -10,25 +11,30 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from lifecycle.integrations import signing
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, OutboxMessage, Touchpoint
+from lifecycle.integrations import signing
 from tests.stack import AGENT_PASSWORD, logged_in, message_text
-
 
 
 def event(stack, type_: str, **data) -> dict:
     raw = json.dumps({"id": f"evt-{secrets.token_hex(8)}", "type": type_, "data": data}).encode()
-    answer = httpx.post(f"{stack.app_url}/lifecycle/events", content=raw,
-                        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw))
+    answer = httpx.post(
+        f"{stack.app_url}/lifecycle/events",
+        content=raw,
+        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw),
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
 
 def advance(stack, seconds: float) -> None:
     raw = json.dumps({"seconds": seconds}).encode()
-    answer = httpx.post(f"{stack.app_url}/lifecycle/dev/clock", content=raw,
-                        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw))
+    answer = httpx.post(
+        f"{stack.app_url}/lifecycle/dev/clock",
+        content=raw,
+        headers=signing.headers(stack.env["SAUDA_EVENTS_SECRET"], int(time.time()), raw),
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["simulator"] == "moved"
 
@@ -69,16 +75,26 @@ def order_row(stack, ref: str) -> Order:
     try:
         with db.session() as session:
             order = session.scalar(select(Order).where(Order.ref == ref))
-            order.cancellation, order.payments, order.shipments  # load before the session closes
+            _ = order.cancellation, order.payments, order.shipments  # load before the session closes
             return order
     finally:
         db.engine.dispose()
 
 
 def place(stack, ref: str, phone: str, method: str = "cod", **data) -> None:
-    event(stack, "order.placed", order_id=ref, phone=phone, name="Hina", payment_method=method, amount="2500",
-          items=[{"name": "Lawn 3-piece", "quantity": 1, "price": "2500", "size": "M"}], city="Lahore",
-          address="12 Main Boulevard, Gulberg", **data)
+    event(
+        stack,
+        "order.placed",
+        order_id=ref,
+        phone=phone,
+        name="Hina",
+        payment_method=method,
+        amount="2500",
+        items=[{"name": "Lawn 3-piece", "quantity": 1, "price": "2500", "size": "M"}],
+        city="Lahore",
+        address="12 Main Boulevard, Gulberg",
+        **data,
+    )
 
 
 def test_cod_confirmation_inside_the_window_and_the_confirm_button(stack):
@@ -90,13 +106,16 @@ def test_cod_confirmation_inside_the_window_and_the_confirm_button(stack):
     assert confirmation["type"] == "interactive"
     assert seen(confirmation) == (
         "Assalam o alaikum Hina! Aap ka order SD-E2E1 mil gaya hai: 1 x Lawn 3-piece (M). Cash on delivery par "
-        "Rs. 2,500 ada karne honge, delivery Lahore mein. Kya hum order confirm kar dein?")
-    assert buttons(confirmation) == [("Confirm karein", '/confirm_order{"order_id":"SD-E2E1"}'),
-                                     ("Cancel karein", '/cancel_order{"order_id":"SD-E2E1"}')]
-    replies = stack.reply_texts(phone, button={"id": '/confirm_order{"order_id":"SD-E2E1"}',
-                                               "title": "Confirm karein"})
-    assert replies == ["Shukriya! Order SD-E2E1 confirm ho gaya hai aur jald dispatch hoga. Tracking ki tafseel "
-                       "hum aap ko bhej denge."]
+        "Rs. 2,500 ada karne honge, delivery Lahore mein. Kya hum order confirm kar dein?"
+    )
+    assert buttons(confirmation) == [
+        ("Confirm karein", '/confirm_order{"order_id":"SD-E2E1"}'),
+        ("Cancel karein", '/cancel_order{"order_id":"SD-E2E1"}'),
+    ]
+    replies = stack.reply_texts(phone, button={"id": '/confirm_order{"order_id":"SD-E2E1"}', "title": "Confirm karein"})
+    assert replies == [
+        "Shukriya! Order SD-E2E1 confirm ho gaya hai aur jald dispatch hoga. Tracking ki tafseel hum aap ko bhej denge."
+    ]
     assert order_row(stack, "SD-E2E1").status == "confirmed"
     bot_events = [e for e in stack.tracker(phone)["events"] if e["event"] == "bot"]
     proactive = [e for e in bot_events if (e.get("metadata") or {}).get("proactive")]
@@ -112,12 +131,14 @@ def test_no_answer_outside_the_window_template_reminder_then_auto_cancel(stack):
     assert seen(first).startswith("Hello Hina! We have received your order SD-E2E2")
     advance(stack, 2 * 3600)
     reminder = wait_out(stack, phone, 2)[1]
-    assert seen(reminder) == ("Hina, your order SD-E2E2 (Rs. 2,500) is not confirmed yet. Please confirm it so we "
-                              "can ship it soon.")
+    assert seen(reminder) == (
+        "Hina, your order SD-E2E2 (Rs. 2,500) is not confirmed yet. Please confirm it so we can ship it soon."
+    )
     advance(stack, 6 * 3600)
     cancelled = wait_out(stack, phone, 3)[2]
-    assert seen(cancelled) == ("Order SD-E2E2 was cancelled because we did not receive a confirmation. Message us "
-                               "any time to order again.")
+    assert seen(cancelled) == (
+        "Order SD-E2E2 was cancelled because we did not receive a confirmation. Message us any time to order again."
+    )
     order = order_row(stack, "SD-E2E2")
     assert (order.status, order.cancellation.source) == ("cancelled", "no_answer")
 
@@ -131,16 +152,21 @@ def test_cancel_button_reason_and_cancel_anyway(stack):
     ask = stack.say(phone, button={"id": '/cancel_order{"order_id":"SD-E2E3"}', "title": "Cancel karein"})["replies"]
     assert [seen(r) for r in ask] == ["Afsos hua. Aap order SD-E2E3 kyun cancel karna chahte hain?"]
     assert buttons(ask[0])[1] == ("Kahin sasta mil gaya", '/cancel_reason{"cancel_reason": "found_cheaper"}')
-    offer = stack.say(phone, list={"id": '/cancel_reason{"cancel_reason": "found_cheaper"}',
-                                   "title": "Kahin sasta mil gaya"})["replies"]
+    offer = stack.say(
+        phone, list={"id": '/cancel_reason{"cancel_reason": "found_cheaper"}', "title": "Kahin sasta mil gaya"}
+    )["replies"]
     assert [seen(r) for r in offer] == [
-        "Cancel karne se pehle: hum order SD-E2E3 ka size, rang ya address badal sakte hain. Kya aap yeh chahenge?"]
+        "Cancel karne se pehle: hum order SD-E2E3 ka size, rang ya address badal sakte hain. Kya aap yeh chahenge?"
+    ]
     assert order_row(stack, "SD-E2E3").status == "pending_confirmation"
     done = stack.reply_texts(phone, button={"id": "/deny", "title": "Cancel hi karein"})
     assert done == ["Order SD-E2E3 cancel kar diya gaya hai. Umeed hai jald dobara khidmat ka mauqa milega."]
     order = order_row(stack, "SD-E2E3")
     assert (order.status, order.cancellation.reason, order.cancellation.source) == (
-        "cancelled", "found_cheaper", "customer")
+        "cancelled",
+        "found_cheaper",
+        "customer",
+    )
 
 
 def test_jazzcash_instructions_transaction_id_and_verification(stack):
@@ -151,22 +177,30 @@ def test_jazzcash_instructions_transaction_id_and_verification(stack):
     instructions = wait_out(stack, phone, before + 1)[-1]
     assert seen(instructions) == (
         "Shukriya Hina! Order SD-E2E4 ke liye Rs. 2,500 JazzCash account 03001112222 (Sauda Demo Store) mein bhej "
-        "dijiye, reference mein SD-E2E4 likhein. Payment ke baad Transaction ID (TID) yahan bhej dein.")
+        "dijiye, reference mein SD-E2E4 likhein. Payment ke baad Transaction ID (TID) yahan bhej dein."
+    )
     replies = stack.reply_texts(phone, "TID 01234567890 payment kar di hai")
-    assert replies == ["Shukriya! Order SD-E2E4 ke liye transaction ID 01234567890 mil gayi hai. Hamari team "
-                       "payment check kar ke jald order confirm kar degi."]
+    assert replies == [
+        "Shukriya! Order SD-E2E4 ke liye transaction ID 01234567890 mil gayi hai. Hamari team "
+        "payment check kar ke jald order confirm kar degi."
+    ]
     payment = order_row(stack, "SD-E2E4").payments[0]
     assert (payment.status, payment.transaction_id, payment.raw_text) == (
-        "submitted", "01234567890", "TID 01234567890 payment kar di hai")
+        "submitted",
+        "01234567890",
+        "TID 01234567890 payment kar di hai",
+    )
     with logged_in(stack.app_url, "agent", AGENT_PASSWORD) as agent:
         waiting = agent.get("/console/payments").json()
         assert {"order_id": "SD-E2E4", "transaction_id": "01234567890"}.items() <= next(
-            w for w in waiting["waiting"] if w["order_id"] == "SD-E2E4").items()
+            w for w in waiting["waiting"] if w["order_id"] == "SD-E2E4"
+        ).items()
         verified = agent.post("/console/payments/SD-E2E4/verify", headers={"X-CSRF-Token": waiting["csrf"]})
     assert verified.json()["order_status"] == "confirmed"
     received = wait_out(stack, phone, before + 3)[-1]
-    assert seen(received) == ("Order SD-E2E4 ki Rs. 2,500 payment mil gayi hai aur order confirm ho gaya hai. "
-                              "Shukriya!")
+    assert seen(received) == (
+        "Order SD-E2E4 ki Rs. 2,500 payment mil gayi hai aur order confirm ho gaya hai. Shukriya!"
+    )
     assert order_row(stack, "SD-E2E4").payments[0].verified_by == "agent"
 
 
@@ -180,20 +214,30 @@ def test_dispatch_out_for_delivery_and_delivered(stack):
     event(stack, "shipment.booked", order_id="SD-E2E5", courier="leopards", cn="LE7788990", estimated_days="2-3")
     token = order_row(stack, "SD-E2E5").shipments[0].tracking_token
     dispatch = wait_out(stack, phone, before + 3)[-1]
-    assert seen(dispatch) == ("Your order SD-E2E5 has been shipped with Leopards Courier (CN LE7788990). It should "
-                              f"arrive in 2-3 days. Track it: {stack.app_url}/track/{token}")
-    event(stack, "shipment.scan", order_id="SD-E2E5", courier="leopards", cn="LE7788990",
-          raw_status="Assign to Courier", state="out_for_delivery", at="2026-11-29T05:00:00Z")
+    assert seen(dispatch) == (
+        "Your order SD-E2E5 has been shipped with Leopards Courier (CN LE7788990). It should "
+        f"arrive in 2-3 days. Track it: {stack.app_url}/track/{token}"
+    )
+    event(
+        stack,
+        "shipment.scan",
+        order_id="SD-E2E5",
+        courier="leopards",
+        cn="LE7788990",
+        raw_status="Assign to Courier",
+        state="out_for_delivery",
+        at="2026-11-29T05:00:00Z",
+    )
     alert = wait_out(stack, phone, before + 4)[-1]
-    assert seen(alert) == ("Your order SD-E2E5 is out for delivery today with Leopards Courier. Please keep "
-                           "Rs. 2,500 in cash ready.")
+    assert seen(alert) == (
+        "Your order SD-E2E5 is out for delivery today with Leopards Courier. Please keep Rs. 2,500 in cash ready."
+    )
     event(stack, "order.delivered", order_id="SD-E2E5")
     delivered = wait_out(stack, phone, before + 5)[-1]
     assert seen(delivered) == "Your order SD-E2E5 has been delivered. Thank you for shopping with us!"
     db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
     with db.session() as session:
-        csat = session.scalar(select(Touchpoint).join(Order).where(Order.ref == "SD-E2E5",
-                                                                    Touchpoint.kind == "csat"))
+        csat = session.scalar(select(Touchpoint).join(Order).where(Order.ref == "SD-E2E5", Touchpoint.kind == "csat"))
         assert csat.state == "scheduled"
     db.engine.dispose()
 
@@ -230,10 +274,12 @@ def test_a_session_message_failed_by_webhook_131047_is_resent_as_the_template(st
     db = Database(f"sqlite:///{stack.data_dir / 'lifecycle.db'}")
     try:
         with db.session() as session:
-            rows = session.execute(select(OutboxMessage.mode, OutboxMessage.status, OutboxMessage.error_code)
-                                   .join(Touchpoint, Touchpoint.id == OutboxMessage.touchpoint_id)
-                                   .where(Touchpoint.key.like("%SD-E2E131047%"), Touchpoint.kind == "cod_confirmation")
-                                   .order_by(OutboxMessage.id)).all()
+            rows = session.execute(
+                select(OutboxMessage.mode, OutboxMessage.status, OutboxMessage.error_code)
+                .join(Touchpoint, Touchpoint.id == OutboxMessage.touchpoint_id)
+                .where(Touchpoint.key.like("%SD-E2E131047%"), Touchpoint.kind == "cod_confirmation")
+                .order_by(OutboxMessage.id)
+            ).all()
     finally:
         db.engine.dispose()
     assert [tuple(r) for r in rows][:2] == [("session", "failed", 131047), ("template", rows[1][1], None)]
@@ -254,8 +300,11 @@ def test_proactive_messages_sent_while_rasa_is_down_reach_the_tracker_after(stac
         stack.wait_healthy("rasa")
     deadline = time.monotonic() + 30
     while True:
-        proactive = [e for e in stack.tracker(phone)["events"]
-                     if e["event"] == "bot" and (e.get("metadata") or {}).get("proactive")]
+        proactive = [
+            e
+            for e in stack.tracker(phone)["events"]
+            if e["event"] == "bot" and (e.get("metadata") or {}).get("proactive")
+        ]
         if proactive or time.monotonic() > deadline:
             break
         time.sleep(0.5)

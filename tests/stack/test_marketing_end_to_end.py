@@ -1,6 +1,7 @@
 """Cart recovery and win-back end to end: shop events → app server (scheduler, engagement
 loop) → WhatsApp simulator, with the dev clock moved forward; discount codes through the
 signed API; opted-out customers get none of it. Real Rasa for the customers' STOP."""
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,26 @@ from sqlalchemy import select
 
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart
-from tests.stack.engagement_helpers import advance, event, lifecycle_db, new_phone, outbound, seen, signed_post, \
-    to_next_noon, wait_for, wait_out
+from tests.stack.engagement_helpers import (
+    advance,
+    event,
+    lifecycle_db,
+    new_phone,
+    outbound,
+    seen,
+    signed_post,
+    to_next_noon,
+    wait_for,
+    wait_out,
+)
 from tests.stack.test_lifecycle_end_to_end import place
 
-WHITE_LAWN = {"name": "Gulnaar Embroidered Lawn 3-Piece", "quantity": 1, "price": "5490",
-              "sku": "SD-GULNAAREMB-WHI"}  # the demo catalog holds 1 of it: scarcity is true
+WHITE_LAWN = {
+    "name": "Gulnaar Embroidered Lawn 3-Piece",
+    "quantity": 1,
+    "price": "5490",
+    "sku": "SD-GULNAAREMB-WHI",
+}  # the demo catalog holds 1 of it: scarcity is true
 CODE = re.compile(r"SD-[A-Z0-9]{4}-[A-Z0-9]{4}")
 MINUTE, DAY = 60, 24 * 3600
 
@@ -28,16 +43,34 @@ def marketing_to(stack, phone: str) -> list[str]:
 
 
 def abandon(stack, ref: str, phone: str) -> None:
-    event(stack, "cart.created", cart_id=ref, items=[WHITE_LAWN], total="5490", phone=phone, name="Hina",
-          checkout_url=f"https://demo.sauda.pk/checkout/{ref}")
+    event(
+        stack,
+        "cart.created",
+        cart_id=ref,
+        items=[WHITE_LAWN],
+        total="5490",
+        phone=phone,
+        name="Hina",
+        checkout_url=f"https://demo.sauda.pk/checkout/{ref}",
+    )
     event(stack, "cart.abandoned", cart_id=ref)
 
 
 def buy(stack, ref: str, phone: str) -> None:
     """A prepaid order the shop already verified (confirmed at once: no COD confirmation to answer)."""
-    event(stack, "order.placed", order_id=ref, phone=phone, name="Hina", payment_method="jazzcash", paid=True,
-          amount="5490", items=[{**WHITE_LAWN, "sku": "SD-GULNAAREMB-PIN"}], city="Lahore",
-          address="12 Main Boulevard, Gulberg")
+    event(
+        stack,
+        "order.placed",
+        order_id=ref,
+        phone=phone,
+        name="Hina",
+        payment_method="jazzcash",
+        paid=True,
+        amount="5490",
+        items=[{**WHITE_LAWN, "sku": "SD-GULNAAREMB-PIN"}],
+        city="Lahore",
+        address="12 Main Boulevard, Gulberg",
+    )
 
 
 def test_cart_recovery_stages_codes_conversion_and_opt_out(stack):
@@ -50,15 +83,19 @@ def test_cart_recovery_stages_codes_conversion_and_opt_out(stack):
     advance(stack, 30 * MINUTE)
     first = wait_out(stack, full, 1)[-1]
     assert first["message"]["name"] == "sauda_cart_reminder"
-    assert seen(first) == ("Hina, aap ke cart mein 1 x Gulnaar Embroidered Lawn 3-Piece (Rs. 5,490) abhi bhi rakhe "
-                           "hain. Order mukammal karne ke liye: https://demo.sauda.pk/checkout/CR-A")
+    assert seen(first) == (
+        "Hina, aap ke cart mein 1 x Gulnaar Embroidered Lawn 3-Piece (Rs. 5,490) abhi bhi rakhe "
+        "hain. Order mukammal karne ke liye: https://demo.sauda.pk/checkout/CR-A"
+    )
     wait_out(stack, converting, 1)
     place(stack, "SD-CR-C", converting, cart_id="CR-C")  # bought after stage 1
 
     advance(stack, DAY - 30 * MINUTE)
     second = wait_out(stack, full, 2)[-1]
-    assert seen(second) == ("Hina, aap ke cart wala Gulnaar Embroidered Lawn 3-Piece sirf 1 bachay hain. Khatam "
-                            "hone se pehle order kar lein: https://demo.sauda.pk/checkout/CR-A")
+    assert seen(second) == (
+        "Hina, aap ke cart wala Gulnaar Embroidered Lawn 3-Piece sirf 1 bachay hain. Khatam "
+        "hone se pehle order kar lein: https://demo.sauda.pk/checkout/CR-A"
+    )
 
     advance(stack, 2 * DAY)
     last = wait_out(stack, full, 3)[-1]
@@ -82,8 +119,9 @@ def test_cart_recovery_stages_codes_conversion_and_opt_out(stack):
     assert marketing_to(stack, converting) == ["sauda_cart_reminder"]
     assert marketing_to(stack, opted_out) == []
     with lifecycle_db(stack) as session:
-        recovery = session.scalar(select(CartRecovery).join(Cart, Cart.id == CartRecovery.cart_id)
-                                  .where(Cart.ref == "CR-C"))
+        recovery = session.scalar(
+            select(CartRecovery).join(Cart, Cart.id == CartRecovery.cart_id).where(Cart.ref == "CR-C")
+        )
         assert (recovery.recovered_stage, str(recovery.recovered_revenue)) == (1, "2500.00")
 
 
@@ -95,8 +133,14 @@ def test_win_back_30_60_90_stopped_by_a_new_order_and_never_to_the_opted_out(sta
         buy(stack, f"SD-WB{n}", phone)
 
     advance(stack, 30 * DAY)
-    arrivals = wait_for(lambda: [m for m in outbound(stack, loyal) if m["type"] == "template"
-                                 and m["message"]["name"] == "sauda_winback_new_arrivals"], what="day-30 message")
+    arrivals = wait_for(
+        lambda: [
+            m
+            for m in outbound(stack, loyal)
+            if m["type"] == "template" and m["message"]["name"] == "sauda_winback_new_arrivals"
+        ],
+        what="day-30 message",
+    )
     text = seen(arrivals[0])
     assert text.startswith("Hina, Lawn Suit mein naye designs aaye hain: ")
     products = text.split(": ", 1)[1].split(" | ")
@@ -106,16 +150,29 @@ def test_win_back_30_60_90_stopped_by_a_new_order_and_never_to_the_opted_out(sta
     buy(stack, "SD-WB-AGAIN", returning)  # a new order resets the sequence
 
     advance(stack, 30 * DAY)
-    personal = wait_for(lambda: [m for m in outbound(stack, loyal) if m["type"] == "template"
-                                 and m["message"]["name"] == "sauda_winback_personal_code"], what="day-60 message")
+    personal = wait_for(
+        lambda: [
+            m
+            for m in outbound(stack, loyal)
+            if m["type"] == "template" and m["message"]["name"] == "sauda_winback_personal_code"
+        ],
+        what="day-60 message",
+    )
     assert "Gulnaar Embroidered Lawn 3-Piece" in seen(personal[0]) and "10% discount" in seen(personal[0])
     assert CODE.search(seen(personal[0]))
-    wait_for(lambda: marketing_to(stack, returning).count("sauda_winback_new_arrivals") == 2,
-             what="returning's new day 30")
+    wait_for(
+        lambda: marketing_to(stack, returning).count("sauda_winback_new_arrivals") == 2, what="returning's new day 30"
+    )
     assert marketing_to(stack, returning) == ["sauda_winback_new_arrivals", "sauda_winback_new_arrivals"]
 
     advance(stack, 30 * DAY)
-    last = wait_for(lambda: [m for m in outbound(stack, loyal) if m["type"] == "template"
-                             and m["message"]["name"] == "sauda_winback_last_code"], what="day-90 message")
+    last = wait_for(
+        lambda: [
+            m
+            for m in outbound(stack, loyal)
+            if m["type"] == "template" and m["message"]["name"] == "sauda_winback_last_code"
+        ],
+        what="day-90 message",
+    )
     assert "15% discount" in seen(last[0]) and "48 ghante" in seen(last[0])
     assert marketing_to(stack, opted_out) == []

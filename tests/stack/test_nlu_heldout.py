@@ -5,6 +5,7 @@ The held-out messages are never used for training; the first tests check that th
 that way, that every intent has enough of them and that the perturbed copy is the one the
 augmentation rules make.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,11 +56,14 @@ def test_heldout_has_25_examples_for_every_typed_intent():
 
 def test_the_perturbed_copy_is_the_held_out_set_respelled_by_the_rules(tmp_path):
     out = tmp_path / "perturbed.yml"
-    subprocess.run([str(RASA_PYTHON), "scripts/augment_nlu.py", "perturb", str(HELDOUT), str(out)], cwd=ROOT,
-                   check=True)
+    subprocess.run(
+        [str(RASA_PYTHON), "scripts/augment_nlu.py", "perturb", str(HELDOUT), str(out)], cwd=ROOT, check=True
+    )
     assert out.read_text(encoding="utf-8") == PERTURBED.read_text(encoding="utf-8")
     pairs = list(zip(_examples(HELDOUT), _examples(PERTURBED)))
-    assert all(a[0] == b[0] for a, b in pairs) and sum(a != b for a, b in pairs) > 0.7 * len(pairs)  # Urdu-script and one-word messages often stay
+    assert all(a[0] == b[0] for a, b in pairs) and sum(a != b for a, b in pairs) > 0.7 * len(
+        pairs
+    )  # Urdu-script and one-word messages often stay
 
 
 def test_heldout_messages_are_not_in_the_training_data():
@@ -70,8 +74,14 @@ def test_heldout_messages_are_not_in_the_training_data():
 
 def _evaluate(model: str, data: Path, out: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    proc = subprocess.run([str(RASA_PYTHON), "scripts/nlu_eval.py", "--model", model, "--data", str(data),
-                           "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [str(RASA_PYTHON), "scripts/nlu_eval.py", "--model", model, "--data", str(data), "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if not out.exists():
         pytest.fail(f"nlu_eval.py crashed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -98,6 +108,5 @@ def test_entity_f1_on_heldout_is_at_least_0_9(heldout_result):
 
 
 def test_a_sentence_that_merely_contains_stop_is_never_an_opt_out(heldout_result):
-    wrong = [c for c in heldout_result["confusions"]
-             if "stop" in c["text"].lower() and c["predicted"] == "opt_out"]
+    wrong = [c for c in heldout_result["confusions"] if "stop" in c["text"].lower() and c["predicted"] == "opt_out"]
     assert not wrong, wrong

@@ -29,7 +29,7 @@ async def start_app(tmp_path, courier_url: str) -> Stack:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "SAUDA_DATA_DIR": str(tmp_path),
            "SAUDA_APP_PORT": str(port), "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
            "SAUDA_SESSION_SECRET": secrets.token_hex(16), "SAUDA_EVENTS_SECRET": secrets.token_hex(16),
-           "SAUDA_WORKER": "off", "SAUDA_STORE_NAME": "Noor Lawn House",
+           "SAUDA_WORKER": "inprocess", "SAUDA_STORE_NAME": "Noor Lawn House",
            "TCS_BASE_URL": courier_url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.2", **private_actions()}
     stack = Stack(data_dir=tmp_path, env=env, rasa_url="", app_url=f"http://127.0.0.1:{port}", sim_url="")
     stack.commands = {"app": [str(APP_PYTHON), "-m", "appserver"]}
@@ -55,7 +55,8 @@ async def test_shop_books_courier_scans_page_follows(tmp_path, fake):
                 "order_id": "SD-2001", "phone": "+92 300 1234567", "name": "Ayesha Khan", "paid": True,
                 "items": [{"name": "Lawn 3-piece", "quantity": 2, "size": "M"}], "amount": "5000",
                 "payment_method": "jazzcash", "city": "Faisalabad", "address": "House 12, Street 4, Gulberg III"})
-            booked = await send_event(http, stack, "shipment.booked", {"order_id": "SD-2001", "courier": "TCS", "cn": CN})
+            booked = await send_event(http, stack, "shipment.booked",
+                                      {"order_id": "SD-2001", "courier": "TCS", "cn": CN})
             page_url = f"{stack.app_url}/track/{booked['tracking_token']}"
             first = await http.get(page_url)
             assert first.status_code == 200 and "No courier scans yet" in first.text

@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection ``lifecycle.db.migrate`` hands over."""
+
 from alembic import context
 
 from lifecycle.db.models import Base

@@ -1,4 +1,5 @@
 """The courier poller as a background job: every courier with credentials, until stopped."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,9 @@ from lifecycle.integrations.couriers.recording import ScanRecorder
 from lifecycle.integrations.couriers.settings import CourierSettings, build_clients
 
 
-async def poll_couriers(db: Database, settings: LifecycleSettings, clock: Clock, couriers: CourierSettings,
-                        stop: asyncio.Event) -> None:
+async def poll_couriers(
+    db: Database, settings: LifecycleSettings, clock: Clock, couriers: CourierSettings, stop: asyncio.Event
+) -> None:
     """Poll every courier with credentials every ``SAUDA_COURIER_POLL_SECONDS`` until ``stop`` is set."""
     async with httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=10.0)) as http:
         clients = build_clients(couriers, http)

@@ -1,4 +1,5 @@
 """What every courier adapter shares: internal states, scans, status maps and the tracking client."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,39 +7,22 @@ import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import StrEnum
 from typing import Any, Mapping, Optional
 from zoneinfo import ZoneInfo
 
 import httpx
 import phonenumbers
 
+from lifecycle.domain.statuses import ShipmentState
+
 logger = logging.getLogger(__name__)
 
 KARACHI = ZoneInfo("Asia/Karachi")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-class State(StrEnum):
-    """Where a parcel is, in Sauda's words; every courier status maps to exactly one."""
-
-    BOOKED = "booked"
-    PICKED = "picked"
-    IN_TRANSIT = "in_transit"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERED = "delivered"
-    ATTEMPTED = "attempted"
-    RETURNING = "returning"
-    RETURNED = "returned"
-    CANCELLED = "cancelled"
-
-    @property
-    def progress(self) -> int:
-        """How far along a parcel is; a re-attempt (out for delivery after attempted) is no step back."""
-        return PROGRESS[self]
-
-
-PROGRESS = {State.BOOKED: 0, State.PICKED: 1, State.IN_TRANSIT: 2, State.OUT_FOR_DELIVERY: 3, State.ATTEMPTED: 3,
-            State.DELIVERED: 4, State.RETURNING: 4, State.RETURNED: 5, State.CANCELLED: 5}
+# A courier's statuses map onto the shipment states (ShipmentState, named State here).
+State = ShipmentState
 
 
 class CourierError(Exception):
@@ -105,8 +89,11 @@ def courier_phone(raw: str) -> str:
         number = phonenumbers.parse(raw, "PK")
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"not a phone number: {raw!r} ({exc})") from exc
-    if (number.country_code != 92 or not phonenumbers.is_valid_number(number)
-            or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE):
+    if (
+        number.country_code != 92
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
         raise ValueError(f"not a Pakistani mobile number: {raw!r}")
     return f"0{number.national_number}"
 
@@ -168,9 +155,12 @@ class CourierClient(ABC):
             return scans
         headline = self.scan(cn, current, None)
         dated = [s for s in scans if s.at is not None and s.state is not None]
-        latest = max(dated, key=lambda s: s.at).state if dated else None
-        if latest is not None and headline.state is not None and (
-                headline.state == latest or headline.state.progress < latest.progress):
+        latest = max(dated, key=lambda s: s.at or _EPOCH).state if dated else None
+        if (
+            latest is not None
+            and headline.state is not None
+            and (headline.state == latest or headline.state.progress < latest.progress)
+        ):
             return scans
         return [*scans, headline]
 

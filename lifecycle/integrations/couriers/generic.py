@@ -9,6 +9,7 @@ a status map. ``SAUDA_GENERIC_COURIERS`` names a JSON file with a list of such c
       "status_field": "status", "time_field": "date", "time_format": "%d-%m-%Y %H:%M",
       "statuses": {"Booked": "booked", "Delivered": "delivered"}}]
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -53,7 +54,11 @@ class GenericClient(CourierClient):
         for part in c.events.split("."):
             events = events[part]
         return [
-            self.scan(cn, e[c.status_field], local_time(e[c.time_field], c.time_format),
-                      e.get(c.detail_field, "") if c.detail_field else "")
+            self.scan(
+                cn,
+                e[c.status_field],
+                local_time(e[c.time_field], c.time_format),
+                e.get(c.detail_field, "") if c.detail_field else "",
+            )
             for e in events or []
         ]

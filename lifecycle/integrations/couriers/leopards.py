@@ -1,4 +1,5 @@
 """Leopards Courier: ``trackBookedPacket`` with api_key / api_password (merchant API v2)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,26 +8,28 @@ import httpx
 
 from lifecycle.integrations.couriers.base import CourierClient, CourierError, Scan, State, StatusMap, local_time
 
-STATUSES = StatusMap({
-    "Pickup Request not Send": State.BOOKED,  # booked; the merchant has not asked for pickup yet
-    "Pickup Request Sent": State.BOOKED,
-    "Consignment Booked": State.BOOKED,
-    "48 Hours Auto Canceled": State.CANCELLED,  # never handed over within 48 h of booking
-    "Cancelled": State.CANCELLED,
-    "Shipment Picked": State.PICKED,
-    "Drop Off at Express Center": State.PICKED,  # the merchant handed it in at a counter
-    "Arrived at Station": State.IN_TRANSIT,
-    "Dispatched": State.IN_TRANSIT,  # left the origin station for the destination
-    "In Transit": State.IN_TRANSIT,
-    "Missroute": State.IN_TRANSIT,  # sent to a wrong station; still moving, just slower
-    "Assign to Courier": State.OUT_FOR_DELIVERY,  # handed to the delivery rider
-    "Pending": State.ATTEMPTED,  # rider came back without delivering; will retry
-    "Undelivered": State.ATTEMPTED,
-    "Being Return": State.RETURNING,
-    "Ready for Return": State.RETURNING,
-    "Returned to shipper": State.RETURNED,
-    "Delivered": State.DELIVERED,
-})
+STATUSES = StatusMap(
+    {
+        "Pickup Request not Send": State.BOOKED,  # booked; the merchant has not asked for pickup yet
+        "Pickup Request Sent": State.BOOKED,
+        "Consignment Booked": State.BOOKED,
+        "48 Hours Auto Canceled": State.CANCELLED,  # never handed over within 48 h of booking
+        "Cancelled": State.CANCELLED,
+        "Shipment Picked": State.PICKED,
+        "Drop Off at Express Center": State.PICKED,  # the merchant handed it in at a counter
+        "Arrived at Station": State.IN_TRANSIT,
+        "Dispatched": State.IN_TRANSIT,  # left the origin station for the destination
+        "In Transit": State.IN_TRANSIT,
+        "Missroute": State.IN_TRANSIT,  # sent to a wrong station; still moving, just slower
+        "Assign to Courier": State.OUT_FOR_DELIVERY,  # handed to the delivery rider
+        "Pending": State.ATTEMPTED,  # rider came back without delivering; will retry
+        "Undelivered": State.ATTEMPTED,
+        "Being Return": State.RETURNING,
+        "Ready for Return": State.RETURNING,
+        "Returned to shipper": State.RETURNED,
+        "Delivered": State.DELIVERED,
+    }
+)
 
 
 class LeopardsClient(CourierClient):
@@ -44,8 +47,10 @@ class LeopardsClient(CourierClient):
 
     async def request(self, cn: str) -> httpx.Response:
         # POSTed, not in the query string, so the credentials stay out of proxy and access logs.
-        return await self.http.post(f"{self.base_url}/trackBookedPacket/format/json/", json={
-            "api_key": self.api_key, "api_password": self.api_password, "track_numbers": cn})
+        return await self.http.post(
+            f"{self.base_url}/trackBookedPacket/format/json/",
+            json={"api_key": self.api_key, "api_password": self.api_password, "track_numbers": cn},
+        )
 
     def parse(self, cn: str, payload: Any) -> list[Scan]:
         if payload.get("status") != 1:
@@ -54,8 +59,12 @@ class LeopardsClient(CourierClient):
         if packet is None:  # asked together with others and not known yet: no news
             return []
         scans = [
-            self.scan(cn, d["Status"], local_time(d["Activity_datetime"], "%Y-%m-%d %H:%M:%S"),
-                      "" if d.get("Reason") in (None, "N/A") else d["Reason"])
+            self.scan(
+                cn,
+                d["Status"],
+                local_time(d["Activity_datetime"], "%Y-%m-%d %H:%M:%S"),
+                "" if d.get("Reason") in (None, "N/A") else d["Reason"],
+            )
             for d in packet.get("Tracking Detail") or []
         ]
         return self.with_current(cn, scans, packet.get("booked_packet_status"))

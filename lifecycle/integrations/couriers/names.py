@@ -1,4 +1,5 @@
 """Courier names as shops write them ("Leopards Courier", "M&P", "TCS Express") → Sauda's one key each."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,14 @@ ALIASES = {
     "trax": ("trax", "traxlogistics"),
     "callcourier": ("callcourier",),
 }
-DISPLAY = {"leopards": "Leopards Courier", "postex": "PostEx", "tcs": "TCS", "mnp": "M&P", "trax": "Trax",
-           "callcourier": "Call Courier"}
+DISPLAY = {
+    "leopards": "Leopards Courier",
+    "postex": "PostEx",
+    "tcs": "TCS",
+    "mnp": "M&P",
+    "trax": "Trax",
+    "callcourier": "Call Courier",
+}
 _KEYS = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
 _BUILT_IN = {"leopards": LEOPARDS, "postex": POSTEX, "tcs": TCS}
 

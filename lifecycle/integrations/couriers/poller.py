@@ -5,6 +5,7 @@ Dedupe is two-layered: the poller remembers the scan keys it has handed on, and 
 the poller's memory, does not record anything twice). Scans may arrive in any order and
 late; each one is recorded, and the lifecycle engine decides what it means for the order.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,8 +39,14 @@ async def call(fn: Callable, *args: Any) -> Any:
 
 
 class ScanPoller:
-    def __init__(self, clients: Mapping[str, CourierClient], shipments: Shipments, record: Record,
-                 interval: float, concurrency: int = 4) -> None:
+    def __init__(
+        self,
+        clients: Mapping[str, CourierClient],
+        shipments: Shipments,
+        record: Record,
+        interval: float,
+        concurrency: int = 4,
+    ) -> None:
         self.clients = clients
         self.shipments = shipments
         self.record = record
@@ -76,10 +83,14 @@ class ScanPoller:
         if client is None:
             if courier not in self._no_client:
                 self._no_client.add(courier)
-                logger.warning("no tracking client for courier %r (%d shipments, e.g. CN %s): credentials not set?",
-                               courier, len(items), items[0].cn)
+                logger.warning(
+                    "no tracking client for courier %r (%d shipments, e.g. CN %s): credentials not set?",
+                    courier,
+                    len(items),
+                    items[0].cn,
+                )
             return []
-        return [items[i:i + client.batch_size] for i in range(0, len(items), client.batch_size)]
+        return [items[i : i + client.batch_size] for i in range(0, len(items), client.batch_size)]
 
     async def _poll(self, client: CourierClient, batch: list[Tracked]) -> list[Scan]:
         async with self._limit:
@@ -100,8 +111,12 @@ class ScanPoller:
             if scan.key in seen:
                 continue
             if scan.state is None:
-                logger.warning("unknown %s status %r for CN %s: kept raw; add it to the status map",
-                               scan.courier, scan.raw_status, scan.cn)
+                logger.warning(
+                    "unknown %s status %r for CN %s: kept raw; add it to the status map",
+                    scan.courier,
+                    scan.raw_status,
+                    scan.cn,
+                )
             try:
                 if await call(self.record, scan):
                     new.append(scan)

@@ -1,4 +1,5 @@
 """PostEx: ``track-order/{cn}`` with the merchant token in a ``token`` header."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -48,8 +49,12 @@ class PostExClient(CourierClient):
             raise CourierError(f"postex {cn}: {payload.get('statusCode')} {payload.get('statusMessage')}")
         order = payload["dist"]
         scans = [
-            self.scan(cn, h.get("transactionStatusMessageCode") or h["transactionStatusMessage"],
-                      local_time(h["modifiedDatetime"], "iso"), h.get("transactionStatusMessage", ""))
+            self.scan(
+                cn,
+                h.get("transactionStatusMessageCode") or h["transactionStatusMessage"],
+                local_time(h["modifiedDatetime"], "iso"),
+                h.get("transactionStatusMessage", ""),
+            )
             for h in order.get("transactionStatusHistory") or []
         ]
         return self.with_current(cn, scans, order.get("transactionStatus"))

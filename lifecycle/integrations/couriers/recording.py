@@ -8,6 +8,7 @@ and moves the shipment and order on. Two cases it cannot take are handled here:
 - a status no map knows is kept in the timeline as ``state="unknown"`` with its raw
   text, and moves nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,13 +18,13 @@ from typing import Optional
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.engine import Database
+from lifecycle.db.models import Shipment, ShipmentScan
 from lifecycle.domain import orders
 from lifecycle.domain.clock import Clock
 from lifecycle.integrations.couriers.base import Scan
 from lifecycle.integrations.couriers.poller import Tracked
-from lifecycle.db.engine import Database
-from lifecycle.db.models import Shipment, ShipmentScan
-from lifecycle.config.settings import LifecycleSettings
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,7 @@ class ScanRecorder:
     def record(self, scan: Scan) -> bool:
         """Store one scan; False if it was already stored (or its shipment is unknown)."""
         with self.db.session() as session, session.begin():
-            shipment = session.scalar(select(Shipment).where(Shipment.courier == scan.courier,
-                                                             Shipment.cn == scan.cn))
+            shipment = session.scalar(select(Shipment).where(Shipment.courier == scan.courier, Shipment.cn == scan.cn))
             if shipment is None:
                 logger.warning("scan for unknown shipment %s %s ignored", scan.courier, scan.cn)
                 return False
@@ -58,22 +58,42 @@ class ScanRecorder:
             location = scan.detail[:200] or None
             if scan.state is None:
                 return _keep_unknown(session, shipment, raw_status, at, now, location)
-            return orders.record_scan(session, shipment, raw_status, scan.state.value, at, now,
-                                      self.settings, location=location) is not None
+            return (
+                orders.record_scan(
+                    session, shipment, raw_status, scan.state.value, at, now, self.settings, location=location
+                )
+                is not None
+            )
 
 
 def _undated_seen(session: Session, shipment: Shipment, raw_status: str) -> bool:
-    return session.scalar(select(ShipmentScan.id).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status,
-        ShipmentScan.at == ShipmentScan.recorded_at).limit(1)) is not None
+    return (
+        session.scalar(
+            select(ShipmentScan.id)
+            .where(
+                ShipmentScan.shipment_id == shipment.id,
+                ShipmentScan.raw_status == raw_status,
+                ShipmentScan.at == ShipmentScan.recorded_at,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def _keep_unknown(session: Session, shipment: Shipment, raw_status: str, at: datetime, now: datetime,
-                  location: Optional[str]) -> bool:
-    exists = session.scalar(select(ShipmentScan.id).where(
-        ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at))
+def _keep_unknown(
+    session: Session, shipment: Shipment, raw_status: str, at: datetime, now: datetime, location: Optional[str]
+) -> bool:
+    exists = session.scalar(
+        select(ShipmentScan.id).where(
+            ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at
+        )
+    )
     if exists is not None:
         return False
-    session.add(ShipmentScan(shipment_id=shipment.id, raw_status=raw_status, state=UNKNOWN, location=location,
-                             at=at, recorded_at=now))
+    session.add(
+        ShipmentScan(
+            shipment_id=shipment.id, raw_status=raw_status, state=UNKNOWN, location=location, at=at, recorded_at=now
+        )
+    )
     return True

@@ -1,4 +1,5 @@
 """Courier credentials, base URLs and the poll interval, read once from the environment."""
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,9 @@ def build_clients(settings: CourierSettings, http: httpx.AsyncClient) -> dict[st
     """A tracking client for every courier whose credentials are set, by courier name."""
     clients: list[CourierClient] = []
     if settings.leopards_api_key and settings.leopards_api_password:
-        clients.append(LeopardsClient(settings.leopards_url, http, settings.leopards_api_key,
-                                      settings.leopards_api_password))
+        clients.append(
+            LeopardsClient(settings.leopards_url, http, settings.leopards_api_key, settings.leopards_api_password)
+        )
     if settings.postex_token:
         clients.append(PostExClient(settings.postex_url, http, settings.postex_token))
     if settings.tcs_token:

@@ -1,4 +1,5 @@
 """Server-drawn SVG charts: well-formed, labels escaped, geometry proportional to the numbers."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -14,9 +15,12 @@ def parse(markup) -> ET.Element:
 
 def test_labels_are_escaped_and_every_chart_is_well_formed():
     evil = "<script>alert(1)</script> & co"
-    for markup in (charts.line_chart("t", [evil, "b"], {evil: [1, 2]}),
-                   charts.stacked_bars("t", [evil], {evil: [3]}),
-                   charts.bars("t", [evil], [1.0]), charts.funnel("t", [(evil, 5)])):
+    for markup in (
+        charts.line_chart("t", [evil, "b"], {evil: [1, 2]}),
+        charts.stacked_bars("t", [evil], {evil: [3]}),
+        charts.bars("t", [evil], [1.0]),
+        charts.funnel("t", [(evil, 5)]),
+    ):
         root = parse(markup)
         assert root.find(f"{SVG}script") is None and "<script>" not in str(markup)
 

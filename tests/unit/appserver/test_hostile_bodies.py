@@ -13,11 +13,11 @@ from appserver.bodies import parse_json
 from appserver.codes_api import codes_blueprint
 from bench.bench_audit import BROKEN_JSON, mutations
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.events import shop
+from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 from tests.fakes.serving import new_app, serve
 from tests.unit.lifecycle.conftest import sqlite_db  # noqa: F401 - fixture
-from lifecycle.events import shop
-from lifecycle.integrations import signing
 
 
 @pytest.mark.parametrize("raw", [b"[" * 100000, b'{"a":' * 5000])
@@ -46,8 +46,9 @@ def test_the_codes_api_answers_every_wrong_type_without_failing(sqlite_db):
 
     async def post_all() -> list[int]:
         async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as client:
+            paths = ("/lifecycle/codes/validate", "/lifecycle/codes/redeem")
             return [(await client.post(path, content=body, headers=signing.headers("secret", int(time.time()), body)))
-                    .status_code for path in ("/lifecycle/codes/validate", "/lifecycle/codes/redeem") for body in bodies]
+                    .status_code for path in paths for body in bodies]
 
     statuses = asyncio.run(post_all())
     assert statuses and all(400 <= status < 500 for status in statuses), statuses

@@ -1,4 +1,5 @@
 """The public tracking page over real HTTP, reading the real lifecycle database."""
+
 import re
 from datetime import datetime, timezone
 
@@ -6,10 +7,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from appserver.tracking_page import TOKEN, tracking_blueprint
+from lifecycle.db.models import new_tracking_token
 from lifecycle.integrations.couriers import Scan, State
 from lifecycle.integrations.couriers.recording import ScanRecorder
-from lifecycle.db.models import new_tracking_token
-from appserver.tracking_page import TOKEN, tracking_blueprint
 from tests.fakes.lifecycle_db import ADDRESS, CITY, Lifecycle
 from tests.fakes.serving import new_app, serve
 from tests.unit.lifecycle.conftest import sqlite_db  # noqa: F401  (fixture)
@@ -47,10 +48,12 @@ def text(html: str) -> str:
 async def test_page_shows_store_items_courier_cn_and_timeline_newest_first(site):
     lifecycle, http = site
     token = lifecycle.book("leopards", CN).tracking_token
-    record(lifecycle,
-           scan("Consignment Booked", State.BOOKED, datetime(2026, 11, 19, 6, 0, tzinfo=timezone.utc)),
-           scan("Arrived at Station", State.IN_TRANSIT, datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)),
-           scan("Assign to Courier", State.OUT_FOR_DELIVERY, datetime(2026, 11, 21, 4, 15, tzinfo=timezone.utc)))
+    record(
+        lifecycle,
+        scan("Consignment Booked", State.BOOKED, datetime(2026, 11, 19, 6, 0, tzinfo=timezone.utc)),
+        scan("Arrived at Station", State.IN_TRANSIT, datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)),
+        scan("Assign to Courier", State.OUT_FOR_DELIVERY, datetime(2026, 11, 21, 4, 15, tzinfo=timezone.utc)),
+    )
     r = await http.get(f"/track/{token}")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
@@ -67,8 +70,15 @@ async def test_page_shows_store_items_courier_cn_and_timeline_newest_first(site)
 async def test_page_never_shows_phone_address_receiver_or_courier_remarks(site):
     lifecycle, http = site
     token = lifecycle.book("leopards", CN).tracking_token
-    record(lifecycle, scan("Pending", State.ATTEMPTED, datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc),
-                           "Consignee not available, called 03001234567 at House 12"))
+    record(
+        lifecycle,
+        scan(
+            "Pending",
+            State.ATTEMPTED,
+            datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc),
+            "Consignee not available, called 03001234567 at House 12",
+        ),
+    )
     html = (await http.get(f"/track/{token}")).text
     digits = re.sub(r"\D", "", html)
     assert "3001234567" not in digits
@@ -100,13 +110,16 @@ async def test_item_names_are_escaped(site):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-@pytest.mark.parametrize("token", [
-    new_tracking_token(),  # well-formed, but no shipment has it
-    "abc",  # too short to be ours
-    "A" * 21,
-    "x" * 200,
-    "%27%20OR%20%271%27=%271aaaaaaaaaaaaaaaaa",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        new_tracking_token(),  # well-formed, but no shipment has it
+        "abc",  # too short to be ours
+        "A" * 21,
+        "x" * 200,
+        "%27%20OR%20%271%27=%271aaaaaaaaaaaaaaaaa",
+    ],
+)
 async def test_unknown_or_malformed_token_is_a_friendly_404(site, token):
     lifecycle, http = site
     lifecycle.book("leopards", CN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import sqlite3
 
 import pytest
 import redis
@@ -64,10 +65,13 @@ def test_the_inbox_keeps_arrival_order_until_handled_and_parks_a_failure(state_u
         again = await state.inbox("+923001111111")
         await state.failed(again[0].key, "RuntimeError: tracker store down")  # parked
         await state.handled(again[1].key)
-        return [q.wamid for q in first], again[0].attempts, [q.wamid for q in await state.inbox()]
+        left = [q.wamid for q in await state.inbox()]
+        unparked = await state.unpark_inbox()  # a restart: the parked one is tried again
+        return [q.wamid for q in first], again[0].attempts, left, unparked, await state.inbox()
 
-    order, attempts, left = run(scenario())
+    order, attempts, left, unparked, after_start = run(scenario())
     assert order == [a.wamid, b.wamid] and attempts == 1 and left == [other.wamid]
+    assert unparked == 1 and [(q.wamid, q.attempts) for q in after_start] == [(a.wamid, 0), (other.wamid, 0)]
 
 
 def test_sqlite_accept_is_all_or_nothing(tmp_path):
@@ -75,7 +79,7 @@ def test_sqlite_accept_is_all_or_nothing(tmp_path):
     state, kept = open_state(f"sqlite:///{tmp_path}/channel.db"), message()
 
     async def scenario():
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.IntegrityError):
             await state.accept([kept], [None])  # NOT NULL fails on the hook
         return await state.inbox(), len(await state.accept([kept], []))
 
@@ -135,7 +139,7 @@ def test_sqlite_hook_queue_is_all_or_nothing(tmp_path):
     state = open_state(f"sqlite:///{tmp_path}/channel.db")
 
     async def scenario():
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.IntegrityError):
             await state.queue_hooks([b"ok", None])  # NOT NULL fails on the second row
         return await state.queued_hooks()
 

@@ -1,5 +1,6 @@
 """Lifecycle fixtures: a migrated database (SQLite, and the real PostgreSQL in its own schema),
 a manual clock, and a sender that records what would go to the Graph API."""
+
 from __future__ import annotations
 
 import os
@@ -11,13 +12,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import create_engine, text
 
-from whatsapp.graph_client import SendResult
-from lifecycle.service import handler_registry
-from lifecycle.domain.clock import Clock
+from lifecycle.config.settings import LifecycleSettings, PaymentAccount
 from lifecycle.db.engine import Database
+from lifecycle.domain.clock import Clock
 from lifecycle.domain.orders import NewOrder
 from lifecycle.engine.scheduler import Worker
-from lifecycle.config.settings import LifecycleSettings, PaymentAccount
+from lifecycle.service import handler_registry
+from whatsapp.graph_client import SendResult
 
 PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Noon in Karachi (07:00 UTC) on a Monday: outside quiet hours.
@@ -73,9 +74,15 @@ def clock():
 @pytest.fixture
 def settings():
     return LifecycleSettings(
-        events_secret="events-secret", public_url="https://shop.example", phone_number_id="1",
-        merchant_webhook_url="", accounts={"jazzcash": PaymentAccount("03001112222", "Sauda Demo"),
-                                           "easypaisa": PaymentAccount("03453334444", "Sauda Demo")})
+        events_secret="events-secret",
+        public_url="https://shop.example",
+        phone_number_id="1",
+        merchant_webhook_url="",
+        accounts={
+            "jazzcash": PaymentAccount("03001112222", "Sauda Demo"),
+            "easypaisa": PaymentAccount("03453334444", "Sauda Demo"),
+        },
+    )
 
 
 @dataclass
@@ -115,7 +122,14 @@ def worker(db, settings, sender, clock):
 
 
 def cod_order(ref: str = "SD-1001", phone: str = "0300-1234567", **changes) -> NewOrder:
-    order = NewOrder(ref=ref, phone=phone, name="Ayesha", items=[{"name": "Lawn 3-piece", "quantity": 1,
-                                                                   "price": "2500", "size": "M"}],
-                     amount=Decimal("2500"), payment_method="cod", city="Lahore", address="12 Main Blvd, Gulberg")
+    order = NewOrder(
+        ref=ref,
+        phone=phone,
+        name="Ayesha",
+        items=[{"name": "Lawn 3-piece", "quantity": 1, "price": "2500", "size": "M"}],
+        amount=Decimal("2500"),
+        payment_method="cod",
+        city="Lahore",
+        address="12 Main Blvd, Gulberg",
+    )
     return replace(order, **changes)

@@ -1,5 +1,6 @@
 """What the WhatsApp channel hands over: statuses by wamid, WhatsApp's own opt-out control,
 and inbound activity (the 24 h window, media kept)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lifecycle.domain import customers, orders
 from lifecycle.db.models import Customer, OutboxMessage, ReceivedMedia
+from lifecycle.domain import customers, orders
 from lifecycle.service import Lifecycle
 from tests.unit.lifecycle.conftest import cod_order
 
@@ -19,16 +20,36 @@ def test_channel_events_update_outbox_opt_out_and_window(db, clock, settings, wo
         orders.place(session, cod_order(payment_method="jazzcash"), clock.now(), settings)
     asyncio.run(worker.run_once())
     for status in ("delivered", "sent", "delivered"):  # reordered and duplicated
-        lifecycle.handle_channel_event("status", {"wamid": "wamid.test1", "status": status, "recipient": "923001234567",
-                                                  "timestamp": 1772436000, "errors": []})
+        lifecycle.handle_channel_event(
+            "status",
+            {
+                "wamid": "wamid.test1",
+                "status": status,
+                "recipient": "923001234567",
+                "timestamp": 1772436000,
+                "errors": [],
+            },
+        )
     assert lifecycle.handle_channel_event("status", {"wamid": "wamid.unknown", "status": "read"}) is None
-    assert lifecycle.handle_channel_event("marketing_preference", {"wa_id": "923001234567", "value": "stop"}) == \
-        "opted_out"
+    assert (
+        lifecycle.handle_channel_event("marketing_preference", {"wa_id": "923001234567", "value": "stop"})
+        == "opted_out"
+    )
     assert lifecycle.handle_channel_event("marketing_preference", {"wa_id": "923001234567", "value": "stop"}) is None
     clock.advance(60)
-    assert lifecycle.handle_channel_event("inbound", {
-        "wamid": "wamid.in1", "wa_id": "923001234567", "type": "image", "profile_name": "Ayesha K",
-        "media": {"type": "image", "id": "media-1", "mime_type": "image/jpeg", "caption": "payment"}}) == "receipt"
+    assert (
+        lifecycle.handle_channel_event(
+            "inbound",
+            {
+                "wamid": "wamid.in1",
+                "wa_id": "923001234567",
+                "type": "image",
+                "profile_name": "Ayesha K",
+                "media": {"type": "image", "id": "media-1", "mime_type": "image/jpeg", "caption": "payment"},
+            },
+        )
+        == "receipt"
+    )
     with db.session() as session:
         customer = session.scalar(select(Customer))
         assert session.scalar(select(OutboxMessage.status)) == "delivered"
@@ -37,5 +58,7 @@ def test_channel_events_update_outbox_opt_out_and_window(db, clock, settings, wo
         assert customers.in_window(customer, clock.now() + timedelta(hours=23, minutes=59))
         assert not customers.in_window(customer, clock.now() + timedelta(hours=24))
         assert session.scalar(select(ReceivedMedia.media_id)) == "media-1"
-    assert lifecycle.handle_channel_event("marketing_preference", {"wa_id": "923001234567", "value": "resume"}) == \
-        "opted_in"
+    assert (
+        lifecycle.handle_channel_event("marketing_preference", {"wa_id": "923001234567", "value": "resume"})
+        == "opted_in"
+    )

@@ -9,13 +9,13 @@ import sqlite3
 import time
 from datetime import timedelta
 
-from sqlalchemy import String, Text, cast, inspect, select, table, column, func
+from sqlalchemy import String, Text, cast, column, func, inspect, select, table
 
 from bot.state import Inbound, SqliteChannelState
+from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.db.models import Order, OutboxMessage
 from lifecycle.domain import customers, dead_letters, escalations, orders, payments
-from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.domain.erasure import ERASED, phone_forms
 from lifecycle.service import Lifecycle
 from tests.unit.lifecycle.conftest import cod_order

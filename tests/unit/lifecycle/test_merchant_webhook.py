@@ -1,5 +1,6 @@
 """Order confirmed / cancelled reach the merchant's URL as signed webhooks (real HTTP), retried
 while the merchant is down."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,11 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from lifecycle.service import handler_registry
-from lifecycle.domain import orders
-from lifecycle.integrations import signing
 from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain import orders
 from lifecycle.engine.scheduler import Worker
+from lifecycle.integrations import signing
+from lifecycle.service import handler_registry
 from tests.unit.lifecycle.conftest import cod_order
 
 
@@ -58,12 +59,34 @@ def test_confirmation_is_posted_signed_and_retried_while_the_merchant_is_down(db
     clock.advance(60)
     asyncio.run(worker.run_once())
     [(headers, body)] = received
-    assert signing.check("merchant-secret", body, headers[signing.SIGNATURE_HEADER],
-                         headers[signing.TIMESTAMP_HEADER], time.time(), 300) is None
-    assert signing.check("another-secret", body, headers[signing.SIGNATURE_HEADER],
-                         headers[signing.TIMESTAMP_HEADER], time.time(), 300) == "invalid signature"
+    assert (
+        signing.check(
+            "merchant-secret",
+            body,
+            headers[signing.SIGNATURE_HEADER],
+            headers[signing.TIMESTAMP_HEADER],
+            time.time(),
+            300,
+        )
+        is None
+    )
+    assert (
+        signing.check(
+            "another-secret",
+            body,
+            headers[signing.SIGNATURE_HEADER],
+            headers[signing.TIMESTAMP_HEADER],
+            time.time(),
+            300,
+        )
+        == "invalid signature"
+    )
     payload = json.loads(body)
     assert (payload["event"], payload["order_id"], payload["status"], payload["id"]) == (
-        "order.confirmed", "SD-1001", "confirmed", "order.confirmed:SD-1001")
+        "order.confirmed",
+        "SD-1001",
+        "confirmed",
+        "order.confirmed:SD-1001",
+    )
     with db.session() as session:
         assert session.scalar(select(Touchpoint.state).where(Touchpoint.kind == "merchant_webhook")) == "done"

@@ -1,4 +1,5 @@
 """The touchpoint handler registry: built once from explicit tables, checked before a worker starts."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,13 +4,24 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lifecycle.domain import customers, orders, payments
+from lifecycle.conversation.replies import (
+    Turn,
+    cancel_order,
+    capture_transaction_id,
+    confirm_order,
+    media_received,
+    modify_order,
+    order_status,
+    record_cancel_reason,
+    resolve_pending,
+    set_marketing,
+    update_address,
+)
 from lifecycle.db.models import Customer, Escalation, Order, Payment, ReceivedMedia
+from lifecycle.domain import customers, orders, payments
 from lifecycle.domain.payments import extract_transaction_id
-from lifecycle.conversation.replies import Turn, cancel_order, capture_transaction_id, confirm_order, media_received, \
-    modify_order, order_status, record_cancel_reason, resolve_pending, set_marketing, update_address
-from lifecycle.service import keep_media
 from lifecycle.engine.templates import default as templates
+from lifecycle.service import keep_media
 from tests.unit.lifecycle.conftest import cod_order
 
 PHONE = "+923001234567"
@@ -208,8 +219,8 @@ def test_stop_and_start_typed_in_the_chat(db, clock, settings, turn):
 
 
 def test_a_catalogue_order_becomes_the_customers_cart_once(db, clock, settings, turn):
-    from lifecycle.db.models import Cart
     from lifecycle.conversation.replies import catalog_order
+    from lifecycle.db.models import Cart
 
     order = {"catalog_id": "354160437058781", "text": "", "product_items": [
         {"product_retailer_id": "LAWN-3PC-S", "quantity": 2, "item_price": 4500, "currency": "PKR"},
@@ -228,8 +239,8 @@ def test_a_catalogue_order_becomes_the_customers_cart_once(db, clock, settings, 
 
 
 def test_a_catalogue_order_without_readable_items_is_only_acknowledged(db, clock, settings, turn):
-    from lifecycle.db.models import Cart
     from lifecycle.conversation.replies import catalog_order
+    from lifecycle.db.models import Cart
 
     with db.session.begin() as session:
         reply = catalog_order(turn(session), {"product_items": []}, "wamid.CAT2")

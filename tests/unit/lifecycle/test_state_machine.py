@@ -1,4 +1,5 @@
 """Order state machine and courier scans, on SQLite and the real PostgreSQL."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from lifecycle.domain import orders
 from lifecycle.db.models import Order, OrderStatusChange, Touchpoint
+from lifecycle.domain import orders
 from tests.unit.lifecycle.conftest import cod_order
 
 
@@ -24,23 +25,31 @@ def test_cod_order_waits_for_confirmation_with_three_touchpoints_scheduled(db, c
         assert order.customer.phone == "+923001234567"
         due = {t.kind: t.due_at for t in session.scalars(select(Touchpoint).where(Touchpoint.order_id == order_id))}
     now = clock.now()
-    assert due == {"cod_confirmation": now, "cod_reminder": now + timedelta(hours=2),
-                   "cod_no_answer": now + timedelta(hours=8)}
+    assert due == {
+        "cod_confirmation": now,
+        "cod_reminder": now + timedelta(hours=2),
+        "cod_no_answer": now + timedelta(hours=8),
+    }
 
 
 def test_impossible_moves_are_refused_with_the_order_and_both_states(db, clock, settings):
     order_id = _place(db, clock, settings)
     with db.session.begin() as session:
         order = session.get(Order, order_id)
-        with pytest.raises(orders.TransitionError, match="order SD-1001 is pending_confirmation; it cannot become "
-                                                         "delivered"):
+        with pytest.raises(
+            orders.TransitionError, match="order SD-1001 is pending_confirmation; it cannot become delivered"
+        ):
             orders.set_status(session, order, "delivered", "merchant", clock.now())
         orders.cancel(session, order, "customer", clock.now(), reason="changed_mind")
         with pytest.raises(orders.TransitionError, match="is cancelled; it cannot become confirmed"):
             orders.confirm(session, order, "customer", clock.now())
     with db.session() as session:
-        history = [(c.from_status, c.to_status) for c in session.scalars(
-            select(OrderStatusChange).where(OrderStatusChange.order_id == order_id).order_by(OrderStatusChange.id))]
+        history = [
+            (c.from_status, c.to_status)
+            for c in session.scalars(
+                select(OrderStatusChange).where(OrderStatusChange.order_id == order_id).order_by(OrderStatusChange.id)
+            )
+        ]
     assert history == [(None, "pending_confirmation"), ("pending_confirmation", "cancelled")]
 
 
@@ -50,8 +59,12 @@ def test_cancel_stops_pending_confirmation_touchpoints_and_queues_the_merchant_w
         orders.cancel(session, session.get(Order, order_id), "customer", clock.now())
     with db.session() as session:
         states = {t.kind: t.state for t in session.scalars(select(Touchpoint).where(Touchpoint.order_id == order_id))}
-    assert states == {"cod_confirmation": "cancelled", "cod_reminder": "cancelled", "cod_no_answer": "cancelled",
-                      "merchant_webhook": "scheduled"}
+    assert states == {
+        "cod_confirmation": "cancelled",
+        "cod_reminder": "cancelled",
+        "cod_no_answer": "cancelled",
+        "merchant_webhook": "scheduled",
+    }
 
 
 def _shipped(db, clock, settings):
@@ -71,8 +84,9 @@ def test_a_late_in_transit_scan_never_undoes_delivered(db, clock, settings):
         shipment = order.shipments[0]
         orders.record_scan(session, shipment, "Delivered", "delivered", t0 + timedelta(hours=30), t0, settings)
         late = orders.record_scan(session, shipment, "In Transit", "in_transit", t0 + timedelta(hours=5), t0, settings)
-        after = orders.record_scan(session, shipment, "Arrived at Station", "in_transit", t0 + timedelta(hours=40),
-                                   t0, settings)
+        after = orders.record_scan(
+            session, shipment, "Arrived at Station", "in_transit", t0 + timedelta(hours=40), t0, settings
+        )
         again = orders.record_scan(session, shipment, "Delivered", "delivered", t0 + timedelta(hours=30), t0, settings)
     assert late is not None and after is not None  # kept in the timeline
     assert again is None  # the same scan twice is recorded once
@@ -80,8 +94,12 @@ def test_a_late_in_transit_scan_never_undoes_delivered(db, clock, settings):
         order = session.get(Order, order_id)
         assert (order.status, order.shipments[0].state) == ("delivered", "delivered")
         assert [s.raw_status for s in order.shipments[0].scans] == ["In Transit", "Delivered", "Arrived at Station"]
-        kinds = {t.kind for t in session.scalars(select(Touchpoint).where(Touchpoint.order_id == order_id,
-                                                                           Touchpoint.state == "scheduled"))}
+        kinds = {
+            t.kind
+            for t in session.scalars(
+                select(Touchpoint).where(Touchpoint.order_id == order_id, Touchpoint.state == "scheduled")
+            )
+        }
     assert kinds == {"merchant_webhook", "delivered", "csat"}
 
 
@@ -90,8 +108,9 @@ def test_out_of_order_scans_follow_the_newest_one(db, clock, settings):
     t0 = clock.now()
     with db.session.begin() as session:
         shipment = session.get(Order, order_id).shipments[0]
-        orders.record_scan(session, shipment, "Assign to Courier", "out_for_delivery", t0 + timedelta(hours=20), t0,
-                           settings)
+        orders.record_scan(
+            session, shipment, "Assign to Courier", "out_for_delivery", t0 + timedelta(hours=20), t0, settings
+        )
         orders.record_scan(session, shipment, "Shipment Picked", "picked", t0 + timedelta(hours=2), t0, settings)
     with db.session() as session:
         order = session.get(Order, order_id)
@@ -108,24 +127,34 @@ def test_unknown_shipment_state_is_refused(db, clock, settings):
 
 def test_a_booked_shipment_keeps_one_courier_key_however_the_shop_spells_it(db, clock, settings):
     """The poller finds a shipment by courier key: "M&P" must be stored as "mnp", not "m&p"."""
-    from lifecycle.events import shop as events
     from lifecycle.db.models import Shipment
+    from lifecycle.events import shop as events
 
     order_id = _place(db, clock, settings)
     with db.session.begin() as session:
         ref = session.get(Order, order_id).ref
         orders.confirm(session, session.get(Order, order_id), "customer", clock.now())
-        event = events.parse({"id": "evt-mnp-1", "type": "shipment.booked",
-                              "data": {"order_id": ref, "courier": "M&P", "cn": "MP123456"}})
+        event = events.parse(
+            {
+                "id": "evt-mnp-1",
+                "type": "shipment.booked",
+                "data": {"order_id": ref, "courier": "M&P", "cn": "MP123456"},
+            }
+        )
         events.apply(session, event, clock.now(), settings)
     with db.session() as session:
         assert session.scalar(select(Shipment.courier).where(Shipment.cn == "MP123456")) == "mnp"
 
 
-@pytest.mark.parametrize("booked, scanned, cn", [
-    ("M&P", "M&P", "MP223344"), ("TCS Express", "TCS Express", "779412326902"),
-    ("Leopards Courier", "leopards courier", "LE7512345678"), ("tcs", "TCS Express", "779412326903"),
-])
+@pytest.mark.parametrize(
+    "booked, scanned, cn",
+    [
+        ("M&P", "M&P", "MP223344"),
+        ("TCS Express", "TCS Express", "779412326902"),
+        ("Leopards Courier", "leopards courier", "LE7512345678"),
+        ("tcs", "TCS Express", "779412326903"),
+    ],
+)
 def test_a_scan_finds_its_shipment_however_the_shop_spells_the_courier(db, clock, settings, booked, scanned, cn):
     from lifecycle.events import shop as events
 
@@ -133,11 +162,35 @@ def test_a_scan_finds_its_shipment_however_the_shop_spells_the_courier(db, clock
     with db.session.begin() as session:
         order = session.get(Order, order_id)
         orders.confirm(session, order, "customer", clock.now())
-        events.apply(session, events.parse({"id": f"book-{cn}", "type": "shipment.booked",
-                                            "data": {"order_id": order.ref, "courier": booked, "cn": cn}}),
-                     clock.now(), settings)
-        answer = events.apply(session, events.parse({
-            "id": f"scan-{cn}", "type": "shipment.scan",
-            "data": {"order_id": order.ref, "courier": scanned, "cn": cn, "raw_status": "Out for delivery",
-                     "state": "out_for_delivery", "at": clock.now().isoformat()}}), clock.now(), settings)
+        events.apply(
+            session,
+            events.parse(
+                {
+                    "id": f"book-{cn}",
+                    "type": "shipment.booked",
+                    "data": {"order_id": order.ref, "courier": booked, "cn": cn},
+                }
+            ),
+            clock.now(),
+            settings,
+        )
+        answer = events.apply(
+            session,
+            events.parse(
+                {
+                    "id": f"scan-{cn}",
+                    "type": "shipment.scan",
+                    "data": {
+                        "order_id": order.ref,
+                        "courier": scanned,
+                        "cn": cn,
+                        "raw_status": "Out for delivery",
+                        "state": "out_for_delivery",
+                        "at": clock.now().isoformat(),
+                    },
+                }
+            ),
+            clock.now(),
+            settings,
+        )
     assert answer["shipment_state"] == "out_for_delivery" and answer["scan_recorded"]

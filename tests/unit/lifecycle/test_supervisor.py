@@ -1,4 +1,5 @@
 """Background jobs under one supervisor: all stop together; a failing job is restarted, the rest go on."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,8 +1,9 @@
 """Graph API payloads from Rasa responses, within WhatsApp's limits."""
+
 from __future__ import annotations
 
-from whatsapp import payloads as outgoing
 from simulator.graph.rules import validate_send
+from whatsapp import payloads as outgoing
 
 TO = "923001234567"
 
@@ -52,9 +53,11 @@ def test_unique_titles_after_shortening():
 
 
 def test_three_options_are_reply_buttons_with_payload_ids():
-    buttons = [{"title": "Confirm order please now", "payload": '/confirm_order{"order_id": "SD-1"}'},
-               {"title": "Cancel", "payload": '/cancel_order{"order_id": "SD-1"}'},
-               {"title": "Agent", "payload": "/human_handoff"}]
+    buttons = [
+        {"title": "Confirm order please now", "payload": '/confirm_order{"order_id": "SD-1"}'},
+        {"title": "Cancel", "payload": '/cancel_order{"order_id": "SD-1"}'},
+        {"title": "Agent", "payload": "/human_handoff"},
+    ]
     [payload] = outgoing.payloads_for_buttons(TO, "Order confirm karein?", buttons, "Options", "footer")
     sendable(payload)
     replies = [b["reply"] for b in payload["interactive"]["action"]["buttons"]]
@@ -64,8 +67,10 @@ def test_three_options_are_reply_buttons_with_payload_ids():
 
 
 def test_four_to_ten_options_are_a_list_with_descriptions_for_long_titles():
-    buttons = [{"title": f"Lawn suit design number {i} embroidered", "payload": f"/choose_product{{\"product_id\": \"P{i}\"}}"}
-               for i in range(10)]
+    buttons = [
+        {"title": f"Lawn suit design number {i} embroidered", "payload": f'/choose_product{{"product_id": "P{i}"}}'}
+        for i in range(10)
+    ]
     [payload] = outgoing.payloads_for_buttons(TO, "Kaunsa?", buttons, "Designs dekhein", "footer")
     sendable(payload)
     rows = payload["interactive"]["action"]["sections"][0]["rows"]
@@ -104,16 +109,30 @@ def test_button_ids_are_capped_at_256():
 
 
 def test_template_with_body_params_and_quick_replies():
-    payload = sendable(outgoing.template_payload(
-        TO, "sauda_cod_confirmation", "ur", ["Ayesha", "SD-1", 2500],
-        ['/confirm_order{"order_id": "SD-1"}', '/cancel_order{"order_id": "SD-1"}']))
+    payload = sendable(
+        outgoing.template_payload(
+            TO,
+            "sauda_cod_confirmation",
+            "ur",
+            ["Ayesha", "SD-1", 2500],
+            ['/confirm_order{"order_id": "SD-1"}', '/cancel_order{"order_id": "SD-1"}'],
+        )
+    )
     template = payload["template"]
     assert template["name"] == "sauda_cod_confirmation" and template["language"] == {"code": "ur"}
     body, *buttons = template["components"]
-    assert body == {"type": "body", "parameters": [
-        {"type": "text", "text": "Ayesha"}, {"type": "text", "text": "SD-1"}, {"type": "text", "text": "2500"}]}
+    assert body == {
+        "type": "body",
+        "parameters": [
+            {"type": "text", "text": "Ayesha"},
+            {"type": "text", "text": "SD-1"},
+            {"type": "text", "text": "2500"},
+        ],
+    }
     assert [(b["sub_type"], b["index"], b["parameters"][0]["payload"]) for b in buttons] == [
-        ("quick_reply", "0", '/confirm_order{"order_id": "SD-1"}'), ("quick_reply", "1", '/cancel_order{"order_id": "SD-1"}')]
+        ("quick_reply", "0", '/confirm_order{"order_id": "SD-1"}'),
+        ("quick_reply", "1", '/cancel_order{"order_id": "SD-1"}'),
+    ]
 
 
 def test_template_without_params_has_no_components():

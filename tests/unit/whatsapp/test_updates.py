@@ -1,10 +1,11 @@
 """Every case in Meta's recorded webhook payloads parses into the right typed update."""
+
 from __future__ import annotations
 
 import pytest
 
-from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate, parse_webhook
 from tests.conftest import load_fixture
+from whatsapp.updates import InboundMessage, MarketingPreference, OtherUpdate, StatusUpdate, parse_webhook
 
 
 def only(file_name: str, case: str):
@@ -22,16 +23,19 @@ def test_text_message_carries_sender_name_and_phone_number_id():
     assert not msg.is_silent and not msg.is_unreadable
 
 
-@pytest.mark.parametrize("case, kind, media_id", [
-    ("image", "image", "65463453"),
-    ("media_with_url", "image", "65463453"),
-    ("video", "video", "765756756"),
-    ("document", "document", "1234567890987654321"),
-    ("audio", "audio", "1234567890987654321"),
-    ("voice", "voice", "1234567890987654321"),
-    ("static_sticker", "sticker", "1234567890987654321"),
-    ("animated_sticker", "sticker", "1234567890987654321"),
-])
+@pytest.mark.parametrize(
+    "case, kind, media_id",
+    [
+        ("image", "image", "65463453"),
+        ("media_with_url", "image", "65463453"),
+        ("video", "video", "765756756"),
+        ("document", "document", "1234567890987654321"),
+        ("audio", "audio", "1234567890987654321"),
+        ("voice", "voice", "1234567890987654321"),
+        ("static_sticker", "sticker", "1234567890987654321"),
+        ("animated_sticker", "sticker", "1234567890987654321"),
+    ],
+)
 def test_media_keeps_its_id_and_kind(case, kind, media_id):
     msg = only("message.json", case)
     assert msg.media["type"] == kind
@@ -62,7 +66,9 @@ def test_locations():
 
 def test_contacts_order_referral_and_context():
     assert [c["name"]["formatted_name"] for c in only("message.json", "contacts").contacts][:2] == [
-        "Chandler Bing", "Monica"]
+        "Chandler Bing",
+        "Monica",
+    ]
     order = only("message.json", "order").order
     assert order["catalog_id"] == "354160437058781"
     assert [i["product_retailer_id"] for i in order["product_items"]] == ["HAMBURGER", "FRENCH_FRIES", "SODA"]
@@ -83,24 +89,34 @@ def test_unsupported_keeps_meta_error():
     assert only("message.json", "unsupported").errors[0]["code"] == 131051
 
 
-@pytest.mark.parametrize("file_name, case, payload, title", [
-    ("callback_button.json", "button", "callback_data", "title"),
-    ("callback_button.json", "quick_reply", "callback_data", "title"),
-    ("callback_button.json", "quick_reply_without_context", "callback_data", "title"),
-    ("callback_selection.json", "callback", "callback_data", "title"),
-    ("callback_selection.json", "description", "callback_data", "title"),
-])
+@pytest.mark.parametrize(
+    "file_name, case, payload, title",
+    [
+        ("callback_button.json", "button", "callback_data", "title"),
+        ("callback_button.json", "quick_reply", "callback_data", "title"),
+        ("callback_button.json", "quick_reply_without_context", "callback_data", "title"),
+        ("callback_selection.json", "callback", "callback_data", "title"),
+        ("callback_selection.json", "description", "callback_data", "title"),
+    ],
+)
 def test_taps_carry_the_button_payload(file_name, case, payload, title):
     msg = only(file_name, case)
     assert (msg.payload, msg.title) == (payload, title)
     assert not msg.is_unreadable
 
 
-@pytest.mark.parametrize("case, status, outcome", [
-    ("sent", "sent", "sent"), ("delivered", "delivered", "delivered"), ("read", "read", "read"),
-    ("played", "played", "played"), ("with_tracker", "sent", "sent"), ("group", "read", "read"),
-    ("failed", "failed", "error"),
-])
+@pytest.mark.parametrize(
+    "case, status, outcome",
+    [
+        ("sent", "sent", "sent"),
+        ("delivered", "delivered", "delivered"),
+        ("read", "read", "read"),
+        ("played", "played", "played"),
+        ("with_tracker", "sent", "sent"),
+        ("group", "read", "read"),
+        ("failed", "failed", "error"),
+    ],
+)
 def test_statuses(case, status, outcome):
     st = only("message_status.json", case)
     assert isinstance(st, StatusUpdate)
@@ -127,30 +143,39 @@ def test_marketing_preferences(case):
     assert (pref.wa_id, pref.value, pref.opted_out) == ("16505551234", case, False)
 
 
-@pytest.mark.parametrize("case, kind", [("phone_number_change", "user_changed_number"),
-                                        ("identity_change", "customer_identity_changed")])
+@pytest.mark.parametrize(
+    "case, kind", [("phone_number_change", "user_changed_number"), ("identity_change", "customer_identity_changed")]
+)
 def test_system_messages_are_silent_and_kept(case, kind):
     msg = only("system.json", case)
     assert msg.is_silent and msg.system["type"] == kind
 
 
-@pytest.mark.parametrize("file_name, case, field", [
-    ("template_status_update.json", "approved", "message_template_status_update"),
-    ("template_status_update.json", "rejected", "message_template_status_update"),
-    ("template_category_update.json", "marketing", "template_category_update"),
-])
+@pytest.mark.parametrize(
+    "file_name, case, field",
+    [
+        ("template_status_update.json", "approved", "message_template_status_update"),
+        ("template_status_update.json", "rejected", "message_template_status_update"),
+        ("template_category_update.json", "marketing", "template_category_update"),
+    ],
+)
 def test_template_updates_are_other_updates(file_name, case, field):
     update = only(file_name, case)
     assert isinstance(update, OtherUpdate) and update.field == field
 
 
-@pytest.mark.parametrize("body, problem", [
-    ([], "body: expected a JSON object"),
-    ({"object": "page", "entry": []}, "object: expected 'whatsapp_business_account'"),
-    ({"object": "whatsapp_business_account"}, "entry: expected a list"),
-    ({"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages"}]}]},
-     "entry[0].changes[0].value: expected an object"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ([], "body: expected a JSON object"),
+        ({"object": "page", "entry": []}, "object: expected 'whatsapp_business_account'"),
+        ({"object": "whatsapp_business_account"}, "entry: expected a list"),
+        (
+            {"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages"}]}]},
+            "entry[0].changes[0].value: expected an object",
+        ),
+    ],
+)
 def test_unreadable_bodies_are_reported_with_where(body, problem):
     parsed = parse_webhook(body)
     assert parsed.updates == []

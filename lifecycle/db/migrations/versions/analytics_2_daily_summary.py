@@ -14,8 +14,8 @@ Revision ID: analytics_2
 Revises: analytics_1
 Create Date: 2026-12-02 10:30:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = 'analytics_2'
 down_revision = 'analytics_1'

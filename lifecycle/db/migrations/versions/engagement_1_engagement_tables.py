@@ -4,10 +4,8 @@ Revision ID: engagement_1
 Revises: 0001
 Create Date: 2026-11-29 07:51:06.166738
 """
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 revision = 'engagement_1'
 down_revision = '0001'

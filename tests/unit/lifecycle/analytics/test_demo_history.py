@@ -1,14 +1,15 @@
 """The demo history has the advertised rates, is deterministic for a seed, and leaves nothing for the worker."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
+from lifecycle.analytics.demo_history import generate, is_empty
 from lifecycle.analytics.metrics import Report
 from lifecycle.analytics.period import Period
 from lifecycle.db.engine import Database
-from lifecycle.analytics.demo_history import generate, is_empty
 from lifecycle.db.models import Order, OutboxMessage, Touchpoint
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=timezone.utc)  # noon in Karachi
@@ -19,8 +20,9 @@ def _history(db: Database, orders: int, seed: int = 7) -> list[tuple]:
         assert is_empty(session)
         generate(session, NOW, orders=orders, seed=seed)
     with db.session() as session:
-        return session.execute(select(Order.ref, Order.status, Order.amount, Order.city, Order.placed_at)
-                               .order_by(Order.ref)).all()
+        return session.execute(
+            select(Order.ref, Order.status, Order.amount, Order.city, Order.placed_at).order_by(Order.ref)
+        ).all()
 
 
 def test_rates_are_realistic(sqlite_db):

@@ -4,6 +4,7 @@ The period is 1–7 March 2026 in Karachi (UTC+5); the previous period is 22–2
 Customers c1..c6; orders O1..O14 (O10, O12, O13 fall in the previous period, O11 and O14
 after). The arithmetic for each expected value is in the comments.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -14,8 +15,7 @@ import pytest
 from lifecycle.analytics import metrics
 from lifecycle.analytics.period import Period
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
-from lifecycle.db.models import (Cancellation, Cart, Customer, Escalation, Order, OutboxMessage, Shipment,
-                              Touchpoint)
+from lifecycle.db.models import Cancellation, Cart, Customer, Escalation, Order, OutboxMessage, Shipment, Touchpoint
 
 PKT = timezone(timedelta(hours=5))
 PERIOD = Period.days_ending(date(2026, 3, 7), 7)
@@ -55,75 +55,145 @@ def _history(session) -> None:
     session.flush()
     o = {}
     for ref, (who, method, city, amount, status, placed, items) in ORDERS.items():
-        o[ref] = Order(ref=ref, customer_id=c[who].id, items=items, amount=Decimal(amount), payment_method=method,
-                       city=city, address="x", status=status, placed_at=placed, updated_at=placed)
+        o[ref] = Order(
+            ref=ref,
+            customer_id=c[who].id,
+            items=items,
+            amount=Decimal(amount),
+            payment_method=method,
+            city=city,
+            address="x",
+            status=status,
+            placed_at=placed,
+            updated_at=placed,
+        )
     o["O5"].needs_call = True  # no answer, flagged for a call
     session.add_all(o.values())
     session.flush()
 
-    session.add_all([
-        Cancellation(order_id=o["O3"].id, source="customer", reason="changed_mind", created_at=at(2, 11)),
-        Cancellation(order_id=o["O4"].id, source="no_answer", reason=None, created_at=at(3, 20)),
-        Cancellation(order_id=o["O8"].id, source="merchant", reason="found_cheaper", created_at=at(6, 12)),
-        Cancellation(order_id=o["O12"].id, source="customer", reason="wrong_item", created_at=at(27, month=2)),
-    ])
-    session.add_all([
-        Shipment(order_id=o["O1"].id, courier="leopards", cn="L1", state="delivered", state_at=at(3),
-                 booked_at=at(1, 15)),
-        Shipment(order_id=o["O2"].id, courier="postex", cn="P1", state="returned", state_at=at(6), booked_at=at(2)),
-        Shipment(order_id=o["O9"].id, courier="leopards", cn="L2", state="in_transit", state_at=at(7, 23, 50),
-                 booked_at=at(7, 23, 45)),
-        Shipment(order_id=o["O10"].id, courier="tcs", cn="T1", state="returned", state_at=at(5), booked_at=at(1)),
-    ])
+    session.add_all(
+        [
+            Cancellation(order_id=o["O3"].id, source="customer", reason="changed_mind", created_at=at(2, 11)),
+            Cancellation(order_id=o["O4"].id, source="no_answer", reason=None, created_at=at(3, 20)),
+            Cancellation(order_id=o["O8"].id, source="merchant", reason="found_cheaper", created_at=at(6, 12)),
+            Cancellation(order_id=o["O12"].id, source="customer", reason="wrong_item", created_at=at(27, month=2)),
+        ]
+    )
+    session.add_all(
+        [
+            Shipment(
+                order_id=o["O1"].id, courier="leopards", cn="L1", state="delivered", state_at=at(3), booked_at=at(1, 15)
+            ),
+            Shipment(order_id=o["O2"].id, courier="postex", cn="P1", state="returned", state_at=at(6), booked_at=at(2)),
+            Shipment(
+                order_id=o["O9"].id,
+                courier="leopards",
+                cn="L2",
+                state="in_transit",
+                state_at=at(7, 23, 50),
+                booked_at=at(7, 23, 45),
+            ),
+            Shipment(order_id=o["O10"].id, courier="tcs", cn="T1", state="returned", state_at=at(5), booked_at=at(1)),
+        ]
+    )
 
     def touchpoint(kind, key, state, done, customer, order=None, cart=None):
-        return Touchpoint(kind=kind, key=key, state=state, due_at=done, done_at=done if state == "done" else None,
-                          customer_id=c[customer].id, order_id=o[order].id if order else None,
-                          cart_id=cart.id if cart else None, created_at=at(1, 0, month=2))
+        return Touchpoint(
+            kind=kind,
+            key=key,
+            state=state,
+            due_at=done,
+            done_at=done if state == "done" else None,
+            customer_id=c[customer].id,
+            order_id=o[order].id if order else None,
+            cart_id=cart.id if cart else None,
+            created_at=at(1, 0, month=2),
+        )
 
-    carts = {name: Cart(ref=name, customer_id=c[who].id, items=[LAWN], total=Decimal(1), status="abandoned",
-                        created_at=at(1, 0), updated_at=at(1, 0))
-             for name, who in [("A", "c4"), ("B", "c2"), ("C", "c5"), ("E", "c2"), ("F", "c1")]}
+    carts = {
+        name: Cart(
+            ref=name,
+            customer_id=c[who].id,
+            items=[LAWN],
+            total=Decimal(1),
+            status="abandoned",
+            created_at=at(1, 0),
+            updated_at=at(1, 0),
+        )
+        for name, who in [("A", "c4"), ("B", "c2"), ("C", "c5"), ("E", "c2"), ("F", "c1")]
+    }
     session.add_all(carts.values())
     session.flush()
 
     def recovery(cart, started, last_stage, stage=None, order=None, when=None):
-        return CartRecovery(cart_id=carts[cart].id, customer_id=carts[cart].customer_id, started_at=started,
-                            last_stage_sent=last_stage, recovered_stage=stage,
-                            recovered_order_id=o[order].id if order else None,
-                            recovered_revenue=o[order].amount if order else None, recovered_at=when)
+        return CartRecovery(
+            cart_id=carts[cart].id,
+            customer_id=carts[cart].customer_id,
+            started_at=started,
+            last_stage_sent=last_stage,
+            recovered_stage=stage,
+            recovered_order_id=o[order].id if order else None,
+            recovered_revenue=o[order].amount if order else None,
+            recovered_at=when,
+        )
 
-    session.add_all([
-        recovery("A", at(1), 2, 2, "O7", at(5)),
-        recovery("B", at(2), 1, 1, "O3", at(2)),
-        recovery("C", at(2), 3),
-        recovery("E", at(6), 0),  # nothing sent yet
-        recovery("F", at(27, month=2), 3, 3, "O1", at(1)),  # started in February, bought on 1 March
-    ])
+    session.add_all(
+        [
+            recovery("A", at(1), 2, 2, "O7", at(5)),
+            recovery("B", at(2), 1, 1, "O3", at(2)),
+            recovery("C", at(2), 3),
+            recovery("E", at(6), 0),  # nothing sent yet
+            recovery("F", at(27, month=2), 3, 3, "O1", at(1)),  # started in February, bought on 1 March
+        ]
+    )
     cart_stage_1 = touchpoint("cart_recovery", "cart_recovery:A:1:1", "done", at(1, 10), "c4", cart=carts["A"])
-    session.add_all([
-        cart_stage_1,
-        # CSAT asked in the period: O1 positive, O10 negative, O13 unclear, O2 no answer; O9 not sent yet
-        touchpoint("csat", "csat:O1", "done", at(2), "c1", order="O1"),
-        touchpoint("csat", "csat:O10", "done", at(2), "c4", order="O10"),
-        touchpoint("csat", "csat:O13", "done", at(1), "c4", order="O13"),
-        touchpoint("csat", "csat:O2", "done", at(3), "c1", order="O2"),
-        touchpoint("csat", "csat:O9", "scheduled", at(9), "c4", order="O9"),
-    ])
-    session.add_all([
-        CsatResponse(order_id=o[ref].id, customer_id=o[ref].customer_id, answer=answer, at=at(3))
-        for ref, answer in [("O1", "positive"), ("O10", "negative"), ("O13", "unclear")]
-    ])
-    session.add_all([
-        Escalation(customer_id=c["c4"].id, order_id=o["O10"].id, reason="csat_negative", status="resolved",
-                   created_at=at(2, 12), resolved_at=at(2, 12, 10)),
-        Escalation(customer_id=c["c3"].id, order_id=o["O5"].id, reason="cod_no_answer", status="open",
-                   created_at=at(4, 18), breached_at=at(4, 18, 15)),
-        Escalation(customer_id=c["c4"].id, reason="human_request", status="taken", created_at=at(5)),
-        Escalation(customer_id=c["c2"].id, reason="human_request", status="resolved", created_at=at(6),
-                   breached_at=at(6, 10, 15), resolved_at=at(6, 11)),
-        Escalation(customer_id=c["c5"].id, reason="human_request", status="resolved", created_at=at(27, month=2)),
-    ])
+    session.add_all(
+        [
+            cart_stage_1,
+            # CSAT asked in the period: O1 positive, O10 negative, O13 unclear, O2 no answer; O9 not sent yet
+            touchpoint("csat", "csat:O1", "done", at(2), "c1", order="O1"),
+            touchpoint("csat", "csat:O10", "done", at(2), "c4", order="O10"),
+            touchpoint("csat", "csat:O13", "done", at(1), "c4", order="O13"),
+            touchpoint("csat", "csat:O2", "done", at(3), "c1", order="O2"),
+            touchpoint("csat", "csat:O9", "scheduled", at(9), "c4", order="O9"),
+        ]
+    )
+    session.add_all(
+        [
+            CsatResponse(order_id=o[ref].id, customer_id=o[ref].customer_id, answer=answer, at=at(3))
+            for ref, answer in [("O1", "positive"), ("O10", "negative"), ("O13", "unclear")]
+        ]
+    )
+    session.add_all(
+        [
+            Escalation(
+                customer_id=c["c4"].id,
+                order_id=o["O10"].id,
+                reason="csat_negative",
+                status="resolved",
+                created_at=at(2, 12),
+                resolved_at=at(2, 12, 10),
+            ),
+            Escalation(
+                customer_id=c["c3"].id,
+                order_id=o["O5"].id,
+                reason="cod_no_answer",
+                status="open",
+                created_at=at(4, 18),
+                breached_at=at(4, 18, 15),
+            ),
+            Escalation(customer_id=c["c4"].id, reason="human_request", status="taken", created_at=at(5)),
+            Escalation(
+                customer_id=c["c2"].id,
+                reason="human_request",
+                status="resolved",
+                created_at=at(6),
+                breached_at=at(6, 10, 15),
+                resolved_at=at(6, 11),
+            ),
+            Escalation(customer_id=c["c5"].id, reason="human_request", status="resolved", created_at=at(27, month=2)),
+        ]
+    )
     session.flush()
     cod_confirmation = touchpoint("cod_confirmation", "cc:O1", "done", at(1), "c1", order="O1")
     cod_reminder = touchpoint("cod_reminder", "cr:O5", "done", at(4), "c3", order="O5")
@@ -131,28 +201,40 @@ def _history(session) -> None:
     session.flush()
 
     def message(touchpoint_row, template, wamid, status, code=None, created=at(3), customer="c1"):
-        return OutboxMessage(touchpoint_id=touchpoint_row.id if touchpoint_row else None, customer_id=c[customer].id,
-                             template=template, category="UTILITY", mode="template", payload={}, text="t",
-                             wamid=wamid, status=status, error_code=code, created_at=created)
+        return OutboxMessage(
+            touchpoint_id=touchpoint_row.id if touchpoint_row else None,
+            customer_id=c[customer].id,
+            template=template,
+            category="UTILITY",
+            mode="template",
+            payload={},
+            text="t",
+            wamid=wamid,
+            status=status,
+            error_code=code,
+            created_at=created,
+        )
 
-    session.add_all([
-        message(cod_confirmation, "cod_confirmation", "w1", "read"),
-        message(cod_confirmation, "cod_confirmation", "w2", "delivered"),
-        message(cod_confirmation, "cod_confirmation", "w3", "failed", 131047),
-        message(cod_reminder, "cod_reminder", "w4", "sent"),
-        message(cod_reminder, "cod_reminder", "w8", "failed", 130429),
-        message(cart_stage_1, "cart_reminder", "w5", "failed", 131050),
-        message(cart_stage_1, "cart_reminder", "w6", "failed", 131026),
-        message(cart_stage_1, "cart_reminder", None, "queued"),
-        message(None, "order_cancelled", "w9", "delivered"),
-        message(cod_confirmation, "cod_confirmation", "w10", "read", created=at(28, month=2)),
-        # win-back (no touchpoint row: named by template)
-        message(None, "winback_new_arrivals", "wb1", "delivered", created=at(1), customer="c3"),
-        message(None, "winback_personal_code", "wb2", "delivered", created=at(2), customer="c5"),
-        message(None, "winback_last_code", "wb3", "delivered", created=at(1), customer="c2"),
-        message(None, "winback_new_arrivals", "wb4", "delivered", created=at(2), customer="c1"),
-        message(None, "winback_new_arrivals", "wb5", "delivered", created=at(27, month=2), customer="c6"),
-    ])
+    session.add_all(
+        [
+            message(cod_confirmation, "cod_confirmation", "w1", "read"),
+            message(cod_confirmation, "cod_confirmation", "w2", "delivered"),
+            message(cod_confirmation, "cod_confirmation", "w3", "failed", 131047),
+            message(cod_reminder, "cod_reminder", "w4", "sent"),
+            message(cod_reminder, "cod_reminder", "w8", "failed", 130429),
+            message(cart_stage_1, "cart_reminder", "w5", "failed", 131050),
+            message(cart_stage_1, "cart_reminder", "w6", "failed", 131026),
+            message(cart_stage_1, "cart_reminder", None, "queued"),
+            message(None, "order_cancelled", "w9", "delivered"),
+            message(cod_confirmation, "cod_confirmation", "w10", "read", created=at(28, month=2)),
+            # win-back (no touchpoint row: named by template)
+            message(None, "winback_new_arrivals", "wb1", "delivered", created=at(1), customer="c3"),
+            message(None, "winback_personal_code", "wb2", "delivered", created=at(2), customer="c5"),
+            message(None, "winback_last_code", "wb3", "delivered", created=at(1), customer="c2"),
+            message(None, "winback_new_arrivals", "wb4", "delivered", created=at(2), customer="c1"),
+            message(None, "winback_new_arrivals", "wb5", "delivered", created=at(27, month=2), customer="c6"),
+        ]
+    )
 
 
 @pytest.fixture
@@ -222,8 +304,7 @@ def test_cart_recovery_by_stage(session):
     # stage 1 reached by A B C = 3, stage 2 by A C = 2, stage 3 by C = 1.
     # bought in the period: B after stage 1 (O3, Rs 1500), A after stage 2 (O7, Rs 3000),
     # F after stage 3 (O1, Rs 1000; its recovery started in February)
-    assert rows(session, "cart_recovery") == [("stage 1", 3, 1, 1500), ("stage 2", 2, 1, 3000),
-                                              ("stage 3", 1, 1, 1000)]
+    assert rows(session, "cart_recovery") == [("stage 1", 3, 1, 1500), ("stage 2", 2, 1, 3000), ("stage 3", 1, 1, 1000)]
     h = headline(session)
     assert (h["recovered_carts"], h["recovered_revenue"]) == (3, 5500)
 
@@ -238,8 +319,11 @@ def test_csat(session):
 
 def test_escalations_and_sla(session):
     # 1–7 March: human_request ×2 (one breached, one resolved), csat_negative (resolved), cod_no_answer (breached)
-    assert rows(session, "escalations") == [("human_request", 2, 1, 1, 0.5), ("cod_no_answer", 1, 1, 0, 0.0),
-                                            ("csat_negative", 1, 0, 1, 1.0)]
+    assert rows(session, "escalations") == [
+        ("human_request", 2, 1, 1, 0.5),
+        ("cod_no_answer", 1, 1, 0, 0.0),
+        ("csat_negative", 1, 0, 1, 1.0),
+    ]
     h = headline(session)
     assert (h["escalations"], h["sla_compliance"]) == (4, 0.5)  # (4 − 2 breached) ÷ 4
 
@@ -275,15 +359,28 @@ def test_cancellation_reasons(session):
     # O12's wrong_item is in February
     # columns: changed_mind, found_cheaper, wrong_item, delivery_slow, other, not given, no answer, by merchant, total
     assert rows(session, "cancellation_reasons") == [
-        ("changed_mind", 1), ("found_cheaper", 1), ("wrong_item", 0), ("delivery_slow", 0), ("other", 0),
-        ("not given", 0), ("no answer", 1), ("by merchant", 0)]
-    assert rows(session, "cancellations_by_city") == [("Karachi", 1, 1, 0, 0, 0, 0, 0, 0, 2),
-                                                      ("Lahore", 0, 0, 0, 0, 0, 0, 1, 0, 1)]
-    assert rows(session, "cancellations_by_payment_method") == [("cod", 1, 0, 0, 0, 0, 0, 1, 0, 2),
-                                                                ("easypaisa", 0, 1, 0, 0, 0, 0, 0, 0, 1)]
+        ("changed_mind", 1),
+        ("found_cheaper", 1),
+        ("wrong_item", 0),
+        ("delivery_slow", 0),
+        ("other", 0),
+        ("not given", 0),
+        ("no answer", 1),
+        ("by merchant", 0),
+    ]
+    assert rows(session, "cancellations_by_city") == [
+        ("Karachi", 1, 1, 0, 0, 0, 0, 0, 0, 2),
+        ("Lahore", 0, 0, 0, 0, 0, 0, 1, 0, 1),
+    ]
+    assert rows(session, "cancellations_by_payment_method") == [
+        ("cod", 1, 0, 0, 0, 0, 0, 1, 0, 2),
+        ("easypaisa", 0, 1, 0, 0, 0, 0, 0, 0, 1),
+    ]
     # per product line: Khussa in O3 and O8, Lawn Suit in O3 and O4
-    assert rows(session, "cancellations_by_product") == [("Khussa", 1, 1, 0, 0, 0, 0, 0, 0, 2),
-                                                         ("Lawn Suit", 1, 0, 0, 0, 0, 0, 1, 0, 2)]
+    assert rows(session, "cancellations_by_product") == [
+        ("Khussa", 1, 1, 0, 0, 0, 0, 0, 0, 2),
+        ("Lawn Suit", 1, 0, 0, 0, 0, 0, 1, 0, 2),
+    ]
     trend = rows(session, "cancellations_trend")
     assert len(trend) == 7 and trend[1] == ("2026-03-02", 1, 0, 0, 0, 0, 0, 0, 0, 1)
     assert trend[2] == ("2026-03-03", 0, 0, 0, 0, 0, 0, 1, 0, 1)

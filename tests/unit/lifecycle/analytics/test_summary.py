@@ -5,6 +5,7 @@ in Karachi on 1 June 2026. Each test compares every breakdown and headline figur
 report read from the summary with one computed from raw rows only, over periods closed
 and ending today, and checks which days the summary holds.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,27 +15,31 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text, update
 
-from lifecycle.domain import orders
-from lifecycle.engine import outbox
 from lifecycle.analytics import summary
+from lifecycle.analytics.demo_history import generate
 from lifecycle.analytics.facts import FACTS, WINBACK_MESSAGES, query
 from lifecycle.analytics.metrics import BREAKDOWNS, Report
 from lifecycle.analytics.period import STORE_ZONE, Period
 from lifecycle.analytics.refresh import rebuild, refresh
-from lifecycle.domain.clock import Clock
-from lifecycle.analytics.demo_history import generate
+from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.engagement_models import CartRecovery, CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Order, OutboxMessage, Shipment, Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.engine import outbox
 from lifecycle.service import Lifecycle
-from lifecycle.config.settings import LifecycleSettings
 from tests.unit.lifecycle.conftest import cod_order
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=timezone.utc)  # noon in Karachi
 TODAY = date(2026, 6, 1)
 YESTERDAY = TODAY - timedelta(days=1)
 LATER = NOW + timedelta(hours=2)  # edits happen after the refresh, still today
-PERIODS = [Period.days_ending(TODAY, 30), Period.days_ending(YESTERDAY, 7), Period.days_ending(TODAY, 90),
-           Period.days_ending(TODAY - timedelta(days=12), 1)]
+PERIODS = [
+    Period.days_ending(TODAY, 30),
+    Period.days_ending(YESTERDAY, 7),
+    Period.days_ending(TODAY, 90),
+    Period.days_ending(TODAY - timedelta(days=12), 1),
+]
 
 
 @pytest.fixture
@@ -48,8 +53,12 @@ def report(db, period: Period, source) -> dict:
     """Every number the pages show for the period and the one before it."""
     with summary.snapshot(db) as session:
         r = Report(session, period, source(session))
-        return {"headline": r.headline(), "previous": r.previous.headline(),
-                "previous trend": r.previous["orders_trend"].rows, **{key: r[key].rows for key in BREAKDOWNS}}
+        return {
+            "headline": r.headline(),
+            "previous": r.previous.headline(),
+            "previous trend": r.previous["orders_trend"].rows,
+            **{key: r[key].rows for key in BREAKDOWNS},
+        }
 
 
 def assert_summary_equals_raw(db) -> None:
@@ -72,16 +81,20 @@ def stale_closed(db) -> dict[str, set[date]]:
 
 def stored(db) -> set:
     with summary.snapshot(db) as session:
-        return {(r.fact, r.day, repr(r.group_keys), repr(r.measures))
-                for r in session.scalars(select(summary.DailyRow))}
+        return {
+            (r.fact, r.day, repr(r.group_keys), repr(r.measures)) for r in session.scalars(select(summary.DailyRow))
+        }
 
 
 def day_rows(db, day: date, source) -> dict:
     """Each fact's rows for one day, from the summary's table or from raw rows."""
     period = Period(day, day)
     with summary.snapshot(db) as session:
-        read = (lambda name, fact: summary.stored_rows(session, name, fact, [period])) if source == "stored" else \
-            (lambda name, fact: query(session, fact, [period]))
+        read = (
+            (lambda name, fact: summary.stored_rows(session, name, fact, [period]))
+            if source == "stored"
+            else (lambda name, fact: query(session, fact, [period]))
+        )
         return {name: sorted(map(repr, read(name, build(session)))) for name, build in FACTS.items()}
 
 
@@ -106,53 +119,72 @@ def test_pages_read_the_stored_rows(store):
     refresh(store, NOW)
     day = TODAY - timedelta(days=3)
     with store.session.begin() as session:  # tamper with the summary: nothing marks this
-        row = session.scalar(select(summary.DailyRow).where(summary.DailyRow.fact == "orders",
-                                                            summary.DailyRow.day == day))
+        row = session.scalar(
+            select(summary.DailyRow).where(summary.DailyRow.fact == "orders", summary.DailyRow.day == day)
+        )
         row.measures = [row.measures[0] + 1000, *row.measures[1:]]
     period = Period.days_ending(YESTERDAY, 7)
-    assert report(store, period, summary.reader)["headline"]["orders"] == \
-        report(store, period, summary.raw)["headline"]["orders"] + 1000
+    assert (
+        report(store, period, summary.reader)["headline"]["orders"]
+        == report(store, period, summary.raw)["headline"]["orders"] + 1000
+    )
     assert refresh(store, NOW) == 0  # the raw rows did not change: nothing to recompute
     assert rebuild(store, NOW) >= 60
     assert_summary_equals_raw(store)
 
 
 def _old_order_delivered(session) -> date:
-    order = session.scalar(select(Order).where(Order.status == "dispatched", Order.placed_at < NOW - timedelta(days=4))
-                           .order_by(Order.placed_at))
+    order = session.scalar(
+        select(Order)
+        .where(Order.status == "dispatched", Order.placed_at < NOW - timedelta(days=4))
+        .order_by(Order.placed_at)
+    )
     orders.set_status(session, order, "delivered", "courier", LATER)
     return local_day(order.placed_at)
 
 
 def _reason_given_late(session) -> date:
-    cancellation = session.scalar(select(Cancellation).where(Cancellation.reason.is_(None),
-                                                             Cancellation.created_at < NOW - timedelta(days=3)))
+    cancellation = session.scalar(
+        select(Cancellation).where(Cancellation.reason.is_(None), Cancellation.created_at < NOW - timedelta(days=3))
+    )
     order = session.get(Order, cancellation.order_id)
     orders.record_cancel_reason(session, order, "delivery_slow", "late", LATER)
     return local_day(cancellation.created_at)
 
 
 def _csat_answered_late(session) -> date:
-    asked = session.scalar(select(Touchpoint).where(
-        Touchpoint.kind == "csat", Touchpoint.done_at < NOW - timedelta(days=3),
-        ~select(CsatResponse.order_id).where(CsatResponse.order_id == Touchpoint.order_id).exists()))
+    asked = session.scalar(
+        select(Touchpoint).where(
+            Touchpoint.kind == "csat",
+            Touchpoint.done_at < NOW - timedelta(days=3),
+            ~select(CsatResponse.order_id).where(CsatResponse.order_id == Touchpoint.order_id).exists(),
+        )
+    )
     session.add(CsatResponse(order_id=asked.order_id, customer_id=asked.customer_id, answer="negative", at=LATER))
     return local_day(asked.done_at)
 
 
 def _read_receipt_late(session) -> date:
-    message = session.scalar(select(OutboxMessage).where(OutboxMessage.status == "delivered",
-                                                         OutboxMessage.created_at < NOW - timedelta(days=5)))
+    message = session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.status == "delivered", OutboxMessage.created_at < NOW - timedelta(days=5)
+        )
+    )
     outbox.apply_status(session, message.wamid, "read", [], LATER, LATER)
     return local_day(message.created_at)
 
 
 def _winback_converted_by_a_new_order(session) -> date:
-    message = session.scalar(select(OutboxMessage).where(
-        OutboxMessage.template.in_(list(WINBACK_MESSAGES)), OutboxMessage.created_at < NOW - timedelta(days=3),
-        OutboxMessage.created_at > NOW - timedelta(days=25),
-        ~select(Order.id).where(Order.customer_id == OutboxMessage.customer_id,
-                                Order.placed_at > OutboxMessage.created_at).exists()))
+    message = session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.template.in_(list(WINBACK_MESSAGES)),
+            OutboxMessage.created_at < NOW - timedelta(days=3),
+            OutboxMessage.created_at > NOW - timedelta(days=25),
+            ~select(Order.id)
+            .where(Order.customer_id == OutboxMessage.customer_id, Order.placed_at > OutboxMessage.created_at)
+            .exists(),
+        )
+    )
     phone = session.scalar(text("SELECT phone FROM customers WHERE id = :id"), {"id": message.customer_id})
     orders.place(session, cod_order(ref="SD-WINBACK", phone=phone), LATER, LifecycleSettings())
     return local_day(message.created_at)
@@ -165,25 +197,32 @@ def _city_corrected_after_booking(session) -> date:
 
 
 def _escalation_breach_recorded_late(session) -> date:
-    escalation = session.scalar(select(Escalation).where(Escalation.breached_at.is_(None),
-                                                         Escalation.created_at < NOW - timedelta(days=3)))
+    escalation = session.scalar(
+        select(Escalation).where(Escalation.breached_at.is_(None), Escalation.created_at < NOW - timedelta(days=3))
+    )
     escalation.breached_at = LATER
     return local_day(escalation.created_at)
 
 
 def _cart_stage_bulk_update(session) -> date:
-    recovery = session.scalar(select(CartRecovery).where(CartRecovery.last_stage_sent == 1,
-                                                         CartRecovery.started_at < NOW - timedelta(days=3)))
+    recovery = session.scalar(
+        select(CartRecovery).where(CartRecovery.last_stage_sent == 1, CartRecovery.started_at < NOW - timedelta(days=3))
+    )
     session.execute(update(CartRecovery).where(CartRecovery.cart_id == recovery.cart_id).values(last_stage_sent=2))
     return local_day(recovery.started_at)
 
 
 # each edit, the fact it must mark stale on the day it returns, and the only facts it may mark
-EDITS = ((_old_order_delivered, ("orders",)), (_reason_given_late, ("cancellations", "cancelled_products")),
-         (_csat_answered_late, ("csat",)), (_read_receipt_late, ("messages", "winback")),
-         (_winback_converted_by_a_new_order, ("winback",)),
-         (_city_corrected_after_booking, ("shipments", "cancellations", "cancelled_products")),
-         (_escalation_breach_recorded_late, ("escalations",)), (_cart_stage_bulk_update, ("carts_started",)))
+EDITS = (
+    (_old_order_delivered, ("orders",)),
+    (_reason_given_late, ("cancellations", "cancelled_products")),
+    (_csat_answered_late, ("csat",)),
+    (_read_receipt_late, ("messages", "winback")),
+    (_winback_converted_by_a_new_order, ("winback",)),
+    (_city_corrected_after_booking, ("shipments", "cancellations", "cancelled_products")),
+    (_escalation_breach_recorded_late, ("escalations",)),
+    (_cart_stage_bulk_update, ("carts_started",)),
+)
 
 
 def test_a_summarised_day_that_changes_is_live_until_refreshed(store):
@@ -249,9 +288,22 @@ def test_every_trigger_is_installed(db):
         names = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
     with db.engine.connect() as connection:
         found = {name for (name,) in connection.execute(text(names)) if name.startswith("analytics_")}
-    rules = ("orders", "order_shipments", "order_cancellation", "order_winback", "cancellations", "cancelled_orders",
-             "shipments", "touchpoints", "touchpoint_messages", "csat_responses", "outbox_messages", "escalations",
-             "carts_started", "carts_recovered")
+    rules = (
+        "orders",
+        "order_shipments",
+        "order_cancellation",
+        "order_winback",
+        "cancellations",
+        "cancelled_orders",
+        "shipments",
+        "touchpoints",
+        "touchpoint_messages",
+        "csat_responses",
+        "outbox_messages",
+        "escalations",
+        "carts_started",
+        "carts_recovered",
+    )
     events = ("",) if db.is_postgres else ("_insert", "_update", "_delete")
     assert found == {f"analytics_{rule}{event}" for rule in rules for event in events}
 

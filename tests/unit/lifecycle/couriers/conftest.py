@@ -1,4 +1,5 @@
 """The fake courier server, served over real HTTP, and clients pointed at it."""
+
 from dataclasses import dataclass
 
 import httpx
@@ -11,12 +12,19 @@ from lifecycle.integrations.couriers.postex import PostExClient
 from lifecycle.integrations.couriers.tcs import TcsClient
 from tests.fakes.courier_server import FakeCouriers
 from tests.fakes.lifecycle_db import Lifecycle
-from tests.unit.lifecycle.conftest import postgres_db, sqlite_db  # noqa: F401  (fixtures, shared with the lifecycle tests)
 from tests.fakes.serving import serve
+from tests.unit.lifecycle.conftest import postgres_db, sqlite_db  # noqa: F401  (fixtures, shared with the lifecycle tests)
 
-MNP = {"name": "mnp", "track_path": "/generic/mnp/track/{cn}", "events": "data.history",
-       "status_field": "status", "time_field": "date", "time_format": "%d-%m-%Y %H:%M", "detail_field": "remarks",
-       "statuses": {"Booked": "booked", "Arrival at Destination": "in_transit", "Delivered": "delivered"}}
+MNP = {
+    "name": "mnp",
+    "track_path": "/generic/mnp/track/{cn}",
+    "events": "data.history",
+    "status_field": "status",
+    "time_field": "date",
+    "time_format": "%d-%m-%Y %H:%M",
+    "detail_field": "remarks",
+    "statuses": {"Booked": "booked", "Arrival at Destination": "in_transit", "Delivered": "delivered"},
+}
 
 
 @dataclass
@@ -35,8 +43,9 @@ class Couriers:
         return TcsClient(self.url, self.http, token)
 
     def mnp(self, key="gk") -> GenericClient:
-        return GenericClient(GenericConfig.from_dict({**MNP, "base_url": self.url, "headers": {"X-Api-Key": key}}),
-                             self.http)
+        return GenericClient(
+            GenericConfig.from_dict({**MNP, "base_url": self.url, "headers": {"X-Api-Key": key}}), self.http
+        )
 
     def clients(self) -> dict:
         return {c.name: c for c in (self.leopards(), self.postex(), self.tcs(), self.mnp())}

@@ -1,4 +1,5 @@
 """Polling over real HTTP (fake courier server) into the real lifecycle database."""
+
 import asyncio
 import logging
 from datetime import datetime, timezone
@@ -133,8 +134,12 @@ async def test_run_polls_at_the_interval_until_stopped(couriers, lifecycle):
 
 async def test_scans_for_consignments_sauda_does_not_know_are_not_recorded(couriers, lifecycle):
     couriers.fake.add("tcs", "000111", "Booked", datetime(2026, 11, 19, 12, 0))
-    p = ScanPoller(couriers.clients(), lambda: [Tracked("tcs", "000111")],
-                   ScanRecorder(lifecycle.db, lifecycle.settings, lifecycle.clock).record, 60)
+    p = ScanPoller(
+        couriers.clients(),
+        lambda: [Tracked("tcs", "000111")],
+        ScanRecorder(lifecycle.db, lifecycle.settings, lifecycle.clock).record,
+        60,
+    )
     assert await p.poll_once() == []
 
 

@@ -1,4 +1,5 @@
 """Courier configuration from the environment, and the poller running with a real Sanic server."""
+
 import asyncio
 import functools
 import json
@@ -7,19 +8,25 @@ from datetime import datetime
 import httpx
 import pytest
 
-from lifecycle.integrations.couriers import CourierSettings, State, build_clients
-from lifecycle.engine.supervisor import Supervisor
-from lifecycle.integrations.couriers.background import poll_couriers
 from appserver.tracking_page import tracking_blueprint
-from tests.unit.lifecycle.couriers.conftest import MNP
+from lifecycle.engine.supervisor import Supervisor
+from lifecycle.integrations.couriers import CourierSettings, State, build_clients
+from lifecycle.integrations.couriers.background import poll_couriers
 from tests.fakes.serving import new_app, serve
+from tests.unit.lifecycle.couriers.conftest import MNP
 
 
 def test_only_couriers_with_credentials_get_a_client(tmp_path):
     generic = tmp_path / "couriers.json"
     generic.write_text(json.dumps([{**MNP, "base_url": "http://mnp.test", "headers": {"X-Api-Key": "$MNP_KEY"}}]))
-    settings = CourierSettings.from_env({"POSTEX_API_TOKEN": "pt", "LEOPARDS_API_KEY": "only-half",
-                                         "SAUDA_GENERIC_COURIERS": str(generic), "MNP_KEY": "secret-key"})
+    settings = CourierSettings.from_env(
+        {
+            "POSTEX_API_TOKEN": "pt",
+            "LEOPARDS_API_KEY": "only-half",
+            "SAUDA_GENERIC_COURIERS": str(generic),
+            "MNP_KEY": "secret-key",
+        }
+    )
     clients = build_clients(settings, httpx.AsyncClient())
     assert sorted(clients) == ["mnp", "postex"]  # Leopards needs its password too; TCS has no token
     assert clients["postex"].base_url == "https://api.postex.pk/services/integration/api"
@@ -39,12 +46,14 @@ def test_a_generic_config_naming_a_missing_variable_fails_at_start(tmp_path):
 async def test_the_poller_follows_couriers_while_it_runs_and_the_tracking_page_follows(couriers, lifecycle):
     token = lifecycle.book("tcs", "779412326902").tracking_token
     couriers.fake.add("tcs", "779412326902", "Out For Delivery", datetime(2026, 11, 21, 9, 30))
-    settings = CourierSettings.from_env({"TCS_BASE_URL": couriers.url, "TCS_API_TOKEN": "tt",
-                                         "SAUDA_COURIER_POLL_SECONDS": "0.05"})
+    settings = CourierSettings.from_env(
+        {"TCS_BASE_URL": couriers.url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.05"}
+    )
     app = new_app("poller_host")
     app.blueprint(tracking_blueprint(lifecycle.db, lambda: "Noor Lawn House"))
-    supervisor = Supervisor({"couriers": functools.partial(poll_couriers, lifecycle.db, lifecycle.settings,
-                                                           lifecycle.clock, settings)})
+    supervisor = Supervisor(
+        {"couriers": functools.partial(poll_couriers, lifecycle.db, lifecycle.settings, lifecycle.clock, settings)}
+    )
     async with serve(app) as url:
         supervisor.start()
         for _ in range(100):

@@ -1,8 +1,10 @@
-"""Every raw status and code in the design brief's courier lists (copied below) reads as the internal state its meaning implies.
+"""Every raw status and code in the design brief's courier lists (copied below) reads as the
+internal state its meaning implies.
 
 The expected states are worked out here from what each status means for the parcel,
 not copied from the adapters' maps.
 """
+
 import pytest
 
 from lifecycle.integrations.couriers.base import State, StatusMap, normalise
@@ -89,13 +91,34 @@ DESIGN_LEOPARDS = (
     "Shipment Picked, Drop Off at Express Center, Arrived at Station, Dispatched, In Transit, Missroute, "
     "Assign to Courier, Pending, Undelivered, Being Return, Ready for Return, Returned to shipper, Delivered"
 ).split(", ")
-DESIGN_POSTEX = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0013",
-                 "Unbooked", "Booked", "Out For Delivery", "Delivered", "Returned", "Attempted", "Out For Return"]
+DESIGN_POSTEX = [
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0013",
+    "Unbooked",
+    "Booked",
+    "Out For Delivery",
+    "Delivered",
+    "Returned",
+    "Attempted",
+    "Out For Return",
+]
 
-CASES = [(name, statuses, raw, state)
-         for name, statuses, expected in (("leopards", LEOPARDS, LEOPARDS_EXPECTED), ("postex", POSTEX, POSTEX_EXPECTED),
-                                          ("tcs", TCS, TCS_EXPECTED))
-         for raw, state in expected.items()]
+CASES = [
+    (name, statuses, raw, state)
+    for name, statuses, expected in (
+        ("leopards", LEOPARDS, LEOPARDS_EXPECTED),
+        ("postex", POSTEX, POSTEX_EXPECTED),
+        ("tcs", TCS, TCS_EXPECTED),
+    )
+    for raw, state in expected.items()
+]
 
 
 @pytest.mark.parametrize("courier,statuses,raw,state", CASES, ids=[f"{c[0]}:{c[2]}" for c in CASES])
@@ -108,7 +131,9 @@ def test_every_status_in_design_is_covered():
     assert set(DESIGN_POSTEX) == set(POSTEX_EXPECTED)
 
 
-@pytest.mark.parametrize("statuses,expected", [(LEOPARDS, LEOPARDS_EXPECTED), (POSTEX, POSTEX_EXPECTED), (TCS, TCS_EXPECTED)])
+@pytest.mark.parametrize(
+    "statuses,expected", [(LEOPARDS, LEOPARDS_EXPECTED), (POSTEX, POSTEX_EXPECTED), (TCS, TCS_EXPECTED)]
+)
 def test_maps_hold_no_status_this_test_does_not_judge(statuses, expected):
     assert set(statuses.exact) == {normalise(raw) for raw in expected}
 
@@ -140,11 +165,25 @@ def test_a_prefix_match_needs_the_whole_prefix():
     assert statuses.state_of("attempt made - no answer") is S.ATTEMPTED
 
 
-@pytest.mark.parametrize("written,key", [
-    ("Leopards", "leopards"), ("Leopards Courier", "leopards"), ("LCS", "leopards"), ("PostEx", "postex"),
-    ("POSTEX", "postex"), ("TCS", "tcs"), ("TCS Express", "tcs"), ("M&P", "mnp"), ("M & P", "mnp"), ("MnP", "mnp"),
-    ("M&P Express", "mnp"), ("Trax", "trax"), ("Call Courier", "callcourier"), ("BlueEx", "blueex"),
-])
+@pytest.mark.parametrize(
+    "written,key",
+    [
+        ("Leopards", "leopards"),
+        ("Leopards Courier", "leopards"),
+        ("LCS", "leopards"),
+        ("PostEx", "postex"),
+        ("POSTEX", "postex"),
+        ("TCS", "tcs"),
+        ("TCS Express", "tcs"),
+        ("M&P", "mnp"),
+        ("M & P", "mnp"),
+        ("MnP", "mnp"),
+        ("M&P Express", "mnp"),
+        ("Trax", "trax"),
+        ("Call Courier", "callcourier"),
+        ("BlueEx", "blueex"),
+    ],
+)
 def test_courier_names_as_shops_write_them(written, key):
     assert courier_key(written) == key
 

@@ -1,4 +1,5 @@
 """Each courier's tracking client over real HTTP against the fake courier server."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -49,7 +50,9 @@ async def test_postex_codes_with_attempt_reason_and_headline_out_for_delivery(co
     fake.set_headline("postex", cn, "Out For Delivery")  # rider out again; no history entry yet
     scans = await couriers.postex().track(cn)
     assert [(s.raw_status, s.state) for s in scans] == [
-        ("0001", State.BOOKED), ("0003", State.PICKED), ("0013", State.ATTEMPTED),
+        ("0001", State.BOOKED),
+        ("0003", State.PICKED),
+        ("0013", State.ATTEMPTED),
         ("Out For Delivery", State.OUT_FOR_DELIVERY),
     ]
     assert scans[2].detail == "Attempt Made: Customer not responding"
@@ -125,8 +128,9 @@ async def test_an_answer_in_an_unexpected_shape_is_a_courier_error(couriers):
     from tests.unit.lifecycle.couriers.conftest import MNP
 
     couriers.fake.add("mnp", "MP1", "Booked", datetime(2026, 11, 19, 10, 0))
-    config = GenericConfig.from_dict({**MNP, "base_url": couriers.url, "headers": {"X-Api-Key": "gk"},
-                                      "events": "data.scans"})  # the answer has data.history
+    config = GenericConfig.from_dict(
+        {**MNP, "base_url": couriers.url, "headers": {"X-Api-Key": "gk"}, "events": "data.scans"}
+    )  # the answer has data.history
     with pytest.raises(CourierError, match="mnp MP1: unexpected response"):
         await GenericClient(config, couriers.http).track("MP1")
 
@@ -136,8 +140,11 @@ async def test_scans_never_carry_the_customers_phone_or_address(couriers):
     fake.add("leopards", CN, "Delivered", datetime(2026, 11, 22, 12, 0))
     fake.add("postex", "223", "0005", datetime(2026, 11, 22, 12, 0), "Delivered")
     fake.add("tcs", "779", "Delivered", datetime(2026, 11, 22, 12, 0))
-    scans = [*await couriers.leopards().track(CN), *await couriers.postex().track("223"),
-             *await couriers.tcs().track("779")]
+    scans = [
+        *await couriers.leopards().track(CN),
+        *await couriers.postex().track("223"),
+        *await couriers.tcs().track("779"),
+    ]
     assert len(scans) == 3
     text = repr(scans)
     assert CUSTOMER_PHONE not in text and "Gulberg" not in text and CUSTOMER_ADDRESS not in text

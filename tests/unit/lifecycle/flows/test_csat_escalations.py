@@ -1,5 +1,6 @@
 """CSAT after delivery, the answer's classification, escalation with its 15-minute SLA,
 agent alerts, reply and hand-back: lifecycle functions on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,39 +11,57 @@ import pytest
 from sanic import response as sanic_response
 from sqlalchemy import select
 
+from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.conversation.handoff import handoff
+from lifecycle.conversation.replies import resolve_pending
+from lifecycle.db.engagement_models import AgentAlert, CsatResponse, EscalationActivity
+from lifecycle.db.models import Escalation, PendingQuestion
 from lifecycle.domain import customers, escalations, orders
 from lifecycle.flows.csat import reply as csat_reply
 from lifecycle.flows.engagement import EngagementLoop
-from lifecycle.db.engagement_models import AgentAlert, CsatResponse, EscalationActivity
-from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.conversation.handoff import handoff
-from lifecycle.db.models import Escalation, PendingQuestion
-from lifecycle.conversation.replies import resolve_pending
 from lifecycle.flows.sentiment import classify
-from tests.unit.lifecycle.flows.conftest import PHONE, said
-from tests.unit.lifecycle.conftest import cod_order
 from tests.fakes.serving import new_app, serve
+from tests.unit.lifecycle.conftest import cod_order
+from tests.unit.lifecycle.flows.conftest import PHONE, said
 
 
 def deliver(db, clock, settings, ref="SD-2001", items=None):
     """A COD order confirmed, shipped and delivered now; returns its ref."""
     now = clock.now()
     with db.session.begin() as session:
-        order = orders.place(session, cod_order(ref=ref, items=items or [
-            {"name": "Gulnaar Lawn 3-Piece", "quantity": 1, "price": "5490", "sku": "GULNAAR-LAWN-M"}]),
-            now, settings)
+        order = orders.place(
+            session,
+            cod_order(
+                ref=ref,
+                items=items
+                or [{"name": "Gulnaar Lawn 3-Piece", "quantity": 1, "price": "5490", "sku": "GULNAAR-LAWN-M"}],
+            ),
+            now,
+            settings,
+        )
         orders.confirm(session, order, "customer", now)
         shipment = orders.book_shipment(session, order, "tcs", f"CN{ref}", now)
         orders.record_scan(session, shipment, "Delivered", "delivered", now, now, settings)
     return ref
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("bohat acha tha", "positive"), ("Bahut acha, shukriya", "positive"), ("it was great, loved it", "positive"),
-    ("koi problem nahi thi, sab theek tha", "positive"), ("bilkul bakwas, kapra kharab tha", "negative"),
-    ("acha nahi tha", "negative"), ("not good at all", "negative"), ("parcel late aya aur toota hua tha", "negative"),
-    ("kapra acha tha lekin size ghalat tha", "negative"), ("hmm", None), ("ok", None), ("kal baat karte hain", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("bohat acha tha", "positive"),
+        ("Bahut acha, shukriya", "positive"),
+        ("it was great, loved it", "positive"),
+        ("koi problem nahi thi, sab theek tha", "positive"),
+        ("bilkul bakwas, kapra kharab tha", "negative"),
+        ("acha nahi tha", "negative"),
+        ("not good at all", "negative"),
+        ("parcel late aya aur toota hua tha", "negative"),
+        ("kapra acha tha lekin size ghalat tha", "negative"),
+        ("hmm", None),
+        ("ok", None),
+        ("kal baat karte hain", None),
+    ],
+)
 def test_free_text_answers_are_classified_in_roman_urdu_and_english(text, expected):
     assert classify(text) == expected
 
@@ -63,8 +82,9 @@ def test_24h_after_delivery_the_question_goes_as_a_template_with_the_two_buttons
         assert session.get(PendingQuestion, customers.find(session, PHONE).id).kind == "csat"
 
 
-def test_inside_the_window_the_question_is_interactive_with_bahut_acha_and_problem_thi(db, clock, settings, sender,
-                                                                                       worker):
+def test_inside_the_window_the_question_is_interactive_with_bahut_acha_and_problem_thi(
+    db, clock, settings, sender, worker
+):
     deliver(db, clock, settings)
     clock.advance(23 * 3600)
     with db.session.begin() as session:
@@ -74,17 +94,18 @@ def test_inside_the_window_the_question_is_interactive_with_bahut_acha_and_probl
     question = sender.sent[-1]
     assert question["type"] == "interactive"
     assert question["interactive"]["body"]["text"] == (
-        "Ayesha, umeed hai aap ko order SD-2001 mil gaya aur pasand aya. Aap ka tajurba kaisa raha?")
+        "Ayesha, umeed hai aap ko order SD-2001 mil gaya aur pasand aya. Aap ka tajurba kaisa raha?"
+    )
     assert [b["reply"]["title"] for b in question["interactive"]["action"]["buttons"]] == ["Bahut Acha", "Problem Thi"]
 
 
-def test_problem_thi_opens_an_escalation_with_the_conversation_and_order_and_a_15_minute_sla(db, clock, settings,
-                                                                                             turn):
+def test_problem_thi_opens_an_escalation_with_the_conversation_and_order_and_a_15_minute_sla(db, clock, settings, turn):
     ref = deliver(db, clock, settings)
     conversation = [{"who": "bot", "text": "Aap ka tajurba kaisa raha?", "at": None}]
     with db.session.begin() as session:
-        reply = csat_reply(turn(session, '/csat_negative{"order_id":"SD-2001"}', order_ref=ref), "csat_negative",
-                           conversation)
+        reply = csat_reply(
+            turn(session, '/csat_negative{"order_id":"SD-2001"}', order_ref=ref), "csat_negative", conversation
+        )
     assert said(reply) == [("utter_csat_sorry", {})]
     with db.session() as session:
         escalation = session.scalar(select(Escalation))
@@ -116,7 +137,8 @@ def test_positive_answer_thanks_with_review_links_and_related_products_from_the_
         "https://facebook.com/saudademostore/reviews",
         "Aap ko yeh bhi pasand aa sakte hain:\n"
         "Sitara Embroidered Lawn (Rs. 6,490) https://demo.sauda.pk/products/sitara-lawn\n"
-        "Noor Printed Lawn (Rs. 3,990) https://demo.sauda.pk/products/noor-lawn"]
+        "Noor Printed Lawn (Rs. 3,990) https://demo.sauda.pk/products/noor-lawn",
+    ]
     with db.session() as session:
         assert session.scalar(select(Escalation)) is None
         assert session.scalar(select(CsatResponse.answer)) == "positive"
@@ -126,8 +148,9 @@ def test_an_unclear_answer_gets_one_follow_up_then_haan_counts_as_positive(db, c
     deliver(db, clock, settings)
     with db.session.begin() as session:
         first = csat_reply(turn(session, "hmm"), "csat_positive", [])
-    assert said(first) == ["Maazrat, main theek se samajh nahi paya. Order SD-2001 ke saath sab theek raha ya koi "
-                           "problem thi?"]
+    assert said(first) == [
+        "Maazrat, main theek se samajh nahi paya. Order SD-2001 ke saath sab theek raha ya koi problem thi?"
+    ]
     assert [b["title"] for b in first.says[0].buttons] == ["Bahut Acha", "Problem Thi"]
     with db.session.begin() as session:
         second = resolve_pending(turn(session, "haan"), affirm=True)
@@ -146,8 +169,11 @@ def test_a_second_unclear_answer_is_not_asked_again(db, clock, settings, turn):
 def test_human_please_complaint_and_abuse_open_one_escalation_and_answer_each_in_kind(db, clock, settings, turn):
     deliver(db, clock, settings)
     answers = []
-    for intent, text in [("human_handoff", "kisi insaan se baat karwao"), ("complain", "parcel toota hua aaya"),
-                         ("abuse", "tum bewakoof ho")]:
+    for intent, text in [
+        ("human_handoff", "kisi insaan se baat karwao"),
+        ("complain", "parcel toota hua aaya"),
+        ("abuse", "tum bewakoof ho"),
+    ]:
         with db.session.begin() as session:
             answers.append(said(handoff(turn(session, text), intent, []))[0][0])
     assert answers == ["utter_handoff", "utter_complaint_received", "utter_abuse_calm"]
@@ -216,6 +242,7 @@ def test_agent_alerts_are_posted_signed_and_retried_until_the_webhook_answers(db
             await loop.run_once()
             clock.advance(60)
             await loop.run_once()
+
     deliver(db, clock, settings)
     with db.session.begin() as session:
         handoff(turn(session, "agent"), "human_handoff", [])

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lifecycle.flows.reading import read
 from lifecycle.db.engagement_models import CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Payment
 from lifecycle.domain import customers, orders
+from lifecycle.flows.reading import read
 from tests.unit.lifecycle.conftest import cod_order
 from tests.unit.lifecycle.flows.conftest import PHONE, said
 from tests.unit.lifecycle.flows.test_csat_escalations import deliver

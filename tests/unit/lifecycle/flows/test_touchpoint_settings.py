@@ -1,5 +1,6 @@
 """Touchpoint settings: validation, the effect each setting has, and that saved settings are what the engine
 runs with, at start-up and while running."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,32 +11,46 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lifecycle.config import engagement_settings, touchpoint_settings, watch
-from lifecycle.domain import orders
-from lifecycle.domain.clock import Clock
 from lifecycle.config.engagement_settings import EngagementSettings
-from lifecycle.db.models import Order, Touchpoint
-from lifecycle.engine.scheduler import Worker
-from lifecycle.service import Lifecycle, handler_registry
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
+from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.clock import Clock
+from lifecycle.engine.scheduler import Worker
+from lifecycle.service import Lifecycle, handler_registry
 from tests.unit.lifecycle.conftest import NOON_PKT, RecordingSender, cod_order
 
 
 def test_effects_in_the_merchants_words():
-    effects = TouchpointSettings(cart_stage_minutes=(45, 1440, 2880), cod_reminder_after_hours=1.5,
-                                 cod_no_answer_after_hours=4, cod_no_answer_action="call").effects()
-    assert effects[0] == ("Cart recovery: stage 1 goes 45 min after abandonment, stage 2 24 h after, "
-                          "stage 3 48 h after with a code for 10% off.")
+    effects = TouchpointSettings(
+        cart_stage_minutes=(45, 1440, 2880),
+        cod_reminder_after_hours=1.5,
+        cod_no_answer_after_hours=4,
+        cod_no_answer_action="call",
+    ).effects()
+    assert effects[0] == (
+        "Cart recovery: stage 1 goes 45 min after abandonment, stage 2 24 h after, "
+        "stage 3 48 h after with a code for 10% off."
+    )
     # 1.5 h + 4 h = 5.5 h after the order
-    assert effects[1] == ("COD: a reminder 1.5 h after the confirmation question; with no answer 4 h later "
-                          "(5.5 h after the order), you are asked to call.")
+    assert effects[1] == (
+        "COD: a reminder 1.5 h after the confirmation question; with no answer 4 h later "
+        "(5.5 h after the order), you are asked to call."
+    )
 
 
-@pytest.mark.parametrize("change", [
-    {"cart_stage_minutes": (30, 20, 4320)},  # stage 2 before stage 1
-    {"cart_code_percent": 11}, {"winback_90_percent": 14}, {"cod_no_answer_action": "ignore"},
-    {"quiet_start": time(9), "quiet_end": time(9)}, {"csat_after_hours": 0},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"cart_stage_minutes": (30, 20, 4320)},  # stage 2 before stage 1
+        {"cart_code_percent": 11},
+        {"winback_90_percent": 14},
+        {"cod_no_answer_action": "ignore"},
+        {"quiet_start": time(9), "quiet_end": time(9)},
+        {"csat_after_hours": 0},
+    ],
+)
 def test_refused(change):
     with pytest.raises(ValidationError):
         TouchpointSettings(**change)
@@ -47,15 +62,29 @@ def test_saved_and_loaded_with_engine_variable_names(tmp_path):
     touchpoint_settings.save(tmp_path, chosen)
     assert touchpoint_settings.load(tmp_path) == chosen
     env = chosen.environment()
-    assert (env["SAUDA_CART_CODE_PERCENT"], env["SAUDA_QUIET_START"], env["SAUDA_COD_NO_ANSWER_ACTION"],
-            env["SAUDA_CART_STAGES_MIN"]) == ("7", "23:30", "call", "30,1440,4320")
+    assert (
+        env["SAUDA_CART_CODE_PERCENT"],
+        env["SAUDA_QUIET_START"],
+        env["SAUDA_COD_NO_ANSWER_ACTION"],
+        env["SAUDA_CART_STAGES_MIN"],
+    ) == ("7", "23:30", "call", "30,1440,4320")
 
 
 # every setting away from its default
-CHOSEN = TouchpointSettings(cart_stage_minutes=(10, 600, 1200), cart_code_percent=7, cod_reminder_after_hours=1,
-                            cod_no_answer_after_hours=4, cod_no_answer_action="call", payment_reminder_after_hours=3,
-                            csat_after_hours=48, quiet_start=time(23, 0), quiet_end=time(8, 0), winback_60_percent=20,
-                            winback_90_percent=18, escalation_sla_minutes=30)
+CHOSEN = TouchpointSettings(
+    cart_stage_minutes=(10, 600, 1200),
+    cart_code_percent=7,
+    cod_reminder_after_hours=1,
+    cod_no_answer_after_hours=4,
+    cod_no_answer_action="call",
+    payment_reminder_after_hours=3,
+    csat_after_hours=48,
+    quiet_start=time(23, 0),
+    quiet_end=time(8, 0),
+    winback_60_percent=20,
+    winback_90_percent=18,
+    escalation_sla_minutes=30,
+)
 
 
 @pytest.fixture
@@ -68,11 +97,22 @@ def engagement():
 
 def test_saved_settings_become_the_engines_settings():
     engine, engagement = CHOSEN.applied(LifecycleSettings(events_secret="kept"), EngagementSettings())
-    assert (engine.cod_reminder_after, engine.cod_no_answer_after, engine.cod_no_answer_action,
-            engine.payment_reminder_after, engine.csat_after, engine.quiet_start, engine.quiet_end) == (
-        3600, 4 * 3600, "call", 3 * 3600, 48 * 3600, time(23), time(8))
-    assert (engagement.cart_stage_delays, engagement.cart_code_percent, engagement.sla_minutes,
-            engagement.winback_60_percent, engagement.winback_90_percent) == ((600, 36000, 72000), 7, 30, 20, 18)
+    assert (
+        engine.cod_reminder_after,
+        engine.cod_no_answer_after,
+        engine.cod_no_answer_action,
+        engine.payment_reminder_after,
+        engine.csat_after,
+        engine.quiet_start,
+        engine.quiet_end,
+    ) == (3600, 4 * 3600, "call", 3 * 3600, 48 * 3600, time(23), time(8))
+    assert (
+        engagement.cart_stage_delays,
+        engagement.cart_code_percent,
+        engagement.sla_minutes,
+        engagement.winback_60_percent,
+        engagement.winback_90_percent,
+    ) == ((600, 36000, 72000), 7, 30, 20, 18)
     assert engine.events_secret == "kept"  # only the page's settings change
 
 

@@ -1,6 +1,7 @@
 """Win-back on SQLite and PostgreSQL: day 30 / 60 / 90 and quarterly messages with the right
 products and codes, reset by a new order, nothing for an opted-out customer; and the sweep
 reads only the customers crossing a threshold (an index range scan on PostgreSQL)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,12 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from lifecycle.domain import customers, orders
-from lifecycle.flows import winback
 from lifecycle.db.engagement_models import DiscountCode, WinbackState
 from lifecycle.db.models import Customer, Order, Touchpoint
-from tests.unit.lifecycle.flows.conftest import PHONE
+from lifecycle.domain import customers, orders
+from lifecycle.flows import engagement as engagement_flows
+from lifecycle.flows import winback
 from tests.unit.lifecycle.conftest import cod_order
+from tests.unit.lifecycle.flows.conftest import PHONE
 
 LAWN = [{"name": "Gulnaar Lawn 3-Piece", "quantity": 1, "price": "5490", "sku": "GULNAAR-LAWN-M"}]
 DAY = 24 * 3600
@@ -23,6 +25,7 @@ DAY = 24 * 3600
 def order(db, clock, settings, ref="SD-W1", phone=PHONE):
     with db.session.begin() as session:
         placed = orders.place(session, cod_order(ref=ref, phone=phone, items=LAWN), clock.now(), settings)
+        engagement_flows.order_placed(session, placed, clock.now())  # as the shop's order event does
         orders.confirm(session, placed, "customer", clock.now())
 
 
@@ -45,8 +48,11 @@ def test_day_30_60_90_then_quarterly_with_products_and_codes(db, clock, settings
     day(db, clock, worker, engagement, 0.1)
     assert sender.sent[-1]["template"]["name"] == "sauda_winback_new_arrivals"
     assert params(sender.sent[-1]) == [
-        "Ayesha", "Lawn Suit", "Sitara Embroidered Lawn (Rs. 6,490) https://demo.sauda.pk/products/sitara-lawn | "
-        "Noor Printed Lawn (Rs. 3,990) https://demo.sauda.pk/products/noor-lawn"]
+        "Ayesha",
+        "Lawn Suit",
+        "Sitara Embroidered Lawn (Rs. 6,490) https://demo.sauda.pk/products/sitara-lawn | "
+        "Noor Printed Lawn (Rs. 3,990) https://demo.sauda.pk/products/noor-lawn",
+    ]
     day(db, clock, worker, engagement, 30)
     assert sender.sent[-1]["template"]["name"] == "sauda_winback_personal_code"
     name, product, percent, code60, days = params(sender.sent[-1])
@@ -68,8 +74,7 @@ def test_day_30_60_90_then_quarterly_with_products_and_codes(db, clock, settings
     assert len(sender.sent) == 5
 
 
-def test_a_new_order_resets_the_sequence_and_drops_what_was_not_sent(db, clock, settings, sender, worker,
-                                                                      engagement):
+def test_a_new_order_resets_the_sequence_and_drops_what_was_not_sent(db, clock, settings, sender, worker, engagement):
     order(db, clock, settings)
     clock.advance(30 * DAY)
     with db.session.begin() as session:
@@ -97,15 +102,44 @@ def test_an_opted_out_customer_gets_no_win_back_and_no_code_is_drawn(db, clock, 
 def test_the_sweep_touches_only_customers_crossing_a_threshold(db, clock, settings, engagement):
     now = clock.now()
     with db.session.begin() as session:
-        session.execute(insert(Customer), [{"id": n, "phone": f"+92300{n:07d}", "language": "roman_urdu",
-                                            "created_at": now} for n in range(1, 2001)])
-        session.execute(insert(Order), [{"id": n, "ref": f"B{n}", "customer_id": n, "items": LAWN, "amount": 10,
-                                         "currency": "PKR", "payment_method": "cod", "city": "Lahore", "address": "x",
-                                         "status": "delivered", "needs_call": False, "placed_at": now,
-                                         "updated_at": now} for n in range(1, 2001)])
-        session.execute(insert(WinbackState), [
-            {"customer_id": n, "last_order_at": now - timedelta(days=29 if n > 7 else 30), "last_order_id": n,
-             "stage": 0, "next_due_at": now + timedelta(days=1 if n > 7 else 0)} for n in range(1, 2001)])
+        session.execute(
+            insert(Customer),
+            [{"id": n, "phone": f"+92300{n:07d}", "language": "roman_urdu", "created_at": now} for n in range(1, 2001)],
+        )
+        session.execute(
+            insert(Order),
+            [
+                {
+                    "id": n,
+                    "ref": f"B{n}",
+                    "customer_id": n,
+                    "items": LAWN,
+                    "amount": 10,
+                    "currency": "PKR",
+                    "payment_method": "cod",
+                    "city": "Lahore",
+                    "address": "x",
+                    "status": "delivered",
+                    "needs_call": False,
+                    "placed_at": now,
+                    "updated_at": now,
+                }
+                for n in range(1, 2001)
+            ],
+        )
+        session.execute(
+            insert(WinbackState),
+            [
+                {
+                    "customer_id": n,
+                    "last_order_at": now - timedelta(days=29 if n > 7 else 30),
+                    "last_order_id": n,
+                    "stage": 0,
+                    "next_due_at": now + timedelta(days=1 if n > 7 else 0),
+                }
+                for n in range(1, 2001)
+            ],
+        )
     with db.session.begin() as session:
         assert winback.sweep(session, now, engagement, limit=5) == 5
         assert winback.sweep(session, now, engagement, limit=5) == 2
@@ -113,13 +147,19 @@ def test_the_sweep_touches_only_customers_crossing_a_threshold(db, clock, settin
     if db.is_postgres:
         with db.engine.connect() as connection:
             connection.execute(text("ANALYZE winback_states"))
-            plan = "\n".join(connection.execute(text(
-                "EXPLAIN SELECT customer_id FROM winback_states WHERE next_due_at <= now() "
-                "ORDER BY next_due_at LIMIT 5000")).scalars())
+            plan = "\n".join(
+                connection.execute(
+                    text(
+                        "EXPLAIN SELECT customer_id FROM winback_states WHERE next_due_at <= now() "
+                        "ORDER BY next_due_at LIMIT 5000"
+                    )
+                ).scalars()
+            )
         assert "ix_winback_next_due" in plan, plan
 
 
-@pytest.mark.parametrize("elapsed_days,stage", [(0, 0), (29, 0), (30, 1), (59, 1), (60, 2), (90, 3), (180, 3),
-                                                (181, 4), (272, 5)])
+@pytest.mark.parametrize(
+    "elapsed_days,stage", [(0, 0), (29, 0), (30, 1), (59, 1), (60, 2), (90, 3), (180, 3), (181, 4), (272, 5)]
+)
 def test_stage_for_the_time_since_the_last_order(engagement, elapsed_days, stage):
     assert winback.stage_at(timedelta(days=elapsed_days), engagement) == stage

@@ -1,0 +1,237 @@
+"""Action calls while background work runs: the p95 of an action call (``action_order_status``)
+at 16 concurrent customers with the worker idle, and while ``python -m lifecycle worker``
+dispatches 2,000 touchpoints and the win-back sweep goes over 20,000 customers; for comparison
+the same work inside the app server (``SAUDA_WORKER=inprocess``).
+
+Real processes on PostgreSQL (``SAUDA_TEST_PG_URL``, a scratch schema per run): the app server,
+the WhatsApp simulator as the Graph API and, where it runs, the worker. ``SAUDA_BENCH_CALLS``
+sets the calls per customer (default 40).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import time
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import httpx
+from sqlalchemy import func, select, text
+
+from bench.bench_engagement import _population
+from bench.bench_lifecycle import database
+from bench.table import Table, percentiles
+from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.models import Touchpoint
+from lifecycle.domain import orders
+from lifecycle.domain.statuses import TouchpointKind, TouchpointState
+from tests.stack import APP_PYTHON, ROOT, free_port, private_actions
+
+CUSTOMERS = 16
+CALLS = int(os.environ.get("SAUDA_BENCH_CALLS", 40))
+TOUCHPOINTS = 2000
+WINBACK_CUSTOMERS = 20_000
+
+
+def _seed(db, now: datetime) -> list[str]:
+    """20,000 customers for the win-back sweep and 2,000 COD orders whose confirmation falls due
+    when ``_fall_due`` runs; the phones of the 16 customers who will ask about their order."""
+    _population(db, WINBACK_CUSTOMERS, now)
+    with db.engine.begin() as connection:
+        for table in ("customers", "orders"):
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"))
+    settings = LifecycleSettings()
+    with db.session.begin() as session:
+        for n in range(TOUCHPOINTS):
+            orders.place(
+                session,
+                orders.NewOrder(
+                    ref=f"BG-{n}",
+                    phone=f"+92301{n:07d}",
+                    items=[{"name": "Lawn 3-piece", "quantity": 1}],
+                    amount=Decimal("2500"),
+                    payment_method="cod",
+                    city="Lahore",
+                    address="12 Main Blvd",
+                ),
+                now,
+                settings,
+            )
+    with db.engine.begin() as connection:  # nothing is due until the measurement starts
+        connection.execute(text("UPDATE touchpoints SET due_at = due_at + interval '30 days'"))
+        connection.execute(text("UPDATE winback_states SET next_due_at = next_due_at + interval '3 years'"))
+    return [f"+92301{n:07d}" for n in range(CUSTOMERS)]
+
+
+def _fall_due(db) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE touchpoints SET due_at = now() WHERE kind = 'cod_confirmation'"))
+        connection.execute(text("UPDATE winback_states SET next_due_at = now()"))
+
+
+def _progress(db) -> tuple[int, int]:
+    """(confirmations sent, win-back touchpoints the sweep scheduled)."""
+    with db.session() as session:
+        sent = session.scalar(
+            select(func.count(Touchpoint.id)).where(
+                Touchpoint.kind == TouchpointKind.COD_CONFIRMATION, Touchpoint.state == TouchpointState.DONE
+            )
+        )
+        swept = session.scalar(select(func.count(Touchpoint.id)).where(Touchpoint.kind == TouchpointKind.WINBACK))
+    return sent or 0, swept or 0
+
+
+def _action_call(phone: str) -> dict:
+    """What Rasa posts to the action server for "mera order kahan hai?"."""
+    return {
+        "next_action": "action_order_status",
+        "sender_id": phone,
+        "version": "3.6.21",
+        "domain": {"responses": {}},
+        "tracker": {
+            "sender_id": phone,
+            "slots": {"language": "roman_urdu"},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+            "latest_message": {"text": "mera order kahan hai?", "intent": {"name": "order_status"}, "entities": []},
+        },
+    }
+
+
+async def _customers_ask(actions_url: str, secret: str, phones: list[str]) -> list[float]:
+    samples: list[float] = []
+
+    async def one_customer(client: httpx.AsyncClient, phone: str) -> None:
+        for _ in range(CALLS):
+            started = time.perf_counter()
+            response = await client.post(
+                f"{actions_url}/webhook", json=_action_call(phone), headers={"Authorization": f"Bearer {secret}"}
+            )
+            samples.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"action call answered {response.status_code}: {response.text[:500]}")
+
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=CUSTOMERS)) as client:
+        await asyncio.gather(*(one_customer(client, phone) for phone in phones))
+    return samples
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited:\n{log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer:\n{log.read_text()[-2000:]}")
+
+
+def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]:
+    """mode: "idle" (no background work), "worker" (python -m lifecycle worker) or "inprocess".
+    Returns the samples and the progress of the background work at the start and the end."""
+    now = datetime.now(timezone.utc)
+    with database("postgresql") as db, TemporaryDirectory() as tmp:
+        if db is None:
+            raise RuntimeError("PostgreSQL unreachable (SAUDA_TEST_PG_URL)")
+        phones = _seed(db, now)
+        sim_port, app_port = free_port(), free_port()
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "HF_HUB_OFFLINE": "1",
+            "DATABASE_URL": db.url,
+            "SAUDA_DATA_DIR": tmp,
+            "SAUDA_APP_PORT": str(app_port),
+            "SIM_PORT": str(sim_port),
+            "SAUDA_WORKER": "inprocess" if mode == "inprocess" else "off",
+            "SAUDA_WORKER_POLL_S": "0.2",
+            "SAUDA_INTERNAL_SECRET": secrets.token_hex(16),
+            "SAUDA_SESSION_SECRET": secrets.token_hex(16),
+            "WHATSAPP_APP_SECRET": secrets.token_hex(16),
+            "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(16),
+            "WHATSAPP_PHONE_NUMBER_ID": "100200300400500",
+            "SIM_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/x",
+            "WHATSAPP_GRAPH_BASE_URL": f"http://127.0.0.1:{sim_port}",
+            **private_actions(),
+            "SAUDA_SUMMARY_REFRESH_S": "0",
+        }
+        env.pop("SAUDA_RASA_URL", None)
+        commands = {"simulator": ["-m", "simulator"], "app": ["-m", "appserver"]}
+        if mode == "worker":
+            commands["worker"] = ["-m", "lifecycle", "worker"]
+        logs = Path(tmp)
+        running = {
+            name: subprocess.Popen(
+                [str(APP_PYTHON), *args],
+                cwd=ROOT,
+                env=env,
+                stdout=open(logs / f"{name}.log", "wb"),
+                stderr=subprocess.STDOUT,
+            )
+            for name, args in commands.items()
+        }
+        try:
+            _wait_healthy(f"http://127.0.0.1:{sim_port}/health", running["simulator"], logs / "simulator.log")
+            _wait_healthy(f"http://127.0.0.1:{app_port}/health", running["app"], logs / "app.log")
+            actions_url = f"http://127.0.0.1:{env['SAUDA_ACTIONS_PORT']}"
+            asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones[:2]))  # warm it up
+            if mode != "idle":
+                _fall_due(db)
+                deadline = time.monotonic() + 120
+                while _progress(db) == (0, 0) and time.monotonic() < deadline:  # until the work has begun
+                    time.sleep(0.1)
+            before = _progress(db)
+            samples = asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones))
+            after = _progress(db)
+        finally:
+            for proc in running.values():
+                proc.terminate()
+            for proc in running.values():
+                proc.wait(timeout=30)
+    return samples, before, after
+
+
+def run() -> list[Table]:
+    table = Table(
+        f"Action call latency at {CUSTOMERS} concurrent customers, {CALLS} calls each, PostgreSQL (ms)",
+        [
+            "background work",
+            "p50",
+            "p95",
+            "p95 vs idle",
+            "sent during the calls (of 2,000)",
+            "win-back swept during the calls",
+            "calls took (s)",
+        ],
+    )
+    idle = None
+    for mode, label in (
+        ("idle", "none (worker idle)"),
+        ("worker", f"python -m lifecycle worker: {TOUCHPOINTS:,} due + sweep of {WINBACK_CUSTOMERS:,}"),
+        ("inprocess", "the same inside the app server (SAUDA_WORKER=inprocess)"),
+    ):
+        samples, before, after = _scenario(mode)
+        p50, p95 = percentiles(samples)
+        idle = idle or p95
+        table.add(
+            label,
+            p50,
+            p95,
+            f"{(p95 / idle - 1) * 100:+.0f} %",
+            after[0] - before[0],
+            after[1] - before[1],
+            round(sum(samples) / 1000 / CUSTOMERS, 1),
+        )
+    return [table]
