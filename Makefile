@@ -8,13 +8,15 @@ APP_VENV := .venv/app
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test test-fast test-stack test-browser lint setup model validate bench clean help
+.PHONY: run serve audit test test-fast test-stack test-browser lint setup model validate bench clean help
 
 help:
 	@echo "make run    - set up what is missing, then start Rasa, the app server and the WhatsApp simulator"
+	@echo "make serve  - production: Rasa (WhatsApp only), the app server and the worker; refuses development secrets"
 	@echo "make test   - set up what is missing, then run the whole suite (pytest, data validation, test stories)"
 	@echo "make test-fast - the unit tier only (no processes, no model training), under two minutes"
 	@echo "make lint   - ruff (lint, import order) and mypy; make test runs it first"
+	@echo "make audit  - crafted requests at every endpoint of a fresh stack; prints what was wrongly accepted or failed"
 	@echo "make bench  - benchmarks; prints tables and writes bench/out/"
 
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed
@@ -46,6 +48,10 @@ run: setup
 validate: setup
 	$(APP_VENV)/bin/python scripts/validate_data.py
 
+# Production (README "Deploying"): settings from the environment or .env, never generated.
+serve: setup
+	@scripts/serve.sh
+
 lint: setup
 	$(APP_VENV)/bin/ruff check .
 	$(APP_VENV)/bin/mypy
@@ -68,6 +74,10 @@ test-stack: setup
 
 test-browser: setup /usr/bin/chromium
 	$(APP_VENV)/bin/python -m pytest -q tests -m browser
+
+audit: setup
+	@scripts/model.sh >/dev/null
+	$(APP_VENV)/bin/python -m bench audit
 
 bench: setup
 	@scripts/model.sh >/dev/null

@@ -4,6 +4,7 @@ the body's ``sender_id`` picks the customer an action acts for."""
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 
 from rasa_sdk.endpoint import create_app
@@ -30,6 +31,19 @@ def refuse_encoded(request: Request):
     return None
 
 
+def action_call_problem(body: bytes) -> str | None:
+    """Why a body is not an action call Rasa would post (rasa-sdk answers such a body with a 500
+    or runs nothing and answers 200), or None."""
+    try:
+        call = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return f"body is not JSON: {str(exc)[:200]}"
+    if not isinstance(call, dict) or not isinstance(call.get("next_action"), str) \
+            or not isinstance(call.get("tracker"), dict) or not isinstance(call.get("domain", {}), dict):
+        return "expected an action call: {next_action: str, tracker: {...}, domain: {...}}"
+    return None
+
+
 def build_action_app(secret: str, max_body: int) -> Sanic:
     """rasa-sdk's app (``/webhook``, ``/actions``, ``/health``) behind the shared secret."""
     if not secret:
@@ -53,7 +67,11 @@ def build_action_app(secret: str, max_body: int) -> Sanic:
         if not bearer_matches(request, secret):
             logger.warning("action call refused: missing or wrong Authorization from %s", request.ip)
             return response.json({"error": "unauthorized"}, status=401)
-        return refuse_encoded(request)
+        if (refused := refuse_encoded(request)) is not None:
+            return refused
+        if request.method == "POST" and (problem := action_call_problem(request.body)):
+            return response.json({"error": problem}, status=400)
+        return None
 
     return app
 

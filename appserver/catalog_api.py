@@ -31,7 +31,7 @@ def catalog_blueprint(settings: AppSettings) -> Blueprint:
     @bp.on_request
     async def require_token(request: Request):
         if not settings.merchant_token:
-            return response.json({"error": "catalog API disabled: set SAUDA_MERCHANT_TOKEN"}, status=503)
+            return response.json({"error": "catalog API disabled: set SAUDA_MERCHANT_TOKEN"}, status=404)
         if not _authorized(request, settings.merchant_token):
             return response.json({"error": "unauthorized"}, status=401)
 

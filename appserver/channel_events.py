@@ -33,8 +33,8 @@ def channel_events_blueprint(secret: str, handle: Callable[[str, dict], Any]) ->
         try:
             event = json.loads(request.body)
             kind, data = event["kind"], event["data"]
-        except (ValueError, KeyError, TypeError) as exc:
-            return response.json({"error": f"expected {{kind, data}}: {exc}"}, status=400)
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            return response.json({"error": f"expected {{kind, data}}: {str(exc)[:200]}"}, status=400)
         if kind == PING:
             return response.json({"status": "ok"})
         if kind not in KINDS or not isinstance(data, dict):

@@ -3,11 +3,11 @@ Signed like the shop's events (X-Sauda-Signature with SAUDA_EVENTS_SECRET)."""
 
 from __future__ import annotations
 
-import json
 import time
 
 from sanic import Blueprint, Request, response
 
+from appserver.bodies import parse_json
 from lifecycle.domain import discount_codes
 from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
@@ -32,16 +32,16 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
         if problem:
             return None, response.json({"error": problem}, status=401)
         try:
-            body = json.loads(request.body)
+            body = parse_json(request.body)
         except ValueError as exc:
             return None, response.json({"error": f"body is not JSON: {exc}"}, status=400)
-        missing = [f for f in fields if not isinstance(body, dict) or not str(body.get(f) or "").strip()]
+        missing = [f for f in fields if not isinstance(body, dict) or not _text(body.get(f))]
         if missing:
             return None, response.json(
-                {"error": "invalid request", "fields": [{"field": f, "message": "required"} for f in missing]},
+                {"error": "invalid request", "fields": [{"field": f, "message": "required, as text"} for f in missing]},
                 status=422,
             )
-        return body, None
+        return {**body, **{f: str(body[f]).strip() for f in fields}}, None
 
     def answer(check: discount_codes.Check, given: str):
         if not check.ok:
@@ -75,7 +75,12 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
             return error
         with lifecycle.db.session.begin() as session:
             return answer(
-                discount_codes.redeem(session, body["code"], str(body["order_id"]), lifecycle.now()), body["code"]
+                discount_codes.redeem(session, body["code"], body["order_id"], lifecycle.now()), body["code"]
             )
 
     return bp
+
+
+def _text(value) -> bool:
+    """A code or an order id: text (or a number, as shops send order ids), not empty."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(str(value).strip())

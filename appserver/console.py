@@ -16,6 +16,7 @@ from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
 from lifecycle.domain import customers, dead_letters, escalations, orders, payments
+from lifecycle.domain.phones import InvalidPhone
 from lifecycle.engine import outbox
 from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
@@ -36,7 +37,15 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         with lifecycle.db.session() as session:
             rows = escalations.queue(session)
         return response.html(
-            page(request, auth, "console_escalations.html", "/console/escalations", rows=rows, now=lifecycle.now())
+            page(
+                request,
+                auth,
+                "console_escalations.html",
+                "/console/escalations",
+                rows=rows,
+                now=lifecycle.now(),
+                erased=request.args.get("erased", ""),
+            )
         )
 
     @bp.get("/escalations/<escalation_id:int>")
@@ -115,6 +124,17 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         if not await rasa.set_paused(phone, False):
             return back(escalation_id, "resolved, but the bot could not be resumed in Rasa: try again")
         return back(escalation_id)
+
+    @bp.post("/customers/erase")
+    @require(auth, "merchant")
+    async def erase_customer(request: Request):
+        """A customer's privacy request: their data anonymised or deleted everywhere Sauda keeps it."""
+        try:
+            counts = await asyncio.to_thread(lifecycle.erase_customer, request.form.get("phone") or "")
+        except InvalidPhone as exc:
+            return response.text(str(exc), status=422)
+        done = "Customer data erased: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        return response.redirect(f"/console/escalations?erased={quote(done)}", status=303)
 
     @bp.get("/payments")
     @require(auth, "agent")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import time
 
 import httpx
 from sanic import Blueprint, Request, response
 
+from appserver.bodies import parse_json
 from lifecycle.events import shop as events
 from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
@@ -53,7 +53,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
         if (bad := refused(request)) is not None:
             return bad
         try:
-            raw = json.loads(request.body)
+            raw = parse_json(request.body)
         except ValueError as exc:
             return response.json({"error": f"body is not JSON: {exc}"}, status=400)
         return apply(raw)
@@ -64,16 +64,20 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
         secret = settings.shopify_secret or settings.events_secret
         expected = base64.b64encode(hmac.new(secret.encode(), request.body, hashlib.sha256).digest()).decode()
         given = request.headers.get("X-Shopify-Hmac-Sha256") or ""
-        if not secret or not hmac.compare_digest(expected, given):
+        if not secret or not hmac.compare_digest(expected.encode(), given.encode()):
             return response.json({"error": "invalid signature"}, status=401)
         webhook_id = request.headers.get("X-Shopify-Webhook-Id")
         if not webhook_id:
             return response.json({"error": "missing X-Shopify-Webhook-Id"}, status=400)
         try:
-            body = json.loads(request.body)
+            body = parse_json(request.body)
         except ValueError as exc:
             return response.json({"error": f"body is not JSON: {exc}"}, status=400)
-        return apply(events.shopify_order(body, webhook_id))
+        try:
+            event = events.shopify_order(body, webhook_id)
+        except events.EventError as exc:
+            return response.json(exc.body, status=exc.status)
+        return apply(event)
 
     @bp.post("/dev/clock")
     async def move_clock(request: Request):
@@ -83,7 +87,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
         if (bad := refused(request)) is not None:
             return bad
         try:
-            seconds = float(json.loads(request.body)["seconds"])
+            seconds = float(parse_json(request.body)["seconds"])
             now = lifecycle.clock.advance(seconds)
         except (ValueError, KeyError, TypeError) as exc:
             return response.json({"error": f'expected {{"seconds": <non-negative number>}}: {exc}'}, status=400)

@@ -190,7 +190,7 @@ class WhatsAppInput(InputChannel):
                 return response.json({"error": "invalid signature"}, status=401)
             try:
                 body = json.loads(raw)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 # Meta only ever posts JSON, so a signed non-JSON body is a broken proxy or
                 # client of ours: 400 makes it visible instead of pretending success.
                 logger.error("whatsapp webhook: signed body is not JSON (%s), %d bytes", exc, len(raw))

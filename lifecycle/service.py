@@ -7,6 +7,7 @@ are applied here.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from datetime import datetime, timezone
@@ -20,11 +21,12 @@ from sqlalchemy.orm import Session
 from knowledge.profile import ProfileInvalid, load_profile, profile_path
 from lifecycle.analytics.refresh import keep_fresh
 from lifecycle.config import engagement_settings, touchpoint_settings, watch
+from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
 from lifecycle.db.engine import Database, database_url
 from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
-from lifecycle.domain import customers, dead_letters, payments
+from lifecycle.domain import customers, dead_letters, erasure, payments
 from lifecycle.domain.clock import Clock
 from lifecycle.engine import handlers, outbox
 from lifecycle.engine.registry import HandlerRegistry
@@ -36,6 +38,7 @@ from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.flows.engagement import EngagementLoop
 from lifecycle.integrations.couriers.background import poll_couriers
 from lifecycle.integrations.couriers.settings import CourierSettings
+from lifecycle.integrations.stores import Stores
 from whatsapp.graph_client import GraphClient
 
 logger = logging.getLogger(__name__)
@@ -48,9 +51,11 @@ def handler_registry() -> HandlerRegistry:
 
 class Lifecycle:
     def __init__(self, db: Database, settings: LifecycleSettings, clock: Optional[Clock] = None,
-                 templates: Optional[Templates] = None, handlers: Optional[HandlerRegistry] = None) -> None:
+                 templates: Optional[Templates] = None, handlers: Optional[HandlerRegistry] = None,
+                 privacy: Optional[PrivacySettings] = None) -> None:
         self.db = db
         self.settings = settings
+        self.privacy = privacy or PrivacySettings()
         self.handlers = handlers if handlers is not None else handler_registry()
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
@@ -59,7 +64,8 @@ class Lifecycle:
 
     @classmethod
     def from_env(cls) -> "Lifecycle":
-        return cls(Database(database_url()).migrate(), LifecycleSettings.from_env())
+        return cls(Database(database_url()).migrate(), LifecycleSettings.from_env(),
+                   privacy=PrivacySettings.from_env())
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -110,6 +116,7 @@ class Lifecycle:
             "engagement": EngagementLoop(self.db, self.clock).run,
             "couriers": functools.partial(poll_couriers, self.db, self.settings, self.clock, couriers),
             "settings": functools.partial(watch.follow, self.saved_files(), self.use_saved),
+            "retention": self._expire_periodically,
         }
         if self.settings.summary_refresh > 0:
             jobs["summary"] = functools.partial(keep_fresh, self.db, self.clock, every=self.settings.summary_refresh)
@@ -123,6 +130,33 @@ class Lifecycle:
             await self.worker.close()
             await self.worker.sender.close()
             self.supervisor = None
+
+    # -- privacy --------------------------------------------------------------------------
+    def _stores(self) -> Stores:
+        return Stores(self.privacy.tracker_url, self.privacy.channel_state_url)
+
+    def erase_customer(self, phone: str) -> dict[str, int]:
+        """The person with this number anonymised in the lifecycle database (the dashboard's
+        figures stay) and deleted from the Rasa tracker store and the channel state; counts."""
+        forms = erasure.phone_forms(phone)
+        with self.db.session.begin() as session:
+            erased = erasure.erase_customer(session, phone, self.now())
+        return {"customers": int(erased is not None), **self._stores().erase(forms)}
+
+    def expire_old(self) -> dict[str, int]:
+        """Bodies older than the retention (SAUDA_RETENTION_*) blanked or deleted; counts."""
+        with self.db.session.begin() as session:
+            counts = erasure.expire(session, self.privacy, self.now())
+        return {**counts, **self._stores().expire(self.privacy.conversation_days, self.privacy.seen_wamid_days)}
+
+    async def _expire_periodically(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            counts = await asyncio.to_thread(self.expire_old)
+            logger.info("retention: %s", ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing old")
+            try:
+                await asyncio.wait_for(stop.wait(), self.privacy.sweep_hours * 3600)
+            except asyncio.TimeoutError:
+                pass
 
     # -- channel events -----------------------------------------------------------------
     def take_channel_event(self, kind: str, data: dict[str, Any]) -> Optional[str]:

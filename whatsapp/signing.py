@@ -17,14 +17,15 @@ def sign(raw_body: bytes, secret: str) -> str:
 
 
 def signature_is_valid(raw_body: bytes, header_value: str | None, secret: str) -> bool:
-    """Check the header against the raw body in constant time; an empty secret never verifies."""
-    if not secret or not header_value or not header_value.startswith("sha256="):
+    """Check the header against the raw body in constant time; an empty secret or a header that
+    is not ASCII (compare_digest refuses those with a TypeError) never verifies."""
+    if not secret or not header_value or not header_value.isascii() or not header_value.startswith("sha256="):
         return False
     return hmac.compare_digest(sign(raw_body, secret), header_value)
 
 
 def token_matches(given: str | None, expected: str) -> bool:
     """Constant-time comparison of the webhook verify token."""
-    if not expected or given is None:
+    if not expected or given is None or not given.isascii():
         return False
     return hmac.compare_digest(given.encode(), expected.encode())

@@ -331,8 +331,16 @@ def _items(items: list[Item]) -> list[dict[str, Any]]:
     return [item.model_dump(mode="json", exclude_none=True) for item in items]
 
 
-def shopify_order(order: dict[str, Any], webhook_id: str) -> dict[str, Any]:
-    """A Shopify ``orders/create`` webhook body → our ``order.placed`` event (then validated as usual)."""
+def shopify_order(order: Any, webhook_id: str) -> dict[str, Any]:
+    """A Shopify ``orders/create`` webhook body → our ``order.placed`` event (then validated as
+    usual); EventError(422) for a body not shaped like Shopify's."""
+    try:
+        return _shopify_order(order, webhook_id)
+    except (AttributeError, TypeError) as exc:
+        raise EventError(422, {"error": f"not a Shopify order: {exc}"}) from None
+
+
+def _shopify_order(order: dict[str, Any], webhook_id: str) -> dict[str, Any]:
     shipping = order.get("shipping_address") or order.get("billing_address") or {}
     customer = order.get("customer") or {}
     gateways = " ".join(order.get("payment_gateway_names") or [order.get("gateway") or ""]).lower()

@@ -40,7 +40,7 @@ def check(
         ts = int(timestamp)
     except ValueError:
         return f"{TIMESTAMP_HEADER} must be unix seconds"
-    if not hmac.compare_digest(sign(secret, ts, body), signature):
+    if not hmac.compare_digest(sign(secret, ts, body).encode(), signature.encode()):  # bytes: any header text
         return "invalid signature"
     if abs(now - ts) > max_skew:
         return f"timestamp outside the allowed {int(max_skew)} s (replayed or clock skew)"

@@ -97,7 +97,7 @@ def test_without_a_configured_token_the_api_is_closed(tmp_path):
     process, url = serve(tmp_path, "")
     try:
         r = httpx.post(f"{url}/catalog/import?filename=p.json", content=json.dumps({"products": []}))
-        assert r.status_code == 503 and "SAUDA_MERCHANT_TOKEN" in r.json()["error"]
+        assert r.status_code == 404 and "SAUDA_MERCHANT_TOKEN" in r.json()["error"]
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -149,7 +149,7 @@ def test_sqlite_hook_queue_is_all_or_nothing(tmp_path):
 def test_redis_hooks_of_a_dead_replica_are_taken_over(monkeypatch):
     import bot.state
 
-    monkeypatch.setattr(bot.state, "HOOK_CLAIM_IDLE_MS", 50)
+    monkeypatch.setattr(bot.state, "HOOK_CLAIM_IDLE_MS", 500)
     namespace = f"test-{secrets.token_hex(6)}"
 
     async def scenario():
@@ -158,8 +158,10 @@ def test_redis_hooks_of_a_dead_replica_are_taken_over(monkeypatch):
         await dead.queue_hooks([b"a", b"b"])
         held = await dead.claim_hooks(10)  # replica-a dies holding both
         nothing_yet = await alive.claim_hooks(10)
-        await asyncio.sleep(0.1)
-        taken = await alive.claim_hooks(10)
+        taken, deadline = [], asyncio.get_running_loop().time() + 5
+        while not taken and asyncio.get_running_loop().time() < deadline:  # idle for 500 ms, on a busy machine
+            await asyncio.sleep(0.1)
+            taken = await alive.claim_hooks(10)
         await alive.hooks_done([key for key, _ in taken])
         return [b for _, b in held], nothing_yet, [b for _, b in taken], await alive.queued_hooks()
 

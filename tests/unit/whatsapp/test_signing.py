@@ -29,3 +29,9 @@ def test_verify_token():
     assert not token_matches("abd", "abc")
     assert not token_matches(None, "abc")
     assert not token_matches("", "")
+
+
+def test_non_ascii_headers_are_refused_not_raised():
+    """hmac.compare_digest raises TypeError on non-ASCII str: that was a 500 for any caller."""
+    assert not signature_is_valid(BODY, "sha256=é" + "0" * 63, "s3cret")
+    assert not token_matches("abcé", "abc")
