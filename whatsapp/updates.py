@@ -148,7 +148,14 @@ def parse_webhook(body: Any) -> ParsedWebhook:
             if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
                 result.problems.append(f"{where}.value: expected an object")
                 continue
-            for item in _parse_change(change.get("field", ""), change["value"], where):
+            try:
+                items = list(_parse_change(change.get("field", ""), change["value"], where))
+            except (TypeError, ValueError, AttributeError) as exc:
+                # a field of the wrong type around the messages (metadata, contacts, the lists
+                # themselves): the change is unreadable, the other changes are kept
+                result.problems.append(f"{where}.value: {exc}")
+                continue
+            for item in items:
                 if isinstance(item, MalformedUpdate):
                     result.problems.append(str(item))
                 else:

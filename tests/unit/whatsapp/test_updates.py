@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from tests.conftest import load_fixture
@@ -189,3 +191,36 @@ def test_one_bad_message_does_not_lose_the_others():
     parsed = parse_webhook(body)
     assert [u.wamid for u in parsed.updates] == ["wamid.xyzxyz"]
     assert parsed.problems == ["entry[0].changes[0].value.messages[0]: missing id"]
+
+
+def _wrong_types_at_every_depth(valid: dict):
+    """``valid`` with None, a number, a string, a list or an object put at each place in turn."""
+
+    def places(value, trail=()):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield trail + (key,)
+                yield from places(inner, trail + (key,))
+        elif isinstance(value, list) and value:
+            yield trail + (0,)
+            yield from places(value[0], trail + (0,))
+
+    for trail in places(valid):
+        for wrong in (None, 12345, "x", [], {}):
+            broken = copy.deepcopy(valid)
+            target = broken
+            for step in trail[:-1]:
+                target = target[step]
+            target[trail[-1]] = wrong
+            yield broken
+
+
+def test_a_wrong_type_anywhere_is_a_problem_not_an_exception():
+    bodies = list(_wrong_types_at_every_depth(load_fixture("message.json")["text"]))
+    assert len(bodies) > 50
+    for body in bodies:
+        parsed = parse_webhook(body)  # never raises
+        assert all(isinstance(p, str) for p in parsed.problems)
+    metadata_broken = load_fixture("message.json")["text"]
+    metadata_broken["entry"][0]["changes"][0]["value"]["metadata"] = 12345
+    assert parse_webhook(metadata_broken).problems[0].startswith("entry[0].changes[0].value:")
