@@ -32,6 +32,7 @@ from lifecycle.db.models import (
 )
 from lifecycle.domain import accounts
 from lifecycle.domain.phones import to_e164
+from lifecycle.domain.statuses import TouchpointState
 
 ERASED = "[erased]"
 
@@ -67,8 +68,9 @@ def erase_customer(session: Session, phone: str, now: datetime) -> Optional[int]
     session.execute(update(Cart).where(Cart.customer_id == cid).values(checkout_url=None))
     session.execute(update(OutboxMessage).where(OutboxMessage.customer_id == cid)
                     .values(payload={}, text=ERASED, error_message=None))
-    session.execute(update(Touchpoint).where(Touchpoint.customer_id == cid, Touchpoint.state == "scheduled")
-                    .values(state="cancelled", result="customer erased", done_at=now))
+    session.execute(update(Touchpoint)
+                    .where(Touchpoint.customer_id == cid, Touchpoint.state == TouchpointState.SCHEDULED)
+                    .values(state=TouchpointState.CANCELLED, result="customer erased", done_at=now))
     session.execute(update(Touchpoint).where(Touchpoint.customer_id == cid).values(params={}))
     session.execute(update(Escalation).where(Escalation.customer_id == cid).values(note=None))
     session.execute(update(EscalationActivity).where(EscalationActivity.escalation_id.in_(escalation_ids))
