@@ -1,4 +1,4 @@
-"""Webhook bodies shaped exactly like Meta's (see ../shared/fixtures/whatsapp)."""
+"""Webhook bodies shaped exactly like Meta's (see tests/fixtures/whatsapp)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every recorded Meta webhook (tests/fixtures/whatsapp, vendored from pywa with its MIT licence) through the real channel:
+"""Every recorded Meta webhook (tests/fixtures/whatsapp, vendored from pywa, MIT) through the real channel:
 signed by the simulator, read by the Rasa server's WhatsApp channel, answered through the
 Graph API (or not), and handed to the app server's hooks, all over real HTTP."""
 
