@@ -146,63 +146,80 @@ def confirm_order(turn: Turn) -> Reply:
 
 
 def cancel_order(turn: Turn) -> Reply:
-    """"Cancel" tapped or typed: asks why first (the order is cancelled once the reason is in)."""
+    """"Cancel" tapped or typed: the order is cancelled at once and confirmed with its reference;
+    then the customer is asked why (the reason is attached to this cancellation when it comes)."""
     customer, reply = turn.customer, Reply()
     order = _target(turn, customer, ("confirm_order", "transaction_id"), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
-    if order.status == OrderStatus.CANCELLED:
-        return reply.add("utter_order_cancelled", order_ref=order.ref)
-    if order.status not in OPEN_FOR_CHANGES:
+    if order.status in OPEN_FOR_CHANGES:
+        orders.cancel(turn.session, order, "customer", turn.now)
+    elif order.status != OrderStatus.CANCELLED:
         return reply.add("utter_cancel_not_possible", order_ref=order.ref)
-    customers.ask(turn.session, customer, "cancel_reason", order.id, turn.now)
-    return reply.add("utter_ask_cancel_reason", order_ref=order.ref)
+    reply.add("utter_order_cancelled", order_ref=order.ref)
+    if order.cancellation is not None and order.cancellation.reason is None:
+        customers.ask(turn.session, customer, "cancel_reason", order.id, turn.now)
+        reply.add("utter_ask_cancel_reason", order_ref=order.ref)
+    return reply
 
 
 def record_cancel_reason(turn: Turn, reason: Optional[str], detail: Optional[str]) -> Reply:
-    """A reason for cancelling: kept, then the customer is offered a change instead (or, for an
-    order that is already cancelled, thanked)."""
+    """A reason for cancelling, attached to the cancellation (an open order given a reason is
+    cancelled with it now). A customer who cancelled is then offered an updated order instead."""
     customer, reply = turn.customer, Reply()
     reason = reason if reason in CANCEL_REASONS else "other"
-    order = _target(turn, customer, ("cancel_reason",), OPEN_FOR_CHANGES + ("cancelled",))
+    order = _target(turn, customer, ("cancel_reason",), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     free_text = detail or (turn.text if turn.text and not turn.text.startswith("/") else None)
-    if order.status == OrderStatus.CANCELLED:
+    if order.status in OPEN_FOR_CHANGES:
+        orders.cancel(turn.session, order, "customer", turn.now, reason=reason, free_text=free_text)
+        reply.add("utter_order_cancelled", order_ref=order.ref)
+    elif order.status == OrderStatus.CANCELLED:
         orders.record_cancel_reason(turn.session, order, reason, free_text, turn.now)
-        return reply.add(text=turn.compose("cancel_reason_noted", order_ref=order.ref))
-    if order.status not in OPEN_FOR_CHANGES:
+    else:
         return reply.add("utter_cancel_not_possible", order_ref=order.ref)
-    customers.ask(turn.session, customer, "modify_offer", order.id, turn.now,
-                  data={"reason": reason, "free_text": free_text})
-    return reply.add("utter_offer_modify", text=turn.compose("modify_offer", order_ref=order.ref),
-                     order_ref=order.ref, order_id=order.ref)
+    if not _cancelled_by_customer(order):
+        return reply.add(text=turn.compose("cancel_reason_noted", order_ref=order.ref))
+    customers.ask(turn.session, customer, "modify_offer", order.id, turn.now)
+    return reply.add("utter_offer_modify", order_ref=order.ref, order_id=order.ref)
 
 
-def _cancel_now(turn: Turn, customer: Customer, order: Order, pending: Optional[PendingQuestion]) -> Reply:
-    data = pending.data if pending is not None and pending.kind == "modify_offer" else {}
-    orders.cancel(turn.session, order, "customer", turn.now, reason=data.get("reason"),
-                  free_text=data.get("free_text"))
-    return Reply(slots={"order_id": order.ref}).add("utter_order_cancelled", order_ref=order.ref)
+def _cancelled_by_customer(order: Order) -> bool:
+    return order.status == OrderStatus.CANCELLED and order.cancellation is not None and (
+        order.cancellation.source == "customer")
+
+
+def _updated_order(turn: Turn, customer: Customer, order: Order, change: str) -> None:
+    """The customer wants the order they cancelled again, changed: a person makes the new order."""
+    customers.answered(turn.session, customer, order_id=order.id)
+    escalations.flag(turn.session, customer, "modify_order",
+                     f"order {order.ref} (cancelled by the customer): make an updated order with {change}",
+                     turn.now, order)
 
 
 def modify_order(turn: Turn, modification: Optional[str]) -> Reply:
-    """Change size / colour instead of cancelling: a person makes the change before dispatch."""
+    """Change size / colour instead: a person makes the change before dispatch, or, for an order
+    the customer just cancelled, makes an updated order."""
     customer, reply = turn.customer, Reply()
     order = _target(turn, customer, ("modify_offer", "cancel_reason", "confirm_order"), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
-    if order.status not in OPEN_FOR_CHANGES:
+    if order.status not in OPEN_FOR_CHANGES and not _cancelled_by_customer(order):
         return _not_changeable(turn, order, reply)
     if modification not in MODIFICATIONS:
         return reply.add("utter_ask_modify_what", text=turn.compose("modify_offer", order_ref=order.ref),
                          order_ref=order.ref, order_id=order.ref)
-    customers.answered(turn.session, customer, order_id=order.id)
-    escalations.flag(turn.session, customer, "modify_order",
-                     f"order {order.ref}: customer wants to change the {modification}", turn.now, order)
+    change = MODIFICATIONS[modification]["english"]
+    if order.status == OrderStatus.CANCELLED:
+        _updated_order(turn, customer, order, f"a different {modification}")
+    else:
+        customers.answered(turn.session, customer, order_id=order.id)
+        escalations.flag(turn.session, customer, "modify_order",
+                         f"order {order.ref}: customer wants to change {change}", turn.now, order)
     return reply.add("utter_modify_noted", order_ref=order.ref,
                      change=MODIFICATIONS[modification].get(turn.language, modification))
 
@@ -239,15 +256,18 @@ def _resolve_modify_offer(turn: Turn, customer: Customer, pending: PendingQuesti
     if affirm:
         turn.order_ref = order.ref
         return modify_order(turn, None)
-    if order.status not in OPEN_FOR_CHANGES:
-        return _not_changeable(turn, order, Reply())
-    return _cancel_now(turn, customer, order, pending)
+    customers.answered(turn.session, customer, order_id=order.id)
+    return Reply(slots={"order_id": order.ref}).add(text=turn.compose("cancel_closing", order_ref=order.ref))
 
 
 @pending_resolver("cancel_reason")
 def _resolve_cancel_reason(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
+    """"haan" asks for the reason again; "nahi" (no reason to give) is respected."""
     order = turn.session.get(Order, pending.order_id)
-    return Reply(slots={"order_id": order.ref}).add("utter_ask_cancel_reason", order_ref=order.ref)
+    if affirm:
+        return Reply(slots={"order_id": order.ref}).add("utter_ask_cancel_reason", order_ref=order.ref)
+    customers.answered(turn.session, customer, order_id=order.id)
+    return Reply(slots={"order_id": order.ref}).add(text=turn.compose("cancel_closing", order_ref=order.ref))
 
 
 @pending_resolver("transaction_id")
@@ -315,11 +335,12 @@ def _looks_like_address(text: str, city: Optional[str]) -> bool:
 
 
 def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) -> Reply:
-    """A typed address (or a location pin) for the customer's open order."""
+    """A typed address (or a location pin) for the customer's open order, or for the updated
+    order that replaces one they cancelled."""
     customer, reply = turn.customer, Reply()
-    order = _target(turn, customer, ("confirm_order", "modify_offer"), OPEN_FOR_CHANGES)
+    order = _target(turn, customer, ("confirm_order", "modify_offer", "address"), OPEN_FOR_CHANGES)
     if location:
-        if order is not None and order.status in OPEN_FOR_CHANGES:
+        if order is not None and (order.status in OPEN_FOR_CHANGES or _cancelled_by_customer(order)):
             escalations.flag(turn.session, customer, "location_shared", f"order {order.ref}: location pin {location}",
                              turn.now, order)
         return reply.add("utter_location_received")
@@ -330,11 +351,14 @@ def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) ->
     if address.startswith("/") or not _looks_like_address(address, city):
         customers.ask(turn.session, customer, "address", order.id, turn.now)  # the next statement is the address
         return reply.add("utter_ask_address")
-    try:
-        orders.update_address(turn.session, order, address, city, turn.now)
-    except orders.TransitionError:
-        return _not_changeable(turn, order, reply)
-    customers.answered(turn.session, customer, order_id=order.id)
+    if _cancelled_by_customer(order):
+        _updated_order(turn, customer, order, f"the address {address}")
+    else:
+        try:
+            orders.update_address(turn.session, order, address, city, turn.now)
+        except orders.TransitionError:
+            return _not_changeable(turn, order, reply)
+        customers.answered(turn.session, customer, order_id=order.id)
     return reply.add("utter_address_updated", text=turn.compose("address_updated", order_ref=order.ref,
                                                                   address=address), order_ref=order.ref)
 
