@@ -30,6 +30,8 @@ ALERT_RETRY = RetryPolicy(base=30, cap=600, attempts=8)
 # Escalations a person answers on WhatsApp (the bot is paused for them); others, such as a
 # COD order to call, are worked outside the chat.
 CHAT_REASONS = ("csat_negative", "csat_unclear", "human_handoff", "complain", "abuse")
+# Escalations that mean the customer is unhappy with the shop: no marketing for a while after one.
+COMPLAINT_REASONS = ("csat_negative", "complain")
 
 
 class EscalationError(ValueError):
@@ -40,6 +42,21 @@ def active_for(session: Session, customer: Customer) -> Optional[Escalation]:
     return session.scalar(select(Escalation).where(
         Escalation.customer_id == customer.id, Escalation.status.in_(ACTIVE),
         Escalation.reason.in_(CHAT_REASONS)).order_by(Escalation.id.desc()).limit(1))
+
+
+def why_no_marketing(session: Session, customer_id: int, now: datetime, quiet_days: float) -> Optional[str]:
+    """Why this customer should get no marketing now (an escalation open, or a complaint in the
+    last ``quiet_days``), else None."""
+    open_one = session.scalar(select(Escalation.reason).where(
+        Escalation.customer_id == customer_id, Escalation.status.in_(ACTIVE),
+        Escalation.reason.in_(CHAT_REASONS)).limit(1))
+    if open_one is not None:
+        return f"a {open_one} escalation is open"
+    since = now - timedelta(days=quiet_days)
+    recent = session.scalar(select(Escalation.reason).where(
+        Escalation.customer_id == customer_id, Escalation.reason.in_(COMPLAINT_REASONS),
+        Escalation.created_at >= since).limit(1))
+    return f"a {recent} escalation in the last {quiet_days:g} days" if recent is not None else None
 
 
 def _add_note(escalation: Escalation, note: Optional[str], order: Optional[Order]) -> None:
