@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
+from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import DiscountCode, WinbackState
 from lifecycle.db.models import Customer, Order, Touchpoint
-from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.domain import customers, escalations, orders
 from lifecycle.flows import engagement as engagement_flows
 from lifecycle.flows import winback
