@@ -26,8 +26,8 @@ from lifecycle.db.models import (
     Shipment,
     ShipmentScan,
 )
-from lifecycle.domain import customers, touchpoints
-from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
+from lifecycle.domain import customers, risk, touchpoints
+from lifecycle.domain.statuses import OrderStatus, RiskBand, ShipmentState, TouchpointKind
 
 TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
     None: {OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED},
@@ -113,7 +113,10 @@ def set_status(session: Session, order: Order, to: str, source: str, now: dateti
 
 
 def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSettings) -> Order:
-    """Record a new order and schedule its first touchpoint (COD confirmation or payment instructions)."""
+    """Record a new order and schedule its first touchpoint (COD confirmation or payment instructions).
+
+    A COD order first goes through the risk check (domain/risk.py): one that calls for an
+    advance waits for that payment like a wallet order, for the advance's amount."""
     from lifecycle.domain import carts  # carts link back to the order that converted them
 
     customer = customers.get_or_create(session, new.phone, now, name=new.name, language=new.language)
@@ -138,6 +141,14 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     )
     session.add(order)
     session.flush()
+    payment: Optional[Payment] = None
+    if status == OrderStatus.PAYMENT_PENDING:
+        payment = Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now)
+    elif status == OrderStatus.PENDING_CONFIRMATION:
+        decision = risk.check(session, customer, order, settings, now)
+        if decision.band == RiskBand.ADVANCE:
+            order.status = status = OrderStatus.PAYMENT_PENDING
+            payment = Payment(order_id=order.id, method=decision.method, amount=decision.advance, created_at=now)
     session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=status, source="merchant", at=now))
     if new.cart_ref:
         carts.convert(session, new.cart_ref, order, now)
@@ -150,8 +161,8 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
             (TouchpointKind.COD_REMINDER, reminder),
             (TouchpointKind.COD_NO_ANSWER, reminder + timedelta(seconds=settings.cod_no_answer_after)),
         ]
-    elif status == OrderStatus.PAYMENT_PENDING:
-        session.add(Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now))
+    elif payment is not None:
+        session.add(payment)
         steps = [
             (TouchpointKind.PAYMENT_INSTRUCTIONS, now),
             (TouchpointKind.PAYMENT_REMINDER, now + timedelta(seconds=settings.payment_reminder_after)),
@@ -159,6 +170,12 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     for kind, due in steps:
         touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id, order_id=order.id)
     return order
+
+
+def amount_due(order: Order) -> Decimal:
+    """What the customer still pays on delivery: the order less the payments verified (an advance)."""
+    paid = sum((p.amount for p in order.payments if p.status == "verified"), Decimal(0))
+    return max(order.amount - paid, Decimal(0))
 
 
 def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:

@@ -78,6 +78,14 @@ class TouchpointKind(StrEnum):
     WINBACK = "winback"
 
 
+class RiskBand(StrEnum):
+    """What a new COD order's risk check decided (domain/risk.py)."""
+
+    NORMAL = "normal"  # the usual WhatsApp confirmation
+    ADVANCE = "advance"  # part paid ahead by JazzCash / Easypaisa; held until verified
+    HOLD = "hold"  # held for a person to call (no wallet to ask an advance on)
+
+
 class OutboxStatus(StrEnum):
     """Where a message Sauda sends stands: queued and accepted by us, then Meta's statuses."""
 

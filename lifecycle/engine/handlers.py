@@ -96,33 +96,50 @@ def cod_no_answer(ctx: Context) -> Plan:
     return _send(ctx, "cod_auto_cancelled")
 
 
-def _wallet(ctx: Context) -> dict[str, Any]:
-    account = ctx.settings.accounts.get(ctx.order.payment_method)
+def _payment(ctx: Context) -> Payment:
+    """The order's newest payment (the whole amount, or the advance on a risky COD order)."""
+    payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
+                                 .order_by(Payment.id.desc()).limit(1))
+    if payment is None:
+        raise LookupError(f"order {ctx.order.ref} has no payment")
+    return payment
+
+
+def _wallet(ctx: Context, payment: Payment) -> dict[str, Any]:
+    account = ctx.settings.accounts.get(payment.method)
     if account is None or not account.number:
-        raise LookupError(f"no {ctx.order.payment_method} account configured "
-                          f"(SAUDA_{ctx.order.payment_method.upper()}_ACCOUNT)")
-    return {"method": WALLET_NAMES.get(ctx.order.payment_method, ctx.order.payment_method),
-            "account": account.number, "account_title": account.title or ctx.settings.store_name}
+        raise LookupError(f"no {payment.method} account configured (SAUDA_{payment.method.upper()}_ACCOUNT)")
+    return {"method": WALLET_NAMES.get(payment.method, payment.method), "account": account.number,
+            "account_title": account.title or ctx.settings.store_name,
+            "amount": orders.format_amount(payment.amount)}
 
 
 def payment_instructions(ctx: Context) -> Plan:
-    return _unless_status(ctx, OrderStatus.PAYMENT_PENDING) or _send(ctx, "payment_instructions", ask="transaction_id",
-                                                           **_wallet(ctx))
+    """The wallet payment; for a COD order the risk check held, the advance and what is left for delivery."""
+    stop = _unless_status(ctx, OrderStatus.PAYMENT_PENDING)
+    if stop:
+        return stop
+    payment = _payment(ctx)
+    if ctx.order.payment_method == "cod":
+        return _send(ctx, "advance_request", ask="transaction_id", total=orders.format_amount(ctx.order.amount),
+                     advance=orders.format_amount(payment.amount),
+                     rest=orders.format_amount(ctx.order.amount - payment.amount), **_wallet(ctx, payment))
+    return _send(ctx, "payment_instructions", ask="transaction_id", **_wallet(ctx, payment))
 
 
 def payment_reminder(ctx: Context) -> Plan:
     stop = _unless_status(ctx, OrderStatus.PAYMENT_PENDING)
     if stop:
         return stop
-    payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
-                                 .order_by(Payment.id.desc()).limit(1))
-    if payment is not None and payment.status != "awaited":
+    payment = _payment(ctx)
+    if payment.status != "awaited":
         return Plan("skip", reason=f"payment is {payment.status}")
-    return _send(ctx, "payment_reminder", ask="transaction_id", **_wallet(ctx))
+    return _send(ctx, "payment_reminder", ask="transaction_id", **_wallet(ctx, payment))
 
 
 def payment_received(ctx: Context) -> Plan:
-    return _unless_status(ctx, OrderStatus.CONFIRMED, OrderStatus.DISPATCHED) or _send(ctx, "payment_received")
+    return _unless_status(ctx, OrderStatus.CONFIRMED, OrderStatus.DISPATCHED) or _send(
+        ctx, "payment_received", amount=orders.format_amount(_payment(ctx).amount))
 
 
 def order_cancelled(ctx: Context) -> Plan:
@@ -149,7 +166,8 @@ def out_for_delivery(ctx: Context) -> Plan:
         return stop
     courier = courier_name(_shipment(ctx).courier)
     if ctx.order.payment_method == "cod":
-        return _send(ctx, "out_for_delivery_cod", courier=courier)
+        return _send(ctx, "out_for_delivery_cod", courier=courier,
+                     amount=orders.format_amount(orders.amount_due(ctx.order)))
     return _send(ctx, "out_for_delivery_paid", courier=courier)
 
 

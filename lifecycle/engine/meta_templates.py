@@ -29,6 +29,8 @@ EXAMPLES = {
     "days": "2-3",
     "tracking_url": "https://shop.example/track/Xy7",
     "total": "5,490",
+    "advance": "2,745",
+    "rest": "2,745",
     "checkout_url": "https://shop.example/cart/c1",
     "item": "Multani Khussa",
     "left": "3",
