@@ -7,7 +7,6 @@ composed here from order data. The rasa-sdk actions only pass these on.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
-from lifecycle.domain import carts, customers, escalations, orders, payments
+from lifecycle.domain import addresses, carts, customers, escalations, orders, payments
 from lifecycle.domain.statuses import OrderStatus
 from lifecycle.engine.handlers import courier_name, tracking_url
 from lifecycle.engine.templates import Templates
@@ -324,31 +323,24 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
     return Reply().add("utter_order_received")
 
 
-_ADDRESS_WORDS = re.compile(r"(?i)\b(house|h\.?\s?no|street|st|gali|mohalla|mohallah|block|phase|sector|road|rd|"
-                            r"near|colony|town|plot|flat|apartment|makan|ghar|chowk|bazar|bazaar|market|masjid|"
-                            r"village|gaon|tehsil|district|society|lane)\b|\d|,|مکان|گلی|محلہ|نزد")
-
-
-def _looks_like_address(text: str, city: Optional[str]) -> bool:
-    """An address names a house, street or landmark ("mera address change karna hai" does not)."""
-    return len(text) >= 10 and (bool(_ADDRESS_WORDS.search(text)) or (city is not None and len(text.split()) >= 3))
-
-
 def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) -> Reply:
-    """A typed address (or a location pin) for the customer's open order, or for the updated
-    order that replaces one they cancelled."""
+    """A typed address, a location pin or the landmark asked after it, for the customer's open
+    order (or for the updated order that replaces one they cancelled)."""
     customer, reply = turn.customer, Reply()
     order = _target(turn, customer, ("confirm_order", "modify_offer", "address"), OPEN_FOR_CHANGES)
     if location:
-        if order is not None and (order.status in OPEN_FOR_CHANGES or _cancelled_by_customer(order)):
-            escalations.flag(turn.session, customer, "location_shared", f"order {order.ref}: location pin {location}",
-                             turn.now, order)
-        return reply.add("utter_location_received")
+        return _location(turn, customer, order, location, reply)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     address = turn.text.strip()
-    if address.startswith("/") or not _looks_like_address(address, city):
+    pending = customers.pending(turn.session, customer)
+    if (pending is not None and pending.kind == "address" and pending.order_id == order.id
+            and pending.data.get("landmark") and address and not address.startswith("/")):
+        orders.set_landmark(turn.session, order, address, turn.now)
+        customers.answered(turn.session, customer, order_id=order.id)
+        return reply.add(text=turn.compose("landmark_saved", order_ref=order.ref, landmark=order.landmark))
+    if address.startswith("/") or not addresses.looks_like_address(address, city):
         customers.ask(turn.session, customer, "address", order.id, turn.now)  # the next statement is the address
         return reply.add("utter_ask_address")
     if _cancelled_by_customer(order):
@@ -361,6 +353,20 @@ def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) ->
         customers.answered(turn.session, customer, order_id=order.id)
     return reply.add("utter_address_updated", text=turn.compose("address_updated", order_ref=order.ref,
                                                                   address=address), order_ref=order.ref)
+
+
+def _location(turn: Turn, customer: Customer, order: Optional[Order], location: dict, reply: Reply) -> Reply:
+    """A pin: kept with an open order (then a landmark is asked) and shown to a person."""
+    if order is None or not (order.status in OPEN_FOR_CHANGES or _cancelled_by_customer(order)):
+        return reply.add("utter_location_received")
+    escalations.flag(turn.session, customer, "location_shared", f"order {order.ref}: location pin {location}",
+                     turn.now, order)
+    if order.status not in OPEN_FOR_CHANGES:
+        return reply.add("utter_location_received")
+    orders.set_location(turn.session, order, location, turn.now)
+    customers.ask(turn.session, customer, "address", order.id, turn.now, data={"landmark": True})
+    reply.slots["order_id"] = order.ref
+    return reply.add(text=turn.compose("location_saved", order_ref=order.ref))
 
 
 def set_marketing(turn: Turn, opted_out: bool) -> Reply:

@@ -124,6 +124,8 @@ class Order(Base):
     payment_method: Mapped[str] = mapped_column(String(20))  # PAYMENT_METHODS
     city: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(Text)
+    location: Mapped[Optional[dict[str, Any]]]  # the customer's pin for a weak address: latitude, longitude, …
+    landmark: Mapped[Optional[str]] = mapped_column(Text)  # what the rider asks for near it, in their words
     status: Mapped[str] = mapped_column(String(30))  # OrderStatus
     needs_call: Mapped[bool] = mapped_column(default=False)  # COD no answer, merchant calls instead
     placed_at: Mapped[datetime] = mapped_column(index=True)

@@ -26,7 +26,7 @@ from lifecycle.db.models import (
     Shipment,
     ShipmentScan,
 )
-from lifecycle.domain import customers, risk, touchpoints
+from lifecycle.domain import addresses, customers, risk, touchpoints
 from lifecycle.domain.statuses import OrderStatus, RiskBand, ShipmentState, TouchpointKind
 
 TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
@@ -49,6 +49,7 @@ FINISHED = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 FINAL_SHIPMENT_STATES = {ShipmentState.DELIVERED, ShipmentState.RETURNED, ShipmentState.CANCELLED}
 # Open for changes by the customer (address, cancellation, modification).
 OPEN_FOR_CHANGES = (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
+ADDRESS_CHECK_AFTER = timedelta(minutes=1)
 # Touchpoints that only make sense while the order waits for the customer.
 AWAITING_CUSTOMER = (
     TouchpointKind.COD_CONFIRMATION,
@@ -162,7 +163,35 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
         ]
     for kind, due in steps:
         touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id, order_id=order.id)
+    if status == OrderStatus.CONFIRMED:
+        _confirm_address(session, order, now)
     return order
+
+
+def _confirm_address(session: Session, order: Order, now: datetime) -> None:
+    """A confirmed order whose address a rider may not find: ask for a location pin and a landmark
+    (once confirmed, so that the question does not stand in the way of the confirmation)."""
+    if order.location is None and addresses.weaknesses(order.address):
+        kind = TouchpointKind.ADDRESS_CONFIRMATION
+        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", now + ADDRESS_CHECK_AFTER, now,
+                             customer_id=order.customer_id, order_id=order.id)
+
+
+def set_location(session: Session, order: Order, location: dict[str, Any], now: datetime) -> None:
+    """The customer's location pin for the order's address (kept for the courier booking)."""
+    if order.status not in OPEN_FOR_CHANGES:
+        raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
+    order.location, order.updated_at = dict(location), now
+    touchpoints.cancel(session, now, "location shared", order_id=order.id,
+                       kinds=(TouchpointKind.ADDRESS_CONFIRMATION,))
+    notify_merchant(session, order, "order.location_shared", now)
+
+
+def set_landmark(session: Session, order: Order, landmark: str, now: datetime) -> None:
+    if order.status not in OPEN_FOR_CHANGES:
+        raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
+    order.landmark, order.updated_at = landmark.strip(), now
+    notify_merchant(session, order, "order.landmark_shared", now)
 
 
 def amount_due(order: Order) -> Decimal:
@@ -177,6 +206,7 @@ def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
         return False
     order.needs_call = False
     touchpoints.cancel(session, now, "order confirmed", order_id=order.id, kinds=AWAITING_CUSTOMER)
+    _confirm_address(session, order, now)
     customers.answered(session, order.customer, order_id=order.id)
     notify_merchant(session, order, "order.confirmed", now)
     return True

@@ -65,6 +65,7 @@ class TouchpointKind(StrEnum):
     COD_CONFIRMATION = "cod_confirmation"
     COD_REMINDER = "cod_reminder"
     COD_NO_ANSWER = "cod_no_answer"
+    ADDRESS_CONFIRMATION = "address_confirmation"
     PAYMENT_INSTRUCTIONS = "payment_instructions"
     PAYMENT_REMINDER = "payment_reminder"
     PAYMENT_RECEIVED = "payment_received"

@@ -117,6 +117,16 @@ def cod_no_answer(ctx: Context) -> Plan:
     return _send(ctx, "cod_auto_cancelled")
 
 
+def address_confirmation(ctx: Context) -> Plan:
+    """A weak address: a location pin and a landmark asked (the pin comes back as share_location)."""
+    stop = _unless_status(ctx, *orders.OPEN_FOR_CHANGES)
+    if stop:
+        return stop
+    if ctx.order.location is not None:
+        return Plan("skip", reason="the customer already shared a location")
+    return _send(ctx, "address_confirmation", address=ctx.order.address)
+
+
 def _payment(ctx: Context) -> Payment:
     """The order's newest payment (the whole amount, or the advance on a risky COD order)."""
     payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
@@ -205,6 +215,9 @@ def merchant_webhook(ctx: Context) -> Plan:
                             "at": ctx.touchpoint.created_at.isoformat()}
     if cancellation is not None:
         body["cancellation"] = {"source": cancellation.source, "reason": cancellation.reason}
+    # what the merchant books the courier with: the address, and the pin and landmark once shared
+    body["delivery"] = {"address": order.address, "city": order.city, "location": order.location,
+                        "landmark": order.landmark}
     return Plan("webhook", webhook=body)
 
 
@@ -212,6 +225,7 @@ HANDLERS: dict[str, Handler] = {
     TouchpointKind.COD_CONFIRMATION: cod_confirmation,
     TouchpointKind.COD_REMINDER: cod_reminder,
     TouchpointKind.COD_NO_ANSWER: cod_no_answer,
+    TouchpointKind.ADDRESS_CONFIRMATION: address_confirmation,
     TouchpointKind.PAYMENT_INSTRUCTIONS: payment_instructions,
     TouchpointKind.PAYMENT_REMINDER: payment_reminder,
     TouchpointKind.PAYMENT_RECEIVED: payment_received,

@@ -21,6 +21,7 @@ EXAMPLES = {
     "items": "1 x Gulnaar Embroidered Lawn 3-Piece (White)",
     "amount": "5,490",
     "city": "Lahore",
+    "address": "Gulberg",
     "method": "JazzCash",
     "account": "03001112222",
     "account_title": "Sauda Demo Store",

@@ -96,7 +96,8 @@ def test_three_returns_then_a_cod_order_asks_an_advance_until_verified(db, clock
         order = orders.find(session, "SD-R1")
         assert order.status == "confirmed"
         shipment = orders.book_shipment(session, order, "tcs", "77009900", clock.now())
-        orders.record_scan(session, shipment, "Out for delivery", "out_for_delivery", clock.now(), clock.now(), settings)
+        now = clock.now()
+        orders.record_scan(session, shipment, "Out for delivery", "out_for_delivery", now, now, settings)
     asyncio.run(worker.run_once())
     assert sender.bodies()[-1] == "sauda_out_for_delivery_cod"
     assert [p["text"] for p in sender.sent[-1]["template"]["components"][0]["parameters"]][-1] == "1,250"  # the rest
