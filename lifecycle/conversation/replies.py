@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
-from lifecycle.domain import addresses, carts, customers, escalations, orders, payments
-from lifecycle.domain.statuses import OrderStatus
+from lifecycle.domain import addresses, carts, customers, escalations, orders, payments, recovery
+from lifecycle.domain.statuses import DeliveryChoice, OrderStatus
 from lifecycle.engine.handlers import courier_name, tracking_url
 from lifecycle.engine.templates import Templates
 from lifecycle.flows import engagement
@@ -146,8 +146,12 @@ def confirm_order(turn: Turn) -> Reply:
 
 def cancel_order(turn: Turn) -> Reply:
     """"Cancel" tapped or typed: the order is cancelled at once and confirmed with its reference;
-    then the customer is asked why (the reason is attached to this cancellation when it comes)."""
+    then the customer is asked why (the reason is attached to this cancellation when it comes).
+    After a failed delivery attempt it is the customer's choice for the parcel."""
     customer, reply = turn.customer, Reply()
+    pending = customers.pending(turn.session, customer)
+    if pending is not None and pending.kind == "delivery_failed":
+        return failed_delivery_choice(turn, customer, pending, DeliveryChoice.CANCEL, None)
     order = _target(turn, customer, ("confirm_order", "transaction_id"), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
@@ -223,6 +227,29 @@ def modify_order(turn: Turn, modification: Optional[str]) -> Reply:
                      change=MODIFICATIONS[modification].get(turn.language, modification))
 
 
+_CHOICE_NOTED = {DeliveryChoice.REATTEMPT: "delivery_reattempt_noted", DeliveryChoice.RESCHEDULE: "delivery_details_noted",
+                 DeliveryChoice.CANCEL: "delivery_cancel_noted"}
+
+
+def failed_delivery_choice(turn: Turn, customer: Customer, pending: PendingQuestion, choice: DeliveryChoice,
+                           detail: Optional[str]) -> Reply:
+    """The answer to "deliver again, change the address or time, or cancel?" after a failed attempt:
+    kept and passed to the merchant; a change without its details first asks for them."""
+    order = turn.session.get_one(Order, pending.order_id)
+    reply = Reply(slots={"order_id": order.ref})
+    attempt = recovery.awaiting(turn.session, order.id)
+    if attempt is None:  # answered already (on the tracking page, or in another message)
+        customers.answered(turn.session, customer, order_id=order.id)
+        return reply.add(text=turn.compose("order_status", order_ref=order.ref,
+                                           status_text=turn.templates.status_text(order.status, turn.language)))
+    if choice == DeliveryChoice.RESCHEDULE and not detail:
+        customers.ask(turn.session, customer, "delivery_failed", order.id, turn.now, data={"detail": True})
+        return reply.add(text=turn.compose("delivery_ask_details", order_ref=order.ref))
+    recovery.answer(turn.session, attempt, choice, detail, turn.now)
+    customers.answered(turn.session, customer, order_id=order.id)
+    return reply.add(text=turn.compose(_CHOICE_NOTED[choice], order_ref=order.ref, detail=detail))
+
+
 # What "haan" / "nahi" means after each kind of question; other flows add theirs.
 PendingResolver = Callable[[Turn, Customer, PendingQuestion, bool], Reply]
 PENDING_RESOLVERS: dict[str, PendingResolver] = {}
@@ -267,6 +294,13 @@ def _resolve_cancel_reason(turn: Turn, customer: Customer, pending: PendingQuest
         return Reply(slots={"order_id": order.ref}).add("utter_ask_cancel_reason", order_ref=order.ref)
     customers.answered(turn.session, customer, order_id=order.id)
     return Reply(slots={"order_id": order.ref}).add(text=turn.compose("cancel_closing", order_ref=order.ref))
+
+
+@pending_resolver("delivery_failed")
+def _resolve_failed_delivery(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
+    """"haan" (deliver again) is the first button; "nahi" asks what they would like instead."""
+    return failed_delivery_choice(turn, customer, pending,
+                                  DeliveryChoice.REATTEMPT if affirm else DeliveryChoice.RESCHEDULE, None)
 
 
 @pending_resolver("transaction_id")

@@ -58,7 +58,8 @@ class Base(DeclarativeBase):
 
 # Payment methods and what a customer reply may resolve (states: lifecycle/domain/statuses.py).
 PAYMENT_METHODS = ("cod", "jazzcash", "easypaisa")
-PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address")
+PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address",
+                 "delivery_failed")
 CANCEL_REASONS = ("changed_mind", "found_cheaper", "wrong_item", "delivery_slow", "other")
 
 

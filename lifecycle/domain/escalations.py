@@ -66,16 +66,30 @@ def _add_note(escalation: Escalation, note: Optional[str], order: Optional[Order
 
 
 def flag(session: Session, customer: Customer, reason: str, note: str, now: datetime,
-         order: Optional[Order] = None) -> Escalation:
+         order: Optional[Order] = None, sla_minutes: Optional[float] = None) -> Escalation:
     """A task for a person outside the chat (a COD order to call, a change to an order, a
-    location pin): one open per customer and kind; a repeat adds its note to that one."""
+    location pin): one open per customer and kind; a repeat adds its note to that one. With
+    ``sla_minutes`` agents are alerted at once and a breach of the SLA is marked, as for a chat."""
     existing = session.scalar(select(Escalation).where(
         Escalation.customer_id == customer.id, Escalation.status.in_(ACTIVE), Escalation.reason == reason)
         .order_by(Escalation.id.desc()).limit(1))
     if existing is not None:
         _add_note(existing, note, order)
         return existing
-    return _new(session, customer, reason, now, order=order, note=note)
+    if sla_minutes is None:
+        return _new(session, customer, reason, now, order=order, note=note)
+    escalation = _new(session, customer, reason, now, order=order, note=note,
+                      sla_due_at=now + timedelta(minutes=sla_minutes))
+    _watch(session, escalation, now, [], bot_paused=False)
+    return escalation
+
+
+def _watch(session: Session, escalation: Escalation, now: datetime, conversation: list[dict[str, Any]],
+           bot_paused: bool) -> None:
+    """Agents alerted now and the SLA clock running until the first human reply."""
+    session.flush()
+    session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation, bot_paused=bot_paused))
+    session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))
 
 
 def _new(session: Session, customer: Customer, reason: str, now: datetime, order: Optional[Order] = None,
@@ -97,9 +111,7 @@ def open_escalation(session: Session, customer: Customer, reason: str, now: date
         return existing
     escalation = _new(session, customer, reason, now, order=order, note=note,
                       sla_due_at=now + timedelta(minutes=settings.sla_minutes))
-    session.flush()
-    session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation or [], bot_paused=True))
-    session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))
+    _watch(session, escalation, now, conversation or [], bot_paused=True)
     return escalation
 
 

@@ -26,7 +26,7 @@ from lifecycle.db.models import (
     Shipment,
     ShipmentScan,
 )
-from lifecycle.domain import addresses, customers, risk, touchpoints
+from lifecycle.domain import addresses, customers, recovery, risk, touchpoints
 from lifecycle.domain.statuses import OrderStatus, RiskBand, ShipmentState, TouchpointKind
 
 TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
@@ -184,14 +184,14 @@ def set_location(session: Session, order: Order, location: dict[str, Any], now: 
     order.location, order.updated_at = dict(location), now
     touchpoints.cancel(session, now, "location shared", order_id=order.id,
                        kinds=(TouchpointKind.ADDRESS_CONFIRMATION,))
-    notify_merchant(session, order, "order.location_shared", now)
+    touchpoints.notify_merchant(session, order, "order.location_shared", now)
 
 
 def set_landmark(session: Session, order: Order, landmark: str, now: datetime) -> None:
     if order.status not in OPEN_FOR_CHANGES:
         raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
     order.landmark, order.updated_at = landmark.strip(), now
-    notify_merchant(session, order, "order.landmark_shared", now)
+    touchpoints.notify_merchant(session, order, "order.landmark_shared", now)
 
 
 def amount_due(order: Order) -> Decimal:
@@ -208,7 +208,7 @@ def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
     touchpoints.cancel(session, now, "order confirmed", order_id=order.id, kinds=AWAITING_CUSTOMER)
     _confirm_address(session, order, now)
     customers.answered(session, order.customer, order_id=order.id)
-    notify_merchant(session, order, "order.confirmed", now)
+    touchpoints.notify_merchant(session, order, "order.confirmed", now)
     return True
 
 
@@ -233,7 +233,7 @@ def cancel(
         cancellation.reason, cancellation.free_text, cancellation.reason_at = reason, free_text, now
     touchpoints.cancel(session, now, "order cancelled", order_id=order.id)
     customers.answered(session, order.customer, order_id=order.id)
-    notify_merchant(session, order, "order.cancelled", now)
+    touchpoints.notify_merchant(session, order, "order.cancelled", now)
     return cancellation
 
 
@@ -329,8 +329,11 @@ def record_scan(
     )
     if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
         return scan
-    shipment.state, shipment.state_at = state, at
+    previous, shipment.state, shipment.state_at = shipment.state, state, at
     _follow_shipment(session, shipment.order, shipment, state, at, now, settings)
+    if state == ShipmentState.ATTEMPTED and previous != ShipmentState.ATTEMPTED and (
+            shipment.order.status not in FINISHED):  # one attempt however many scans describe it
+        recovery.record_attempt(session, shipment.order, shipment, raw_status, at, now)
     return scan
 
 
@@ -377,20 +380,6 @@ def _zone(settings: LifecycleSettings):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.timezone)
-
-
-def notify_merchant(session: Session, order: Order, event: str, now: datetime) -> None:
-    """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other)."""
-    touchpoints.schedule(
-        session,
-        TouchpointKind.MERCHANT_WEBHOOK,
-        f"{event}:{order.ref}",
-        now,
-        now,
-        customer_id=order.customer_id,
-        order_id=order.id,
-        params={"event": event},
-    )
 
 
 def open_orders(session: Session, customer: Customer) -> list[Order]:

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.delivery_models import DeliveryRecovery
 from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.domain import discount_codes, escalations, orders
-from lifecycle.domain.statuses import OrderStatus, TouchpointKind
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 from lifecycle.integrations.couriers.names import courier_key, display_name
 
 WALLET_NAMES = {"jazzcash": "JazzCash", "easypaisa": "Easypaisa"}
@@ -191,6 +192,20 @@ def dispatch(ctx: Context) -> Plan:
                  tracking_url=tracking_url(ctx.settings, shipment))
 
 
+def delivery_failed(ctx: Context) -> Plan:
+    """A failed attempt: the customer asked at once whether to deliver again, change the address
+    or time, or cancel (the answer is read in conversation/replies.py)."""
+    stop = _unless_status(ctx, OrderStatus.DISPATCHED, OrderStatus.OUT_FOR_DELIVERY)
+    if stop:
+        return stop
+    shipment = _shipment(ctx)
+    if shipment.state != ShipmentState.ATTEMPTED:
+        return Plan("skip", reason=f"the parcel is {shipment.state} again")
+    attempt = ctx.session.get_one(DeliveryRecovery, ctx.touchpoint.params["recovery_id"])
+    return _send(ctx, "delivery_failed", ask="delivery_failed", courier=courier_name(shipment.courier),
+                 courier_said=attempt.raw_status)
+
+
 def out_for_delivery(ctx: Context) -> Plan:
     stop = _unless_status(ctx, OrderStatus.OUT_FOR_DELIVERY)
     if stop:
@@ -218,6 +233,11 @@ def merchant_webhook(ctx: Context) -> Plan:
     # what the merchant books the courier with: the address, and the pin and landmark once shared
     body["delivery"] = {"address": order.address, "city": order.city, "location": order.location,
                         "landmark": order.landmark}
+    attempt = ctx.session.scalar(select(DeliveryRecovery).where(DeliveryRecovery.order_id == order.id)
+                                 .order_by(DeliveryRecovery.id.desc()).limit(1))
+    if attempt is not None:
+        body["failed_delivery"] = {"attempt": attempt.attempt, "courier_said": attempt.raw_status,
+                                   "choice": attempt.choice, "detail": attempt.detail}
     return Plan("webhook", webhook=body)
 
 
@@ -232,6 +252,7 @@ HANDLERS: dict[str, Handler] = {
     TouchpointKind.ORDER_CANCELLED: order_cancelled,
     TouchpointKind.DISPATCH: dispatch,
     TouchpointKind.OUT_FOR_DELIVERY: out_for_delivery,
+    TouchpointKind.DELIVERY_FAILED: delivery_failed,
     TouchpointKind.DELIVERED: delivered,
     TouchpointKind.MERCHANT_WEBHOOK: merchant_webhook,
 }

@@ -26,6 +26,7 @@ EXAMPLES = {
     "account": "03001112222",
     "account_title": "Sauda Demo Store",
     "courier": "Leopards",
+    "courier_said": "Consignee Not Available",
     "cn": "LE123456789",
     "days": "2-3",
     "tracking_url": "https://shop.example/track/Xy7",

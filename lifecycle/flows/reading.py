@@ -18,7 +18,9 @@ from lifecycle.conversation.handoff import handoff
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.db.models import Customer, PendingQuestion
 from lifecycle.domain import customers
+from lifecycle.domain.addresses import looks_like_address
 from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.domain.statuses import DeliveryChoice
 from lifecycle.flows import csat
 from lifecycle.flows.sentiment import classify, is_complaint
 
@@ -82,6 +84,21 @@ def _address(turn, customer, pending, intent, entities, conversation) -> Optiona
     if intent in _SHORT_ANSWERS + ("thank", "goodbye") or not _typed(turn):
         return None
     return replies.update_address(turn, entities.get("city"), None)
+
+
+@_reads("delivery_failed")
+def _failed_delivery(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
+    """After a failed delivery: the buttons' intents, "haan" / "nahi", and the new address or time
+    in the customer's words once asked for them."""
+    if intent in _SHORT_ANSWERS:
+        return replies.PENDING_RESOLVERS[pending.kind](turn, customer, pending, intent == "affirm")
+    words = turn.text.strip() if _typed(turn) else ""
+    asked = bool(pending.data.get("detail"))
+    if intent == "change_address" or (asked and words and intent in _REASON_INTENTS):
+        # "address badalna hai" asks for the details; a new address, or anything once asked, is them
+        detail = words if asked or looks_like_address(words, entities.get("city")) else None
+        return replies.failed_delivery_choice(turn, customer, pending, DeliveryChoice.RESCHEDULE, detail)
+    return None
 
 
 @_reads("csat")
