@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from lifecycle.db.engagement_models import CartRecovery
-from lifecycle.db.models import Cart
+from lifecycle.db.models import Cart, Customer, Escalation
 from tests.stack.engagement_helpers import (
     advance,
     event,
@@ -140,7 +140,11 @@ def test_win_back_30_60_90_stopped_by_a_new_order_and_never_to_the_opted_out(sta
         buy(stack, f"SD-WB{n}", phone)
         if phone != unshipped:
             deliver(stack, f"SD-WB{n}")
-    assert stack.reply_texts(unhappy, "/complain")  # an escalation, left open past its SLA
+    # "Problem thi" on the CSAT template: a negative-CSAT escalation, left open past its SLA
+    stack.say(unhappy, template_button={"payload": '/csat_negative{"order_id":"SD-WB4"}', "text": "Problem Thi"})
+    with lifecycle_db(stack) as session:
+        assert session.scalar(select(Escalation.reason).join(Customer).where(Customer.phone == unhappy)) == (
+            "csat_negative")
 
     advance(stack, 30 * DAY)
     arrivals = wait_for(
