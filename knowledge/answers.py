@@ -209,7 +209,7 @@ def _missing_line(c: _Context, missing: Missing, where: dict[str, str]) -> str:
 
 def _said(mention) -> str:
     """A named value as the customer meant it: "brown" for "bhoora", "43" for "43 number"."""
-    for prefix in ("c:", "n:", "l:", "u:", "r:"):
+    for prefix in ("c:", "n:", "l:", "u:", "r:", "d:"):
         key = next((k[2:] for k in sorted(mention.keys) if k.startswith(prefix)), None)
         if key:
             return key

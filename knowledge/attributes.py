@@ -57,7 +57,8 @@ _UNITS = {"ml": "ml", "l": "l", "ltr": "l", "litre": "l", "liter": "l", "g": "g"
           "gram": "g", "grams": "g", "kg": "kg", "cm": "cm", "mm": "mm", "inch": "inch", "inches": "inch",
           "oz": "oz", "w": "w", "watt": "w", "watts": "w", "mah": "mah", "gb": "gb", "tb": "tb",
           "m": "m", "meter": "m", "metre": "m", "meters": "m", "metres": "m", "mtr": "m",
-          "pc": "pc", "pcs": "pc", "piece": "pc", "pieces": "pc"}
+          "pc": "pc", "pcs": "pc", "piece": "pc", "pieces": "pc",
+          "لیٹر": "l", "گرام": "g", "کلو": "kg", "میٹر": "m", "واٹ": "w", "انچ": "inch"}
 # A word before a value that makes it another value: "super king" is no "King", "semi
 # stitched" no "Stitched"; said so, the customer is told it is not offered.
 _MODIFIERS = frozenset("super mini mega jumbo semi".split())
@@ -132,10 +133,16 @@ class _Scanner:
         self.found.append(Mention(text, kind, frozenset(keys), hard, start, end, frozenset(options)))
 
     def scan(self) -> list[Mention]:
-        for rule in (self._ranges, self._ages, self._units, self._packs, self._sized_numbers, self._colour_pairs,
+        for rule in (self._dimensions, self._ranges, self._ages, self._units, self._packs, self._sized_numbers, self._colour_pairs,
                      self._phrases, self._colours, self._letters, self._bare_numbers, self._fuzzy):
             rule()
         return sorted(self.found, key=lambda m: m.start)
+
+    def _dimensions(self) -> None:  # "18x18", "90 x 100", "8 by 10": a size written as its sides
+        for i in range(len(self.t) - 2):
+            a, by, b = self.t[i:i + 3]
+            if _is_num(a) and by in ("x", "by", "*") and _is_num(b) and self.free(i, i + 3):
+                self.add(i, i + 3, SIZE, {f"d:{_number(a)}x{_number(b)}"})
 
     def _ranges(self) -> None:  # "2-3Y", "4 se 5 saal", "6-12 months", "10 to 11 years"
         for i in range(len(self.t) - 2):
@@ -169,7 +176,7 @@ class _Scanner:
                     continue
                 count = self.t[j] if _is_int(self.t[j]) else _NUMBER_WORDS.get(self.t[j])
                 between = self.t[min(i, j) + 1:max(i, j)]
-                joins = ("of",) if j > i else ("ka", "ki", "ke")
+                joins = ("of",) if j > i else ("ka", "ki", "ke", "wala", "wali", "wale")
                 if count and all(w in joins for w in between) and self.free(min(i, j), max(i, j) + 1):
                     self.add(min(i, j), max(i, j) + 1, OTHER, {f"p:{int(count)}"})
                     break
@@ -254,7 +261,7 @@ def _kind(keys: frozenset[str], options: frozenset[str]) -> str:
     """A catalog phrase's kind: by what it says ("brown", "medium"), else by its options' names."""
     if any(k.startswith("c:") for k in keys) or any(option_kind(o) == COLOUR for o in options):
         return COLOUR
-    if any(k[:2] in ("l:", "n:", "r:", "a:") for k in keys) or any(option_kind(o) == SIZE for o in options):
+    if any(k[:2] in ("l:", "n:", "r:", "a:", "d:") for k in keys) or any(option_kind(o) == SIZE for o in options):
         return SIZE
     return OTHER
 
