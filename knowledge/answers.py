@@ -42,7 +42,7 @@ def answer(search: ProductSearch | None, profile: StoreProfile, q: Question, mod
         logger.error("answer to %r contradicts the catalog, sent a safe answer instead: %s", q.text, wrong)
         reply = _safe(say)
     if parsed.greeting:
-        reply.text = "Wa alaikum assalam!\n" + reply.text
+        reply.text = f"{parsed.greeting}\n" + reply.text
         reply.response = None  # the domain's fixed sentence would drop the salam
     return reply
 

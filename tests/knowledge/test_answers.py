@@ -189,3 +189,14 @@ def test_a_number_that_fits_no_option_withholds_the_yes(ask):
     reply = ask("men's cotton kurta 64 gb M white hai?", intent="ask_availability")
     assert reply.fact(F.AVAILABLE) is None and "Ji haan" not in reply.text
     assert '"64 gb"' in reply.text
+
+
+@pytest.mark.parametrize("text, greeting", [("Hello, men's cotton kurta M white hai?", "Hello!"),
+                                            ("hi kurta hai?", "Hello!"),
+                                            ("AoA men's cotton kurta hai?", "Wa alaikum assalam!")])
+def test_a_greeting_is_returned_in_kind_before_the_answer(ask, text, greeting):
+    assert ask(text, intent="ask_availability").text.splitlines()[0] == greeting
+
+
+def test_a_word_that_begins_like_a_greeting_is_none(ask):
+    assert not ask("hijab black hai?", intent="ask_availability").text.startswith("Hello")
