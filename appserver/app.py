@@ -33,7 +33,7 @@ def build_app(settings: AppSettings) -> Sanic:
         return response.json({"status": "ok"})
 
     lifecycle = mount_lifecycle(app)
-    app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name, lifecycle.now))
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.take_channel_event))
     mount_catalog(app, settings)
     auth = Auth.from_env(lifecycle.db, lifecycle.settings.dev_mode)

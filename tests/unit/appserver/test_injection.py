@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
@@ -73,7 +73,7 @@ def site(sqlite_db, tmp_path):
     app.blueprint(auth_blueprint(auth))
     app.blueprint(dashboard_blueprint(auth, sqlite_db, clock.now))
     app.blueprint(console_blueprint(lifecycle, auth))
-    app.blueprint(tracking_blueprint(sqlite_db, lambda: "Noor"))
+    app.blueprint(tracking_blueprint(sqlite_db, lambda: "Noor", lambda: datetime.now(timezone.utc)))
     app.blueprint(catalog_blueprint(auth, tmp_path))
     return app, token
 
