@@ -15,7 +15,7 @@ from appserver.pages import page
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
-from lifecycle.domain import customers, dead_letters, escalations, orders, payments
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments, risk
 from lifecycle.domain.phones import InvalidPhone
 from lifecycle.engine import outbox
 from lifecycle.integrations.rasa_conversations import RasaConversations
@@ -61,6 +61,8 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
             replies = escalations.replies_of(session, escalation)
             row = escalations.QueueRow(escalation, customer, order, activity)
             in_window = customers.in_window(customer, lifecycle.now())
+            history = risk.history(session, customer.id)
+            decision = risk.decision_for(session, order.id) if order else None
         live = await rasa.transcript(customer.phone)
         conversation = live if live is not None else (activity.conversation if activity else [])
         return response.html(
@@ -77,6 +79,8 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
                 now=lifecycle.now(),
                 order_items=orders.format_items(order.items) if order else "",
                 order_amount=orders.format_amount(order.amount) if order else "",
+                history=history,
+                decision=decision,
                 error=request.args.get("error", ""),
             )
         )
