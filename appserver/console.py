@@ -140,6 +140,24 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         done = "Customer data erased: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         return response.redirect(f"/console/escalations?erased={quote(done)}", status=303)
 
+    @bp.post("/orders/<ref>/risk-override")
+    @require(auth, "merchant")
+    async def risk_override(request: Request, ref: str):
+        """Let a held or advance-asked order through (the page's button, or JSON with ``X-CSRF-Token``)."""
+        try:
+            with lifecycle.db.session.begin() as session:
+                order = orders.find(session, ref)
+                decision = risk.override(session, order, request.ctx.user.name, lifecycle.now())
+                answer = {"order_id": order.ref, "order_status": order.status, "band": decision.band,
+                          "overridden_by": decision.overridden_by}
+        except (orders.OrderNotFound, risk.OverrideError) as exc:
+            if _wants_json(request):
+                return response.json({"error": str(exc)}, status=404 if isinstance(exc, orders.OrderNotFound) else 409)
+            return response.redirect(f"/console/escalations?error={quote(str(exc))}", status=303)
+        if _wants_json(request):
+            return response.json(answer)
+        return response.redirect("/console/escalations", status=303)
+
     @bp.get("/payments")
     @require(auth, "agent")
     async def payments_page(request: Request):
