@@ -11,6 +11,8 @@ attempt the page offers the same choices as the WhatsApp message (``POST .../del
 from __future__ import annotations
 
 import asyncio
+import base64
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from appserver.pakistan_map import HEIGHT, OUTLINE_PATH, WIDTH, Pin, pins
+from knowledge.profile import ProfileInvalid, load_profile
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Order, Shipment
 from lifecycle.domain import recovery
@@ -56,6 +59,46 @@ _pages = Environment(
 
 
 @dataclass(frozen=True)
+class Storefront:
+    """The store as its tracking page shows it: name, colour and logo (a data: URI: nothing fetched)."""
+
+    name: str
+    colour: str = "#128c7e"
+    logo: Optional[str] = None
+
+
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+LOGO_MAX_BYTES = 200_000
+
+
+def storefront(name: str, profile: Path) -> Storefront:
+    """``name`` with the colour and logo of the store profile at ``profile`` (read again when it changes)."""
+    try:
+        changed = profile.stat().st_mtime_ns
+    except OSError:
+        return Storefront(name)
+    return _storefront(name, profile, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _storefront(name: str, profile: Path, _changed: int) -> Storefront:
+    try:
+        brand = load_profile(profile).brand
+    except ProfileInvalid:
+        return Storefront(name)
+    logo = None
+    if brand.logo:
+        path = profile.parent / brand.logo  # a bare file name (the profile's rule): it stays beside the profile
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        if 0 < len(data) <= LOGO_MAX_BYTES:
+            logo = f"data:{LOGO_TYPES[path.suffix.lower()]};base64,{base64.b64encode(data).decode()}"
+    return Storefront(name, brand.colour, logo)
+
+
+@dataclass(frozen=True)
 class Step:
     english: str
     roman_urdu: str
@@ -66,7 +109,7 @@ class Step:
 
 @dataclass(frozen=True)
 class TrackingView:
-    store_name: str
+    store: Storefront
     order_ref: str
     items: list[str]
     courier: str
@@ -80,7 +123,7 @@ class TrackingView:
     map_outline: str = OUTLINE_PATH
 
 
-def tracking_view(db: Database, token: str, store_name: str, zone: str = "Asia/Karachi") -> Optional[TrackingView]:
+def tracking_view(db: Database, token: str, store: Storefront, zone: str = "Asia/Karachi") -> Optional[TrackingView]:
     """What the page shows for ``token``; None if no shipment has it."""
     tz = ZoneInfo(zone)
     with db.session() as session:
@@ -97,7 +140,7 @@ def tracking_view(db: Database, token: str, store_name: str, zone: str = "Asia/K
         travelled = [step.city for step in reversed(timeline) if step.city]
         waiting = recovery.awaiting(session, shipment.order_id)
         return TrackingView(
-            store_name=store_name,
+            store=store,
             order_ref=shipment.order.ref,
             items=[format_items([item]) for item in shipment.order.items],
             courier=display_name(courier_key(shipment.courier)),
@@ -133,8 +176,8 @@ HEADERS = {
 }
 
 
-def tracking_blueprint(db: Database, store_name: Callable[[], str], now: Callable[[], datetime]) -> Blueprint:
-    """``GET /track/<token>``, reading shipments from ``db``; ``store_name`` as the merchant last saved it;
+def tracking_blueprint(db: Database, store: Callable[[], Storefront], now: Callable[[], datetime]) -> Blueprint:
+    """``GET /track/<token>``, reading shipments from ``db``; ``store`` as the merchant last saved it;
     ``POST /track/<token>/delivery`` for the failed-delivery choice."""
     bp = Blueprint("tracking_page")
 
@@ -150,9 +193,9 @@ def tracking_blueprint(db: Database, store_name: Callable[[], str], now: Callabl
     async def track(request: Request, token: str):
         view = None
         if TOKEN.fullmatch(token):
-            view = await asyncio.to_thread(tracking_view, db, token, store_name())
+            view = await asyncio.to_thread(tracking_view, db, token, store())
         if view is None:
-            html = _pages.get_template("track_not_found.html").render(store_name=store_name())
+            html = _pages.get_template("track_not_found.html").render(store=store())
             return response.html(html, status=404, headers=HEADERS)
         html = _pages.get_template("track.html").render(view=view, token=token, answered="answered" in request.args,
                                                          not_taken="not_taken" in request.args)

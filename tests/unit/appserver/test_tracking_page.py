@@ -7,7 +7,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from appserver.tracking_page import TOKEN, tracking_blueprint
+from appserver.tracking_page import TOKEN, Storefront, storefront, tracking_blueprint
 from lifecycle.db.models import new_tracking_token
 from lifecycle.integrations.couriers import Scan, State
 from lifecycle.integrations.couriers.recording import ScanRecorder
@@ -25,7 +25,7 @@ CN = "LE7512345678"
 async def site(sqlite_db):
     lifecycle = Lifecycle(sqlite_db)
     app = new_app("tracking_page_test")
-    app.blueprint(tracking_blueprint(lifecycle.db, lambda: STORE, lifecycle.clock.now))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: Storefront(STORE), lifecycle.clock.now))
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
         yield lifecycle, http
 
@@ -197,3 +197,21 @@ async def test_a_failed_attempt_offers_the_whatsapp_choices_on_the_page(site):
             ("reschedule", "Kal shaam 6 baje")]
     again = await http.post(f"/track/{token}/delivery", data={"choice": "cancel"})
     assert again.headers["location"] == f"/track/{token}?not_taken=1"  # answered once
+
+
+async def test_the_store_colour_and_logo_from_the_profile_inline(sqlite_db, tmp_path):
+    from knowledge.profile import DEMO_PROFILE
+
+    profile = tmp_path / "profile.yml"
+    profile.write_text(DEMO_PROFILE.read_text(encoding="utf-8") + "\nbrand:\n  colour: '#aa3355'\n  logo: logo.svg\n",
+                       encoding="utf-8")
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    lifecycle = Lifecycle(sqlite_db)
+    token = lifecycle.book("tcs", "1").tracking_token
+    app = new_app("tracking_brand_test")
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: storefront(STORE, profile), lifecycle.clock.now))
+    async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
+        html = (await http.get(f"/track/{token}")).text
+    assert "--accent: #aa3355;" in html
+    assert 'src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="' in html
+    assert storefront(STORE, tmp_path / "missing.yml") == Storefront(STORE)  # no profile: the default look
