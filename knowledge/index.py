@@ -126,4 +126,5 @@ class LexicalIndex:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
         columns = list(weights)
         scores = self.matrix[:, columns] @ np.fromiter(weights.values(), dtype=np.float32, count=len(columns))
-        return scores / max(total, math.ulp(1.0))
+        normalised: np.ndarray = scores / max(total, math.ulp(1.0))
+        return normalised
