@@ -341,7 +341,7 @@ def _option_list(kind: str) -> Callable[[_Context], Answer]:
 class _Asked:
     """A size or colour asked about in general ("kya sizes hain?"), for the missing line."""
     def __init__(self, kind: str):
-        self.kind, self.keys, self.text = kind, frozenset(), kind
+        self.kind, self.keys, self.text = kind, frozenset[str](), kind
 
 
 def _price(c: _Context) -> Answer:

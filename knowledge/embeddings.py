@@ -167,4 +167,7 @@ def embed_reusing(texts: list[str], known: dict[str, np.ndarray], path: str | No
 
 
 def dimension(path: str | None = None) -> int:
-    return load_model(path or model_path()).get_embedding_dimension()
+    size = load_model(path or model_path()).get_embedding_dimension()
+    if size is None:
+        raise ValueError(f"the embedding model at {path or model_path()} does not say its dimension")
+    return size

@@ -31,7 +31,7 @@ PRODUCT, CHOICES, UNKNOWN, ASK_WHICH, STORE = "product", "choices", "unknown", "
 @dataclass(frozen=True)
 class Fact:
     kind: str
-    value: object = None
+    value: Any = None  # its type follows ``kind``
     product_id: str | None = None
     where: tuple[tuple[str, str], ...] = ()  # (option name, value) pairs the statement is about
     option: str | None = None
@@ -93,6 +93,8 @@ def _holds(fact: Fact, catalog: Catalog | None, profile: StoreProfile) -> bool:
         return bool(prices) and tuple(fact.value) == (min(prices), max(prices))
     if fact.kind in (COMPARE_AT, DISCOUNT):
         low = min((v.price for v in variants), default=None)
+        if low is None:  # no variant matches: no price to compare with
+            return False
         compares = {v.compare_at_price for v in variants if v.price == low and v.compare_at_price}
         if fact.kind == COMPARE_AT:
             return fact.value in compares and fact.value > low

@@ -294,7 +294,8 @@ def _validate_product(raw: RawProduct, name: str, problems: list[Problem]) -> Pr
         problems.append(Problem(name, raw.row, raw.title_column, f"missing title for product {raw.id!r}"))
     if not raw.variants:
         problems.append(Problem(name, raw.row, None, f"product {raw.id!r} has no variant with a price"))
-    variants, seen = [], {}
+    variants: list[Variant] = []
+    seen: dict[tuple[tuple[str, str], ...], int | None] = {}
     for index, rv in enumerate(raw.variants, start=1):
         for option in rv.options:
             if option not in raw.option_names:

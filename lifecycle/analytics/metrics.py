@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any, Callable, Hashable, Iterable, Optional, Sequence
+from typing import Any, Callable, Hashable, Iterable, Optional, Sequence, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -138,9 +138,12 @@ def ratio(part: Optional[float], whole: Optional[float]) -> Optional[float]:
     return None if not whole else float(part or 0) / float(whole)
 
 
-def totals(rows: list[FactRow], by: Callable[[Any, tuple], Hashable]) -> dict[Hashable, list]:
+G = TypeVar("G", bound=Hashable)  # what a fact's rows are grouped by
+
+
+def totals(rows: list[FactRow], by: Callable[[date, tuple[Any, ...]], G]) -> dict[G, list[Any]]:
     """Values of the fact's rows added up per ``by(day, keys)``."""
-    out: dict[Hashable, list] = {}
+    out: dict[G, list[Any]] = {}
     for day, keys, values in rows:
         group = by(day, keys)
         found = out.get(group)

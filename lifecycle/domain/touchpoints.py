@@ -63,10 +63,10 @@ def schedule_many(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 @functools.lru_cache(maxsize=None)
-def _schedule_statement(dialect: str) -> ReturningInsert[tuple[int]]:
+def _schedule_statement(dialect: str) -> ReturningInsert[int]:
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
     table = Touchpoint.__table__
-    statement: ReturningInsert[tuple[int]] = (
+    statement: ReturningInsert[int] = (
         insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
     )
     return statement
