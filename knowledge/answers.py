@@ -43,7 +43,7 @@ def answer(search: ProductSearch | None, profile: StoreProfile, q: Question, mod
         logger.error("answer to %r contradicts the catalog, sent a safe answer instead: %s", q.text, wrong)
         reply = _safe(say)
     if parsed.greeting:
-        reply.text = "Wa alaikum assalam!\n" + reply.text
+        reply.text = f"{parsed.greeting}\n" + reply.text
         reply.response = None  # the domain's fixed sentence would drop the salam
     return reply
 
@@ -210,7 +210,7 @@ def _missing_line(c: _Context, missing: Missing, where: dict[str, str]) -> str:
 
 def _said(mention: Mention) -> str:
     """A named value as the customer meant it: "brown" for "bhoora", "43" for "43 number"."""
-    for prefix in ("c:", "n:", "l:", "u:", "r:"):
+    for prefix in ("c:", "n:", "l:", "u:", "r:", "d:"):
         key = next((k[2:] for k in sorted(mention.keys) if k.startswith(prefix)), None)
         if key:
             return key
@@ -264,11 +264,14 @@ def _availability(c: _Context) -> Answer:
     selections = c.selections()
     named = selections[0] if len(selections) == 1 else {}
     c.lines += [_missing_line(c, m, named) for m in g.missing]
-    if c.not_understood and not g.named:
-        words = ", ".join(f'"{w}"' for w in c.not_understood)
+    # a number named that fits no option of this product ("64GB" of a cover, "30" of a "30W" it
+    # does not list) may change the question: no yes is said for the rest of it
+    unread = [m.text for m in g.ignored if any(ch.isdigit() for ch in m.text)] if g.named else c.not_understood
+    if unread:
+        words = ", ".join(f'"{w}"' for w in unread)
         c.lines.append(say(f"Maazrat, {words} {c.product.title} mein samajh nahi aaya.",
                            f"Sorry, I did not understand {words} for {c.product.title}."))
-    if selections and not g.missing:
+    if selections and not g.missing and not unread:
         for selection in selections:
             c.lines.append(_selection_line(c, selection))
         if len(selections) == 1:
