@@ -209,7 +209,7 @@ class Lifecycle:
                     "timestamp") else now
                 return outbox.apply_status(session, data["wamid"], data["status"], list(data.get("errors") or []),
                                            at, now)
-            customer = customers.get_or_create(session, data["wa_id"], now, name=data.get("profile_name"))
+            customer = customers.get_or_create(session, data["wa_id"], now, profile_name=data.get("profile_name"))
             if kind == "marketing_preference":
                 stop = data.get("value") == "stop"
                 changed = customers.set_opt_out(session, customer, stop, "whatsapp_preference", now)

@@ -96,6 +96,11 @@ def reply_buttons_payload(to: str, body: str, buttons: list[dict[str, Any]]) -> 
     return _interactive(to, "button", body, {"buttons": replies})
 
 
+def location_request_payload(to: str, body: str) -> dict[str, Any]:
+    """The text with WhatsApp's "Send location" button; the customer's pin comes back as a location message."""
+    return _interactive(to, "location_request_message", body, {"name": "send_location"})
+
+
 def list_payload(to: str, body: str, buttons: list[dict[str, Any]], label: str) -> dict[str, Any]:
     titles = unique_titles([b.get("title", "") for b in buttons], ROW_TITLE_LIMIT)
     rows = []

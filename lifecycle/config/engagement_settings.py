@@ -26,13 +26,14 @@ class EngagementSettings:
     sla_minutes: float = 15.0
     agent_webhook_url: str = ""  # SAUDA_AGENT_WEBHOOK_URL: new escalations and SLA breaches, signed
     agent_webhook_secret: str = ""
-    # win-back, days after the last order
+    # win-back, days after the last order's delivery
     winback_days: tuple[int, int, int] = (30, 60, 90)
     winback_quarter_days: int = 91
     winback_60_percent: int = 10
     winback_90_percent: int = 15  # 15-20
     winback_90_hours: float = 48.0
     winback_batch: int = 5000
+    winback_complaint_quiet_days: float = 30.0  # no win-back this long after a complaint
     loop_interval: float = 1.0  # seconds between SLA / alert / sweep rounds
 
     @classmethod
@@ -52,6 +53,7 @@ class EngagementSettings:
             winback_60_percent=_percent(env, "SAUDA_WINBACK_60_PERCENT", 10, 5, 30),
             winback_90_percent=_percent(env, "SAUDA_WINBACK_90_PERCENT", 15, 15, 20),
             winback_90_hours=float(env.get("SAUDA_WINBACK_90_HOURS", 48)),
+            winback_complaint_quiet_days=float(env.get("SAUDA_WINBACK_COMPLAINT_QUIET_DAYS", 30)),
             loop_interval=float(env.get("SAUDA_ENGAGEMENT_POLL_S", env.get("SAUDA_WORKER_POLL_S", 1.0))),
         )
 

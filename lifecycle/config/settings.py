@@ -22,6 +22,13 @@ def _hours(env: Mapping[str, str], name: str, default: float) -> float:
     return float(env.get(name, default)) * 3600
 
 
+def _percent(env: Mapping[str, str], name: str, default: int) -> int:
+    value = int(env.get(name, default))
+    if not 1 <= value <= 99:
+        raise SystemExit(f"{name} must be between 1 and 99 (percent), not {value}")
+    return value
+
+
 def _clock_time(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
@@ -60,6 +67,10 @@ class LifecycleSettings:
     payment_reminder_after: float = 6 * 3600.0
     csat_after: float = 24 * 3600.0
     default_delivery_days: str = "3-5"
+    # COD risk checks at placement (domain/risk.py)
+    risk_advance_after_returns: int = 3  # returned / refused orders on the phone that call for an advance (0: off)
+    risk_advance_percent: int = 50  # the advance, as a percentage of the order (1-99) …
+    risk_advance_amount: int = 0  # … or this fixed amount in rupees when above 0
     # policy
     timezone: str = "Asia/Karachi"
     quiet_start: time = time(22, 0)
@@ -112,6 +123,9 @@ class LifecycleSettings:
             payment_reminder_after=_hours(env, "SAUDA_PAYMENT_REMINDER_AFTER_H", 6),
             csat_after=_hours(env, "SAUDA_CSAT_AFTER_H", 24),
             default_delivery_days=env.get("SAUDA_DELIVERY_DAYS", "3-5"),
+            risk_advance_after_returns=int(env.get("SAUDA_RISK_ADVANCE_AFTER_RETURNS", 3)),
+            risk_advance_percent=_percent(env, "SAUDA_RISK_ADVANCE_PERCENT", 50),
+            risk_advance_amount=int(env.get("SAUDA_RISK_ADVANCE_AMOUNT", 0)),
             timezone=env.get("SAUDA_TIMEZONE", "Asia/Karachi"),
             quiet_start=_clock_time(env.get("SAUDA_QUIET_START", "22:00")),
             quiet_end=_clock_time(env.get("SAUDA_QUIET_END", "09:00")),

@@ -59,7 +59,8 @@ class Base(DeclarativeBase):
 
 # Payment methods and what a customer reply may resolve (states: lifecycle/domain/statuses.py).
 PAYMENT_METHODS = ("cod", "jazzcash", "easypaisa")
-PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address")
+PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address",
+                 "delivery_failed")
 CANCEL_REASONS = ("changed_mind", "found_cheaper", "wrong_item", "delivery_slow", "other")
 
 
@@ -125,6 +126,8 @@ class Order(Base):
     payment_method: Mapped[str] = mapped_column(String(20))  # PAYMENT_METHODS
     city: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(Text)
+    location: Mapped[Optional[dict[str, Any]]]  # the customer's pin for a weak address: latitude, longitude, …
+    landmark: Mapped[Optional[str]] = mapped_column(Text)  # what the rider asks for near it, in their words
     status: Mapped[str] = mapped_column(String(30))  # OrderStatus
     needs_call: Mapped[bool] = mapped_column(default=False)  # COD no answer, merchant calls instead
     placed_at: Mapped[datetime] = mapped_column(index=True)

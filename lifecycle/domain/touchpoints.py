@@ -12,8 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from lifecycle.db.models import Touchpoint
-from lifecycle.domain.statuses import TouchpointState
+from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain.statuses import TouchpointKind, TouchpointState
 
 
 class Links(TypedDict, total=False):
@@ -96,3 +96,18 @@ def cancel(
         execution_options={"synchronize_session": "fetch"},
     )
     return int(result.rowcount)
+
+
+def notify_merchant(session: Session, order: Order, event: str, now: datetime, key: Optional[str] = None) -> None:
+    """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other); one per
+    event and order unless ``key`` tells repeats apart (a second failed delivery)."""
+    schedule(
+        session,
+        TouchpointKind.MERCHANT_WEBHOOK,
+        f"{event}:{order.ref}" + (f":{key}" if key else ""),
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        params={"event": event},
+    )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import Cart, Order, ProcessedEvent, Shipment
-from lifecycle.domain import carts, orders, payments, touchpoints
+from lifecycle.domain import carts, orders, payments, risk, touchpoints
 from lifecycle.domain.phones import InvalidPhone, to_e164
 from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 from lifecycle.flows import engagement
@@ -238,7 +238,18 @@ def _order_placed(
     )
     order = orders.place(session, new, now, settings)
     engagement.order_placed(session, order, now)
-    return _order_answer(order)
+    return {**_order_answer(order), **_risk_answer(session, order)}
+
+
+def _risk_answer(session: Session, order: Order) -> dict[str, Any]:
+    """The customer's delivery history and, for a COD order, the risk decision with its reasons."""
+    answer: dict[str, Any] = {
+        "delivery_history": risk.history(session, order.customer_id, excluding_order_id=order.id).as_dict()}
+    decision = risk.decision_for(session, order.id)
+    if decision is not None:
+        answer["risk"] = {"band": decision.band, "reasons": decision.reasons,
+                          "advance": None if decision.advance is None else str(decision.advance)}
+    return answer
 
 
 def _payment_verified(

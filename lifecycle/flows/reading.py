@@ -19,7 +19,9 @@ from lifecycle.conversation.handoff import handoff
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.db.models import Customer, PendingQuestion
 from lifecycle.domain import customers
+from lifecycle.domain.addresses import looks_like_address
 from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.domain.statuses import DeliveryChoice
 from lifecycle.flows import csat
 from lifecycle.flows.sentiment import classify, is_complaint
 
@@ -99,6 +101,23 @@ def _address(asked: Asked) -> Optional[Reply]:
     if asked.intent in _SHORT_ANSWERS + ("thank", "goodbye") or not _typed(asked.turn):
         return None
     return replies.update_address(asked.turn, asked.entities.get("city"), None)
+
+
+@_reads("delivery_failed")
+def _failed_delivery(asked: Asked) -> Optional[Reply]:
+    """After a failed delivery: the buttons' intents, "haan" / "nahi", and the new address or time
+    in the customer's words once asked for them."""
+    if asked.intent in _SHORT_ANSWERS:
+        return asked.resolve(asked.intent == "affirm")
+    words = asked.turn.text.strip() if _typed(asked.turn) else ""
+    detail_asked = bool(asked.pending.data.get("detail"))
+    if asked.intent == "change_address" or (detail_asked and words and asked.intent in _REASON_INTENTS):
+        # "address badalna hai" asks for the details; a new address, or anything once asked, is them
+        detail = words if detail_asked or looks_like_address(words, asked.entities.get("city")) else None
+        return replies.failed_delivery_choice(
+            asked.turn, asked.customer, asked.pending, DeliveryChoice.RESCHEDULE, detail
+        )
+    return None
 
 
 @_reads("csat")
