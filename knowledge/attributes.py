@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
+
+from knowledge.catalog import Product
 
 from knowledge.roman_urdu import colour_of, fold, normalize_word, outline, size_of, transliterate
 
@@ -126,7 +129,8 @@ class _Scanner:
     def free(self, start: int, end: int) -> bool:
         return 0 <= start and end <= len(self.t) and not any(self.taken[start:end])
 
-    def add(self, start: int, end: int, kind: str, keys, hard=True, options=()) -> None:
+    def add(self, start: int, end: int, kind: str, keys: Iterable[str], hard: bool = True,
+            options: Iterable[str] = ()) -> None:
         for i in range(start, end):
             self.taken[i] = True
         text = " ".join(self.t[start:end])
@@ -215,7 +219,7 @@ class _Scanner:
     def _colour_pairs(self) -> None:  # "navy blue", "off white": before the catalog's "navy" and "blue"
         self._colours(sizes=(2,))
 
-    def _colours(self, sizes=(2, 1)) -> None:  # "bhoora", "navy blue", "off white", "کالا"
+    def _colours(self, sizes: tuple[int, ...] = (2, 1)) -> None:  # "bhoora", "navy blue", "off white", "کالا"
         for n in sizes:
             for i in range(len(self.t) - n + 1):
                 words = self.t[i:i + n]
@@ -331,7 +335,7 @@ class Vocabulary:
         return self.value_outlines.get(outline(transliterate(token)), token)
 
     @classmethod
-    def of(cls, products, known=()) -> "Vocabulary":
+    def of(cls, products: Iterable[Product], known: Iterable[str] = ()) -> "Vocabulary":
         found: dict[str, set[str]] = {}
         names: set[str] = set()
         for product in products:
@@ -400,7 +404,7 @@ class Grounding:
         return bool(self.selection or self.missing)
 
 
-def options_of(product) -> dict[str, list[str]]:
+def options_of(product: Product) -> dict[str, list[str]]:
     """Option name -> its values in catalog order."""
     options: dict[str, list[str]] = {name: [] for name in product.option_names if name}
     for variant in product.variants:
@@ -420,7 +424,7 @@ def _key_kinds(values: list[str]) -> set[str]:
     return {_key_kind(k) for v in values for k in value_keys(v).exact}
 
 
-def ground(product, found: list[Mention]) -> Grounding:
+def ground(product: Product, found: list[Mention]) -> Grounding:
     """Which of the product's option values the mentions name; what was named but is not
     offered; what could not be read for this product."""
     options = options_of(product)
@@ -452,7 +456,7 @@ def ground(product, found: list[Mention]) -> Grounding:
     return Grounding(selection, missing, ignored)
 
 
-def carry(grounding: Grounding, before: dict[str, str], product) -> Grounding:
+def carry(grounding: Grounding, before: dict[str, str], product: Product) -> Grounding:
     """A follow-up on the same product keeps the values named before that it does not
     change: "pink 39?" then "aur 40?" asks for 40 in pink."""
     options = options_of(product)
@@ -464,7 +468,7 @@ def carry(grounding: Grounding, before: dict[str, str], product) -> Grounding:
     return Grounding(selection, grounding.missing, grounding.ignored)
 
 
-def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str | None | bool:
+def _option_for(mention: Mention, options: dict[str, list[str]], product: Product) -> str | None | bool:
     """The option an unmatched mention would be a value of; None when it is clearly a size
     or colour and the product has no such option; False when it is no attribute of this product."""
     prefixes = {_key_kind(k) for k in mention.keys}
@@ -482,6 +486,6 @@ def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str
     return None if mention.kind in (SIZE, COLOUR) and not mention.options else False
 
 
-def name_words(product) -> set[str]:
+def name_words(product: Product) -> set[str]:
     """The canonical words of a product's title, type and tags."""
     return set(phrase(" ".join([product.title, product.product_type, *product.tags])).split())

@@ -151,14 +151,14 @@ def _split_asked(tokens: list[str], vocabulary: Vocabulary) -> tuple[str, str]:
         before, after = tokens[:at], tokens[at + 1:]
         return " ".join(after), " ".join(before)
     # "bachon ke liye X": for whom, and the product comes after
-    at = next((i for i, t in enumerate(tokens) if t in _GENITIVE and tokens[i + 1:i + 2] != ["liye"]), None)
-    if at is None:
+    genitive = next((i for i, t in enumerate(tokens) if t in _GENITIVE and tokens[i + 1:i + 2] != ["liye"]), None)
+    if genitive is None:
         return " ".join(tokens), ""
-    after = tokens[at + 1:]
+    after = tokens[genitive + 1:]
     naming = [t for t in after if phrase(t) in vocabulary.names or phrase(t)[:-1] in vocabulary.names]
     # words after it that name some product stay product words; knowledge.answers asks with the ones
     # the chosen product does not have ("embroidered khussa ki heel": "heel" names a sandal)
-    return " ".join(tokens[:at] + naming), " ".join(after)
+    return " ".join(tokens[:genitive] + naming), " ".join(after)
 
 
 def _latin(token: str, vocabulary: Vocabulary) -> str:

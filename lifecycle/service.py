@@ -25,7 +25,7 @@ from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
 from lifecycle.db.engine import Database, database_url
-from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
+from lifecycle.db.models import ChannelDeadLetter, Customer, ReceivedMedia
 from lifecycle.domain import customers, dead_letters, erasure, payments
 from lifecycle.domain.clock import Clock
 from lifecycle.engine import handlers, outbox
@@ -220,7 +220,7 @@ class Lifecycle:
         return None
 
 
-def keep_media(session: Session, customer, wamid: str, media: dict[str, Any], now: datetime) -> str:
+def keep_media(session: Session, customer: Customer, wamid: str, media: dict[str, Any], now: datetime) -> str:
     """Keep a media message by id; with a payment awaited, it is that payment's receipt."""
     if session.scalar(select(ReceivedMedia.id).where(ReceivedMedia.wamid == wamid)) is not None:
         return "duplicate"

@@ -43,7 +43,13 @@ class Reply:
     slots: dict[str, Any] = field(default_factory=dict)
     followup: Optional[str] = None  # an action to run next instead (the message was not for this one)
 
-    def add(self, response: Optional[str] = None, text: Optional[str] = None, buttons=None, **variables) -> "Reply":
+    def add(
+        self,
+        response: Optional[str] = None,
+        text: Optional[str] = None,
+        buttons: Optional[list[dict[str, str]]] = None,
+        **variables: Any,
+    ) -> "Reply":
         self.says.append(Say(response, variables, text, list(buttons or [])))
         return self
 

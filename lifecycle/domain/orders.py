@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -376,9 +377,7 @@ def _follow_shipment(
         )
 
 
-def _zone(settings: LifecycleSettings):
-    from zoneinfo import ZoneInfo
-
+def _zone(settings: LifecycleSettings) -> ZoneInfo:
     return ZoneInfo(settings.timezone)
 
 

@@ -130,8 +130,9 @@ def address_confirmation(ctx: Context) -> Plan:
 
 def _payment(ctx: Context) -> Payment:
     """The order's newest payment (the whole amount, or the advance on a risky COD order)."""
-    payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
-                                 .order_by(Payment.id.desc()).limit(1))
+    payment: Optional[Payment] = ctx.session.scalar(
+        select(Payment).where(Payment.order_id == ctx.order.id).order_by(Payment.id.desc()).limit(1)
+    )
     if payment is None:
         raise LookupError(f"order {ctx.order.ref} has no payment")
     return payment
