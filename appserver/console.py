@@ -15,7 +15,7 @@ from appserver.pages import page
 from lifecycle.config import engagement_settings
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
-from lifecycle.domain import customers, dead_letters, escalations, orders, payments
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments, risk
 from lifecycle.domain.phones import InvalidPhone
 from lifecycle.engine import outbox
 from lifecycle.integrations.rasa_conversations import RasaConversations
@@ -61,6 +61,8 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
             replies = escalations.replies_of(session, escalation)
             row = escalations.QueueRow(escalation, customer, order, activity)
             in_window = customers.in_window(customer, lifecycle.now())
+            history = risk.history(session, customer.id)
+            decision = risk.decision_for(session, order.id) if order else None
         live = await rasa.transcript(customer.phone)
         conversation = live if live is not None else (activity.conversation if activity else [])
         return response.html(
@@ -77,6 +79,8 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
                 now=lifecycle.now(),
                 order_items=orders.format_items(order.items) if order else "",
                 order_amount=orders.format_amount(order.amount) if order else "",
+                history=history,
+                decision=decision,
                 error=request.args.get("error", ""),
             )
         )
@@ -135,6 +139,24 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
             return response.text(str(exc), status=422)
         done = "Customer data erased: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         return response.redirect(f"/console/escalations?erased={quote(done)}", status=303)
+
+    @bp.post("/orders/<ref>/risk-override")
+    @require(auth, "merchant")
+    async def risk_override(request: Request, ref: str):
+        """Let a held or advance-asked order through (the page's button, or JSON with ``X-CSRF-Token``)."""
+        try:
+            with lifecycle.db.session.begin() as session:
+                order = orders.find(session, ref)
+                decision = risk.override(session, order, request.ctx.user.name, lifecycle.now())
+                answer = {"order_id": order.ref, "order_status": order.status, "band": decision.band,
+                          "overridden_by": decision.overridden_by}
+        except (orders.OrderNotFound, risk.OverrideError) as exc:
+            if _wants_json(request):
+                return response.json({"error": str(exc)}, status=404 if isinstance(exc, orders.OrderNotFound) else 409)
+            return response.redirect(f"/console/escalations?error={quote(str(exc))}", status=303)
+        if _wants_json(request):
+            return response.json(answer)
+        return response.redirect("/console/escalations", status=303)
 
     @bp.get("/payments")
     @require(auth, "agent")
