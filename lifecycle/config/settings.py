@@ -71,6 +71,8 @@ class LifecycleSettings:
     risk_advance_after_returns: int = 3  # returned / refused orders on the phone that call for an advance (0: off)
     risk_advance_percent: int = 50  # the advance, as a percentage of the order (1-99) …
     risk_advance_amount: int = 0  # … or this fixed amount in rupees when above 0
+    risk_new_customer_cod_limit: int = 0  # COD above this (rupees) with no delivered order asks an advance (0: off)
+    risk_duplicate_hours: float = 0.0  # another open order from the phone this recently: held for a call (0: off)
     # policy
     timezone: str = "Asia/Karachi"
     quiet_start: time = time(22, 0)
@@ -126,6 +128,8 @@ class LifecycleSettings:
             risk_advance_after_returns=int(env.get("SAUDA_RISK_ADVANCE_AFTER_RETURNS", 3)),
             risk_advance_percent=_percent(env, "SAUDA_RISK_ADVANCE_PERCENT", 50),
             risk_advance_amount=int(env.get("SAUDA_RISK_ADVANCE_AMOUNT", 0)),
+            risk_new_customer_cod_limit=int(env.get("SAUDA_RISK_NEW_CUSTOMER_COD_LIMIT", 0)),
+            risk_duplicate_hours=float(env.get("SAUDA_RISK_DUPLICATE_HOURS", 0)),
             timezone=env.get("SAUDA_TIMEZONE", "Asia/Karachi"),
             quiet_start=_clock_time(env.get("SAUDA_QUIET_START", "22:00")),
             quiet_end=_clock_time(env.get("SAUDA_QUIET_END", "09:00")),

@@ -34,6 +34,11 @@ LIFECYCLE_FIELDS = (
     "csat_after",
     "quiet_start",
     "quiet_end",
+    "risk_advance_after_returns",
+    "risk_advance_percent",
+    "risk_advance_amount",
+    "risk_new_customer_cod_limit",
+    "risk_duplicate_hours",
 )
 ENGAGEMENT_FIELDS = (
     "cart_stage_delays",
@@ -63,6 +68,11 @@ class TouchpointSettings(BaseModel):
     winback_60_percent: int = Field(10, ge=5, le=30)
     winback_90_percent: int = Field(15, ge=15, le=20)
     escalation_sla_minutes: int = Field(15, ge=1, le=240)
+    risk_advance_after_returns: int = Field(3, ge=0, le=20)  # 0: no advance for returns
+    risk_advance_percent: int = Field(50, ge=1, le=99)
+    risk_advance_amount: int = Field(0, ge=0, le=100_000)  # rupees; 0: the percentage
+    risk_new_customer_cod_limit: int = Field(0, ge=0, le=1_000_000)  # rupees; 0: off
+    risk_duplicate_hours: float = Field(0, ge=0, le=72)  # 0: off
 
     @model_validator(mode="after")
     def _stages_in_order(self) -> "TouchpointSettings":
@@ -91,7 +101,24 @@ class TouchpointSettings(BaseModel):
             f"Quiet hours: no marketing messages from {self.quiet_start:%H:%M} to {self.quiet_end:%H:%M} "
             "(Karachi time); they wait until the quiet hours end.",
             f"Win-back: day 60 brings a {self.winback_60_percent}% code, day 90 a {self.winback_90_percent}% code.",
+            self._risk_effect(),
         ]
+
+    def _risk_effect(self) -> str:
+        advance = (f"Rs. {self.risk_advance_amount:,}" if self.risk_advance_amount
+                   else f"{self.risk_advance_percent}% of the order")
+        asks = []
+        if self.risk_advance_after_returns:
+            asks.append(f"from a phone with {self.risk_advance_after_returns} or more returned orders")
+        if self.risk_new_customer_cod_limit:
+            asks.append(f"above Rs. {self.risk_new_customer_cod_limit:,} from a phone with no delivered order")
+        said = (f"COD risk: an advance of {advance} by JazzCash / Easypaisa is asked for a COD order "
+                f"{' or '.join(asks)}; the order waits until the payment is verified." if asks
+                else "COD risk: no advance is asked.")
+        if self.risk_duplicate_hours:
+            said += (f" A second open COD order from one phone within {self.risk_duplicate_hours:g} h is held "
+                     "for a call.")
+        return said
 
     def environment(self) -> dict[str, str]:
         return {
@@ -107,6 +134,11 @@ class TouchpointSettings(BaseModel):
             "SAUDA_WINBACK_60_PERCENT": str(self.winback_60_percent),
             "SAUDA_WINBACK_90_PERCENT": str(self.winback_90_percent),
             "SAUDA_ESCALATION_SLA_MIN": str(self.escalation_sla_minutes),
+            "SAUDA_RISK_ADVANCE_AFTER_RETURNS": str(self.risk_advance_after_returns),
+            "SAUDA_RISK_ADVANCE_PERCENT": str(self.risk_advance_percent),
+            "SAUDA_RISK_ADVANCE_AMOUNT": str(self.risk_advance_amount),
+            "SAUDA_RISK_NEW_CUSTOMER_COD_LIMIT": str(self.risk_new_customer_cod_limit),
+            "SAUDA_RISK_DUPLICATE_HOURS": f"{self.risk_duplicate_hours:g}",
         }
 
     def applied(
