@@ -38,6 +38,7 @@ from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.flows.engagement import EngagementLoop
 from lifecycle.integrations.couriers.background import poll_couriers
 from lifecycle.integrations.couriers.settings import CourierSettings
+from lifecycle.integrations.rasa import RasaClient
 from lifecycle.integrations.stores import Stores
 from whatsapp.graph_client import GraphClient
 
@@ -59,6 +60,7 @@ class Lifecycle:
         self.handlers = handlers if handlers is not None else handler_registry()
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
+        self.rasa = RasaClient(settings.rasa_url, settings.rasa_token)  # one pooled client for the process
         self.supervisor: Optional[Supervisor] = None
         self.worker: Optional[Worker] = None
 
@@ -110,7 +112,7 @@ class Lifecycle:
             self.handlers.check(session)
         couriers = couriers or CourierSettings.from_env()
         self.worker = Worker(self.db, self.settings, self.graph_client(), self.handlers, clock=self.clock,
-                             templates=self.templates)
+                             templates=self.templates, tracker=self.rasa)
         jobs: dict[str, Job] = {
             "scheduler": self.worker.run,
             "engagement": EngagementLoop(self.db, self.clock).run,
