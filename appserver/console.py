@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle.config import engagement_settings
 from lifecycle.conversation import agent_reply
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Order
@@ -253,7 +252,6 @@ def _read(lifecycle: Lifecycle, query: Callable[[Session], T]) -> T:
 
 def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
     """The console and the discount-code API (the engagement loop runs with the background work)."""
-    engagement_settings.use(engagement_settings.EngagementSettings.from_env())
     app.blueprint(console_blueprint(lifecycle, auth))
     app.blueprint(codes_blueprint(lifecycle))
 

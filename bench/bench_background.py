@@ -124,6 +124,33 @@ async def _customers_ask(actions_url: str, secret: str, phones: list[str]) -> li
     return samples
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu() -> float:
+    """CPU of every PostgreSQL process on the machine (the backends serve both sides)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if stat.read_text().strip() == "postgres":
+                total += _cpu_seconds(int(stat.parent.name))
+        except OSError:
+            pass
+    return total
+
+
+def _cpu(running: dict[str, subprocess.Popen]) -> dict[str, float]:
+    return {**{name: _cpu_seconds(proc.pid) for name, proc in running.items()}, "postgres": _postgres_cpu(),
+            "customers": time.process_time(),
+            "machine": sum(map(float, Path("/proc/loadavg").read_text().split()[:1]))}
+
+
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -192,9 +219,11 @@ def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]
                 deadline = time.monotonic() + 120
                 while _progress(db) == (0, 0) and time.monotonic() < deadline:  # until the work has begun
                     time.sleep(0.1)
-            before = _progress(db)
+            before, cpu_before = _progress(db), _cpu(running)
             samples = asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones))
-            after = _progress(db)
+            after, cpu_after = _progress(db), _cpu(running)
+            print(mode, {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after if k != "machine"},
+                  "load", cpu_after["machine"])
         finally:
             for proc in running.values():
                 proc.terminate()

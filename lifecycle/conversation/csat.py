@@ -9,7 +9,6 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from lifecycle.config import engagement_settings
 from lifecycle.conversation.replies import Reply, Turn, pending_resolver
 from lifecycle.db.engagement_models import CsatResponse
 from lifecycle.db.models import Customer, Order, PendingQuestion
@@ -90,7 +89,7 @@ def record(
             customer,
             f"csat_{answer}",
             turn.now,
-            engagement_settings.current(),
+            turn.settings.engagement,
             order=order,
             note=typed,
             conversation=conversation,

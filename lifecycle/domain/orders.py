@@ -257,8 +257,8 @@ def record_scan(
     raw_status: str,
     state: str,
     at: datetime,
-    now: Optional[datetime] = None,
-    settings: Optional[LifecycleSettings] = None,
+    now: Optional[datetime],
+    settings: LifecycleSettings,
     location: Optional[str] = None,
 ) -> Optional[ShipmentScan]:
     """Record one courier scan (None if already recorded) and move shipment and order forward.
@@ -269,7 +269,6 @@ def record_scan(
     if state not in set(ShipmentState):
         raise ValueError(f"shipment state must be one of {tuple(ShipmentState)}, got {state!r}")
     now = now or at
-    settings = settings or LifecycleSettings.from_env()
     duplicate = session.scalar(
         select(ShipmentScan.id).where(
             ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at

@@ -197,7 +197,7 @@ def _cart_upsert(session, data: CartData, now, settings):
         checkout_url=data.checkout_url,
     )
     if cart.status != status_before:
-        engagement.cart_changed(session, cart, now)
+        engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -211,7 +211,7 @@ def _cart(session, ref: str):
 def _cart_abandoned(session, data: CartRef, now, settings):
     cart = _cart(session, data.cart_id)
     if carts.abandon(session, cart, now):
-        engagement.cart_changed(session, cart, now)
+        engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -220,7 +220,7 @@ def _cart_converted(session, data: CartRef, now, settings):
     if cart.status != "converted":
         cart.status, cart.updated_at = "converted", now
         touchpoints.cancel(session, now, "cart converted", cart_id=cart.id)
-        engagement.cart_changed(session, cart, now)
+        engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -246,7 +246,7 @@ def _order_placed(session, data: OrderPlacedData, now, settings):
         now,
         settings,
     )
-    engagement.order_placed(session, order, now)
+    engagement.order_placed(session, order, now, settings.engagement)
     return _order_answer(order)
 
 

@@ -16,7 +16,6 @@ from typing import Optional
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.config import engagement_settings
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Order, Touchpoint
@@ -126,7 +125,7 @@ def message(ctx: Context) -> Plan:
     last_order = ctx.session.get(Order, last_order_id)
     if last_order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
         return Plan("skip", reason=f"the last order was {last_order.status}, not a purchase to win back from")
-    settings = engagement_settings.current()
+    settings = ctx.settings.engagement
     name = ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")
     if stage == 2:
         code = discount_codes.issue(
