@@ -25,7 +25,8 @@ DAY = 24 * 3600
 def order(db, clock, settings, ref="SD-W1", phone=PHONE):
     with db.session.begin() as session:
         placed = orders.place(session, cod_order(ref=ref, phone=phone, items=LAWN), clock.now(), settings)
-        engagement_flows.order_placed(session, placed, clock.now(), settings.engagement)  # as the shop's order event does
+        # as the shop's order event does
+        engagement_flows.order_placed(session, placed, clock.now(), settings.engagement)
         orders.confirm(session, placed, "customer", clock.now())
 
 
