@@ -52,8 +52,9 @@ def test_the_other_processes_settings_name_the_variable_too():
 def test_unset_or_empty_variables_take_the_declared_defaults(tmp_path):
     read = LifecycleSettings.from_env({"SAUDA_DATA_DIR": str(tmp_path), "SAUDA_WORKER_BATCH": ""})
     declared = LifecycleSettings(data_dir=tmp_path)
-    fields = ("worker_batch", "cod_reminder_after", "quiet_start", "engagement", "privacy")
+    fields = ("worker_batch", "cod_reminder_after", "quiet_start", "engagement")
     assert [getattr(read, f) for f in fields] == [getattr(declared, f) for f in fields]
+    assert (read.privacy.outbox_days, read.privacy.seen_wamid_days) == (declared.privacy.outbox_days, 8)
 
 
 def test_values_are_parsed_to_their_types_and_units(tmp_path):
