@@ -13,6 +13,7 @@ import functools
 import hashlib
 import hmac
 import os
+import time
 from datetime import datetime, timezone
 from typing import Callable, Optional
 from urllib.parse import quote
@@ -23,8 +24,21 @@ from appserver.pages import render
 from lifecycle.db.engine import Database
 from lifecycle.domain import accounts
 from lifecycle.domain.accounts import User
+from lifecycle.integrations import signing
 
 COOKIE = "sauda_session"
+
+
+def shop_signature_problem(request: Request, secret: str, max_skew: float) -> Optional[str]:
+    """Why a request from the shop's backend (signed with SAUDA_EVENTS_SECRET) is not authentic; None if it is."""
+    return signing.check(
+        secret,
+        request.body,
+        request.headers.get(signing.SIGNATURE_HEADER),
+        request.headers.get(signing.TIMESTAMP_HEADER),
+        time.time(),
+        max_skew,
+    )
 
 
 def _now() -> datetime:

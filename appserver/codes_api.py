@@ -4,13 +4,12 @@ Signed like the shop's events (X-Sauda-Signature with SAUDA_EVENTS_SECRET)."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 from sanic import Blueprint, Request, response
 
+from appserver.auth import shop_signature_problem
 from appserver.bodies import parse_json
 from lifecycle.domain import discount_codes
-from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 
 ANSWERS = {"unknown": 404, "expired": 409, "redeemed": 409}
@@ -22,14 +21,7 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
 
     def parse(request: Request, *fields: str):
         """(body, None) for an authentic request with ``fields``, else (None, the error response)."""
-        problem = signing.check(
-            settings.events_secret,
-            request.body,
-            request.headers.get(signing.SIGNATURE_HEADER),
-            request.headers.get(signing.TIMESTAMP_HEADER),
-            time.time(),
-            settings.events_max_skew,
-        )
+        problem = shop_signature_problem(request, settings.events_secret, settings.events_max_skew)
         if problem:
             return None, response.json({"error": problem}, status=401)
         try:

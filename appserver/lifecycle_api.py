@@ -8,14 +8,13 @@ import base64
 import hashlib
 import hmac
 import logging
-import time
 
 import httpx
 from sanic import Blueprint, Request, response
 
+from appserver.auth import shop_signature_problem
 from appserver.bodies import parse_json
 from lifecycle.events import shop as events
-from lifecycle.integrations import signing
 from lifecycle.service import Lifecycle
 
 logger = logging.getLogger(__name__)
@@ -26,14 +25,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
     settings = lifecycle.settings
 
     def refused(request: Request):
-        problem = signing.check(
-            settings.events_secret,
-            request.body,
-            request.headers.get(signing.SIGNATURE_HEADER),
-            request.headers.get(signing.TIMESTAMP_HEADER),
-            time.time(),
-            settings.events_max_skew,
-        )
+        problem = shop_signature_problem(request, settings.events_secret, settings.events_max_skew)
         if problem:
             logger.warning("lifecycle event refused: %s", problem)
             return response.json({"error": problem}, status=401)

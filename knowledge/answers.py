@@ -263,11 +263,14 @@ def _availability(c: _Context) -> Answer:
     selections = c.selections()
     named = selections[0] if len(selections) == 1 else {}
     c.lines += [_missing_line(c, m, named) for m in g.missing]
-    if c.not_understood and not g.named:
-        words = ", ".join(f'"{w}"' for w in c.not_understood)
+    # a number named that fits no option of this product ("64GB" of a cover, "30" of a "30W" it
+    # does not list) may change the question: no yes is said for the rest of it
+    unread = [m.text for m in g.ignored if any(ch.isdigit() for ch in m.text)] if g.named else c.not_understood
+    if unread:
+        words = ", ".join(f'"{w}"' for w in unread)
         c.lines.append(say(f"Maazrat, {words} {c.product.title} mein samajh nahi aaya.",
                            f"Sorry, I did not understand {words} for {c.product.title}."))
-    if selections and not g.missing:
+    if selections and not g.missing and not unread:
         for selection in selections:
             c.lines.append(_selection_line(c, selection))
         if len(selections) == 1:

@@ -55,7 +55,12 @@ _MONTHS = frozenset("m mo month months mahine mahina maah".split())  # after a r
 _RANGE_JOIN = frozenset("- – to se sy say sey سے".split())
 _UNITS = {"ml": "ml", "l": "l", "ltr": "l", "litre": "l", "liter": "l", "g": "g", "gm": "g", "gms": "g",
           "gram": "g", "grams": "g", "kg": "kg", "cm": "cm", "mm": "mm", "inch": "inch", "inches": "inch",
-          "oz": "oz"}
+          "oz": "oz", "w": "w", "watt": "w", "watts": "w", "mah": "mah", "gb": "gb", "tb": "tb",
+          "m": "m", "meter": "m", "metre": "m", "meters": "m", "metres": "m", "mtr": "m",
+          "pc": "pc", "pcs": "pc", "piece": "pc", "pieces": "pc"}
+# A word before a value that makes it another value: "super king" is no "King", "semi
+# stitched" no "Stitched"; said so, the customer is told it is not offered.
+_MODIFIERS = frozenset("super mini mega jumbo semi".split())
 _SIZE_BEFORE = frozenset("size saiz sizes number no num nmbr nambar uk eu us # ناپ سائز".split())
 _SIZE_AFTER = frozenset("number no num nmbr nambar numbr نمبر".split())
 # what a bare number next to these is: days, money, a piece count, a time, a quantity
@@ -67,6 +72,10 @@ _NUMBER_WORDS = {"ek": 1, "aik": 1, "one": 1, "do": 2, "two": 2, "teen": 3, "thr
                  "four": 4, "panch": 5, "paanch": 5, "five": 5, "che": 6, "chhe": 6, "six": 6}
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXXL", "xxxxl": "XXXXL"}
 _FILLER = frozenset("size saiz of the".split())
+# Words of a value that say what kind of value it is, not which one ("UK 8", "Pack of 3"):
+# a value with a number and none of these words is a model name ("iPhone 13", "Galaxy A54").
+_STRUCTURE_WORDS = frozenset(set(_UNITS) | set(_LETTERS) | _SIZE_BEFORE | _SIZE_AFTER | _YEARS | _MONTHS
+                             | {"pack", "of", "set", "size", "x", "and", "y"})
 
 
 def _number(text: str) -> str:
@@ -181,9 +190,20 @@ class _Scanner:
         for n in range(self.vocabulary.longest, 0, -1):
             for i in range(len(words) - n + 1):
                 options = self.vocabulary.phrases.get(" ".join(words[i:i + n]))
+                if options is None or not self.free(i, i + n):
+                    continue
+                if words[i - 1:i] and words[i - 1] in _MODIFIERS and self.free(i - 1, i):
+                    keys = frozenset({f"w:{' '.join(words[i - 1:i + n])}"})  # "super king": another value
+                    self.add(i - 1, i + n, _kind(keys, options), keys, options=options)
+                    continue
+                keys = value_keys(" ".join(words[i:i + n])).exact
+                self.add(i, i + n, _kind(keys, options), keys, options=options)
+        # a model the catalog does not have, named like the ones it has: "Redmi Note 13" next to "Redmi Note 12"
+        for n in range(self.vocabulary.longest, 1, -1):
+            for i in range(len(words) - n + 1):
+                options = self.vocabulary.models.get(model_pattern(words[i:i + n]))
                 if options is not None and self.free(i, i + n):
-                    keys = value_keys(" ".join(words[i:i + n])).exact
-                    self.add(i, i + n, _kind(keys, options), keys, options=options)
+                    self.add(i, i + n, OTHER, {f"w:{' '.join(words[i:i + n])}"}, options=options)
 
     def _colour_pairs(self) -> None:  # "navy blue", "off white": before the catalog's "navy" and "blue"
         self._colours(sizes=(2,))
@@ -297,6 +317,7 @@ class Vocabulary:
     known: frozenset[str] = frozenset()  # every word of the catalog's texts
     outlines: dict[str, frozenset[str]] = field(default_factory=dict)  # consonants -> name words with them
     value_outlines: dict[str, str] = field(default_factory=dict)  # consonants -> a one-word value phrase
+    models: dict[str, frozenset[str]] = field(default_factory=dict)  # "redmi note #" -> option names
 
     def urdu(self, token: str) -> str:
         """An Urdu-script word as the one-word option value it spells (کوئین -> "queen"), or as it is."""
@@ -311,8 +332,9 @@ class Vocabulary:
             for variant in product.variants:
                 for name, value in variant.options.items():
                     key = phrase(value)
-                    # numbers, ranges, sizes and units are read by their own rules
-                    if key and not any(w[0].isdigit() for w in key.split()) and key not in _LETTERS:
+                    # numbers, ranges, sizes and units are read by their own rules; model names are phrases
+                    if key and (not any(w[0].isdigit() for w in key.split()) or _is_model(key)) \
+                            and key not in _LETTERS:
                         found.setdefault(key, set()).add(name)
         phrases = {k: frozenset(v) for k, v in found.items()}
         single = {k: v for k, v in phrases.items() if " " not in k and len(k) >= 5 and k.isalpha()}
@@ -321,8 +343,25 @@ class Vocabulary:
             if word.isalpha() and len(outline(word)) >= 2:
                 outlines.setdefault(outline(word), set()).add(word)
         value_outlines = {outline(k): k for k in phrases if " " not in k and k.isalpha() and len(outline(k)) >= 2}
+        models: dict[str, set[str]] = {}
+        for key, option_names in phrases.items():
+            if _is_model(key):
+                models.setdefault(model_pattern(key.split()), set()).update(option_names)
         return cls(phrases, single, max((len(k.split()) for k in phrases), default=0), frozenset(names),
-                   frozenset(known), {k: frozenset(v) for k, v in outlines.items()}, value_outlines)
+                   frozenset(known), {k: frozenset(v) for k, v in outlines.items()}, value_outlines,
+                   {k: frozenset(v) for k, v in models.items()})
+
+
+def _is_model(key: str) -> bool:
+    """A value phrase that names a model by a word and a number: "iphone 13", "galaxy a 54"."""
+    words = key.split()
+    return any(w[0].isdigit() for w in words) and any(
+        w.isalpha() and len(w) >= 3 and w not in _STRUCTURE_WORDS for w in words)
+
+
+def model_pattern(words: list[str]) -> str:
+    """Words with their numbers blanked: "redmi note 12" and "redmi note 13" share "redmi note #"."""
+    return " ".join("#" if w[0].isdigit() else w for w in words)
 
 
 EMPTY_VOCABULARY = Vocabulary()
@@ -365,8 +404,13 @@ def options_of(product) -> dict[str, list[str]]:
     return {name: values for name, values in options.items() if values}
 
 
+def _key_kind(key: str) -> str:
+    """What a key is: "n:" a number, "l:" a letter size...; a unit key with its unit ("u:ml")."""
+    return "u:" + key[2:].lstrip("0123456789.") if key.startswith("u:") else key[:2]
+
+
 def _key_kinds(values: list[str]) -> set[str]:
-    return {k[:2] for v in values for k in value_keys(v).exact}
+    return {_key_kind(k) for v in values for k in value_keys(v).exact}
 
 
 def ground(product, found: list[Mention]) -> Grounding:
@@ -416,7 +460,7 @@ def carry(grounding: Grounding, before: dict[str, str], product) -> Grounding:
 def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str | None | bool:
     """The option an unmatched mention would be a value of; None when it is clearly a size
     or colour and the product has no such option; False when it is no attribute of this product."""
-    prefixes = {k[:2] for k in mention.keys}
+    prefixes = {_key_kind(k) for k in mention.keys}
     for name, values in options.items():
         if mention.options and name in mention.options:
             return name

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
 from knowledge.catalog import Catalog, Product, Variant
 from knowledge.problems import ERROR, MAX_IMPORT_BYTES, WARNING, ImportRefused, Problem, decode, read_file
@@ -80,7 +81,58 @@ def detect_format(name: str, text: str) -> str:
     return "shopify" if "Handle" in header and "Variant Price" in header else "csv"
 
 
+# --- CSV: the two layouts share their reading, not their column names ---------------------
+
+@dataclass(frozen=True)
+class _CsvLayout:
+    """Which column holds each field; a product's first row carries its details."""
+    id: str
+    title: str
+    description: str
+    type: str
+    vendor: str
+    tags: str
+    sku: str
+    price: str
+    compare_at_price: str
+    stock: str
+    image: str  # the variant's own image
+
+
+_VARIANT_FIELDS = ("sku", "price", "compare_at_price", "stock")
+
+
+def _csv_rows(reader: csv.DictReader, layout: _CsvLayout, products: dict[str, RawProduct], name: str,
+              problems: list[Problem]) -> Iterator[tuple[int, dict[str, str], RawProduct]]:
+    """Each row's number, stripped cells and the product it belongs to, created in ``products``
+    from its first row; a row without a product id is reported and skipped."""
+    for row_number, row in enumerate(reader, start=2):
+        cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        product_id = cell.get(layout.id, "")
+        if not product_id:
+            problems.append(Problem(name, row_number, layout.id, f"missing {layout.id}"))
+            continue
+        product = products.get(product_id)
+        if product is None:
+            product = products[product_id] = RawProduct(
+                id=product_id, row=row_number, title_column=layout.title, title=cell.get(layout.title, ""),
+                description=strip_html(cell.get(layout.description, "")), product_type=cell.get(layout.type, ""),
+                vendor=cell.get(layout.vendor, ""), tags=_split_tags(cell.get(layout.tags, "")))
+        yield row_number, cell, product
+
+
+def _csv_variant(row_number: int, cell: dict[str, str], layout: _CsvLayout, options: dict[str, str],
+                 option_columns: dict[str, str]) -> RawVariant:
+    columns = {f: getattr(layout, f) for f in _VARIANT_FIELDS}
+    return RawVariant(row=row_number, options=options, image=cell.get(layout.image, ""),
+                      columns={**columns, **option_columns}, **{f: cell.get(c, "") for f, c in columns.items()})
+
+
 # --- Shopify product export ---------------------------------------------------------------
+
+SHOPIFY = _CsvLayout("Handle", "Title", "Body (HTML)", "Type", "Vendor", "Tags", "Variant SKU", "Variant Price",
+                     "Variant Compare At Price", "Variant Inventory Qty", "Variant Image")
+
 
 def _parse_shopify(text: str, name: str, problems: list[Problem]) -> list[RawProduct]:
     """Shopify's export: a product's first row carries its details and option names;
@@ -90,20 +142,10 @@ def _parse_shopify(text: str, name: str, problems: list[Problem]) -> list[RawPro
     if any(p.severity == ERROR for p in problems):
         return []
     products: dict[str, RawProduct] = {}
-    for row_number, row in enumerate(reader, start=2):
-        cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        handle = cell.get("Handle", "")
-        if not handle:
-            problems.append(Problem(name, row_number, "Handle", "missing Handle"))
-            continue
-        product = products.get(handle)
-        if product is None:
-            product = products[handle] = RawProduct(
-                id=handle, row=row_number, title_column="Title", title=cell.get("Title", ""),
-                description=strip_html(cell.get("Body (HTML)", "")), product_type=cell.get("Type", ""),
-                vendor=cell.get("Vendor", ""), tags=_split_tags(cell.get("Tags", "")),
-                option_names=[cell.get(f"Option{i} Name", "") for i in (1, 2, 3)],
-                status=_shopify_status(cell))
+    for row_number, cell, product in _csv_rows(reader, SHOPIFY, products, name, problems):
+        if product.row == row_number:
+            product.option_names = [cell.get(f"Option{i} Name", "") for i in (1, 2, 3)]
+            product.status = _shopify_status(cell)
         if cell.get("Image Src"):
             product.images.append(cell["Image Src"])
         option_values = {i: cell.get(f"Option{i} Value", "") for i in (1, 2, 3)}
@@ -120,12 +162,7 @@ def _parse_shopify(text: str, name: str, problems: list[Problem]) -> list[RawPro
                 continue
             options[option_name] = value
             columns[option_name] = f"Option{i} Value"
-        product.variants.append(RawVariant(
-            row=row_number, options=options, sku=cell.get("Variant SKU", ""), price=cell.get("Variant Price", ""),
-            compare_at_price=cell.get("Variant Compare At Price", ""), stock=cell.get("Variant Inventory Qty", ""),
-            image=cell.get("Variant Image", ""),
-            columns={"sku": "Variant SKU", "price": "Variant Price", "compare_at_price": "Variant Compare At Price",
-                     "stock": "Variant Inventory Qty", **columns}))
+        product.variants.append(_csv_variant(row_number, cell, SHOPIFY, options, columns))
     for product in products.values():
         product.option_names = [n for n in product.option_names if n and n != "Title"]
     return list(products.values())
@@ -139,6 +176,8 @@ def _shopify_status(cell: dict[str, str]) -> str:
 
 # --- plain CSV, one row per variant -----------------------------------------------------
 
+PLAIN = _CsvLayout("product_id", "title", "description", "type", "vendor", "tags", "sku", "price", "compare_at_price",
+                   "stock", "image")
 PLAIN_COLUMNS = ("product_id", "title", "description", "type", "vendor", "tags", "size", "colour", "sku",
                  "price", "compare_at_price", "stock", "image", "status")
 
@@ -156,19 +195,9 @@ def _parse_plain_csv(text: str, name: str, problems: list[Problem]) -> list[RawP
         return []
     reader.fieldnames = header
     products: dict[str, RawProduct] = {}
-    for row_number, row in enumerate(reader, start=2):
-        cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        pid = cell.get("product_id", "")
-        if not pid:
-            problems.append(Problem(name, row_number, "product_id", "missing product_id"))
-            continue
-        product = products.get(pid)
-        if product is None:
-            product = products[pid] = RawProduct(
-                id=pid, row=row_number, title_column="title", title=cell.get("title", ""),
-                description=strip_html(cell.get("description", "")), product_type=cell.get("type", ""),
-                vendor=cell.get("vendor", ""), tags=_split_tags(cell.get("tags", "")),
-                status=cell.get("status", "active").lower() or "active")
+    for row_number, cell, product in _csv_rows(reader, PLAIN, products, name, problems):
+        if product.row == row_number:
+            product.status = cell.get("status", "active").lower() or "active"
         options, columns = {}, {}
         for option, column in (("Size", "size"), ("Colour", "colour")):
             if cell.get(column):
@@ -178,11 +207,7 @@ def _parse_plain_csv(text: str, name: str, problems: list[Problem]) -> list[RawP
                     product.option_names.append(option)
         if cell.get("image"):
             product.images.append(cell["image"])
-        product.variants.append(RawVariant(
-            row=row_number, options=options, sku=cell.get("sku", ""), price=cell.get("price", ""),
-            compare_at_price=cell.get("compare_at_price", ""), stock=cell.get("stock", ""), image=cell.get("image", ""),
-            columns={"sku": "sku", "price": "price", "compare_at_price": "compare_at_price", "stock": "stock",
-                     **columns}))
+        product.variants.append(_csv_variant(row_number, cell, PLAIN, options, columns))
     return list(products.values())
 
 
@@ -224,7 +249,7 @@ def _parse_json(text: str, name: str, problems: list[Problem]) -> list[RawProduc
                 row=number, options=options, sku=str(variant.get("sku", "")).strip(),
                 price=_text(variant.get("price")), compare_at_price=_text(variant.get("compare_at_price")),
                 stock=_text(variant.get("stock")), image=str(variant.get("image", "")),
-                columns={**{f: f"{prefix}.{f}" for f in ("sku", "price", "compare_at_price", "stock")},
+                columns={**{f: f"{prefix}.{f}" for f in _VARIANT_FIELDS},
                          **{o: f"{prefix}.options.{o}" for o in options}}))
         products.append(product)
     return products

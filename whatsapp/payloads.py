@@ -86,21 +86,14 @@ def _button_id(button: dict) -> str:
     return str(button.get("payload") or button.get("title", ""))[:BUTTON_ID_LIMIT]
 
 
+def _interactive(to: str, kind: str, body: str, action: dict[str, Any]) -> dict[str, Any]:
+    return {"to": to, "type": "interactive", "interactive": {"type": kind, "body": {"text": body}, "action": action}}
+
+
 def reply_buttons_payload(to: str, body: str, buttons: list[dict]) -> dict[str, Any]:
     titles = unique_titles([b.get("title", "") for b in buttons], BUTTON_TITLE_LIMIT)
-    return {
-        "to": to,
-        "type": "interactive",
-        "interactive": {
-            "type": "button",
-            "body": {"text": body},
-            "action": {
-                "buttons": [
-                    {"type": "reply", "reply": {"id": _button_id(b), "title": t}} for b, t in zip(buttons, titles)
-                ]
-            },
-        },
-    }
+    replies = [{"type": "reply", "reply": {"id": _button_id(b), "title": t}} for b, t in zip(buttons, titles)]
+    return _interactive(to, "button", body, {"buttons": replies})
 
 
 def list_payload(to: str, body: str, buttons: list[dict], label: str) -> dict[str, Any]:
@@ -112,15 +105,7 @@ def list_payload(to: str, body: str, buttons: list[dict], label: str) -> dict[st
         if description:
             row["description"] = shorten(description, ROW_DESCRIPTION_LIMIT)
         rows.append(row)
-    return {
-        "to": to,
-        "type": "interactive",
-        "interactive": {
-            "type": "list",
-            "body": {"text": body},
-            "action": {"button": shorten(label, LIST_BUTTON_LIMIT), "sections": [{"rows": rows}]},
-        },
-    }
+    return _interactive(to, "list", body, {"button": shorten(label, LIST_BUTTON_LIMIT), "sections": [{"rows": rows}]})
 
 
 def numbered_text(body: str, buttons: list[dict], footer: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Hashable, Optional
+from typing import Any, Callable, Hashable, Iterable, Optional
 
 from sqlalchemy.orm import Session
 
@@ -244,14 +244,14 @@ def cart_recovery(report: "Report") -> Breakdown:
 
 def csat(report: "Report") -> Breakdown:
     """CSAT questions sent in the period by the answer they got."""
-    counts = totals(report.rows("csat"), _first_key)
-    return Breakdown(
-        "csat",
-        "CSAT answers",
-        METRICS["csat_response_rate"].definition,
-        ["answer", "questions"],
-        [(name, counts.get(name, [0])[0]) for name in CSAT_ANSWERS],
-    )
+    rows = _count_per_name(report, "csat", CSAT_ANSWERS)
+    return Breakdown("csat", "CSAT answers", METRICS["csat_response_rate"].definition, ["answer", "questions"], rows)
+
+
+def _count_per_name(report: "Report", fact: str, names: Iterable[str]) -> list[tuple]:
+    """(name, count) for each of ``names`` (zero if absent) from a fact grouped by name."""
+    counts = totals(report.rows(fact), _first_key)
+    return [(name, counts.get(name, [0])[0]) for name in names]
 
 
 def winback(report: "Report") -> Breakdown:
@@ -324,14 +324,8 @@ def _by_reason(
 
 def reason_totals(report: "Report") -> Breakdown:
     """Cancellations in the period per reason."""
-    counts = totals(report.rows("cancellations"), _first_key)
-    return Breakdown(
-        "cancellation_reasons",
-        "Cancellation reasons",
-        CANCELLATIONS,
-        ["reason", "cancellations"],
-        [(name, counts.get(name, [0])[0]) for name in REASONS],
-    )
+    rows = _count_per_name(report, "cancellations", REASONS)
+    return Breakdown("cancellation_reasons", "Cancellation reasons", CANCELLATIONS, ["reason", "cancellations"], rows)
 
 
 def cancellation_reasons(report: "Report", by: str) -> Breakdown:

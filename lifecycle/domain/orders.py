@@ -91,6 +91,10 @@ class NewOrder:
     paid: bool = False  # prepaid and already verified by the shop (e.g. Shopify "paid")
     cart_ref: Optional[str] = None
 
+    def columns(self) -> dict[str, Any]:
+        """The fields the order row keeps as they are."""
+        return {name: getattr(self, name) for name in ("ref", "items", "amount", "payment_method", "city", "address")}
+
 
 def find(session: Session, ref: str) -> Order:
     order = session.scalar(select(Order).where(Order.ref == ref))
@@ -124,18 +128,7 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
         if new.paid
         else OrderStatus.PAYMENT_PENDING
     )
-    order = Order(
-        ref=new.ref,
-        customer_id=customer.id,
-        items=new.items,
-        amount=new.amount,
-        payment_method=new.payment_method,
-        city=new.city,
-        address=new.address,
-        status=status,
-        placed_at=now,
-        updated_at=now,
-    )
+    order = Order(**new.columns(), customer_id=customer.id, status=status, placed_at=now, updated_at=now)
     session.add(order)
     session.flush()
     session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=status, source="merchant", at=now))
@@ -257,7 +250,7 @@ def record_scan(
     raw_status: str,
     state: str,
     at: datetime,
-    now: Optional[datetime],
+    now: datetime,
     settings: LifecycleSettings,
     location: Optional[str] = None,
 ) -> Optional[ShipmentScan]:
@@ -268,7 +261,6 @@ def record_scan(
     """
     if state not in set(ShipmentState):
         raise ValueError(f"shipment state must be one of {tuple(ShipmentState)}, got {state!r}")
-    now = now or at
     duplicate = session.scalar(
         select(ShipmentScan.id).where(
             ShipmentScan.shipment_id == shipment.id, ShipmentScan.raw_status == raw_status, ShipmentScan.at == at
@@ -311,7 +303,11 @@ def _follow_shipment(
     if order.status == OrderStatus.CONFIRMED:  # scans before the merchant told us of the booking
         set_status(session, order, OrderStatus.DISPATCHED, "courier", now)
     set_status(session, order, target, "courier", now, note=f"{shipment.courier} {shipment.cn}")
-    base = dict(customer_id=order.customer_id, order_id=order.id, params={"shipment_id": shipment.id})
+    base: touchpoints.Links = {
+        "customer_id": order.customer_id,
+        "order_id": order.id,
+        "params": {"shipment_id": shipment.id},
+    }
     if state == ShipmentState.OUT_FOR_DELIVERY:
         day = at.astimezone(_zone(settings)).date().isoformat()
         kind = TouchpointKind.OUT_FOR_DELIVERY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, TypedDict, Unpack
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -15,26 +15,25 @@ from lifecycle.db.models import Touchpoint
 from lifecycle.domain.statuses import TouchpointState
 
 
-def row(
-    kind: str,
-    key: str,
-    due_at: datetime,
-    now: datetime,
-    *,
-    customer_id: Optional[int] = None,
-    order_id: Optional[int] = None,
-    cart_id: Optional[int] = None,
-    params: Optional[dict[str, Any]] = None,
-) -> dict[str, Any]:
+class Links(TypedDict, total=False):
+    """What a touchpoint is about, and the parameters its handler reads."""
+
+    customer_id: Optional[int]
+    order_id: Optional[int]
+    cart_id: Optional[int]
+    params: Optional[dict[str, Any]]
+
+
+def row(kind: str, key: str, due_at: datetime, now: datetime, **links: Unpack[Links]) -> dict[str, Any]:
     """The values of a new touchpoint row (the one place they are spelled out)."""
     return {
         "kind": kind,
         "key": key,
         "due_at": due_at,
-        "customer_id": customer_id,
-        "order_id": order_id,
-        "cart_id": cart_id,
-        "params": params or {},
+        "customer_id": links.get("customer_id"),
+        "order_id": links.get("order_id"),
+        "cart_id": links.get("cart_id"),
+        "params": links.get("params") or {},
         "state": TouchpointState.SCHEDULED,
         "attempts": 0,
         "created_at": now,
@@ -42,16 +41,7 @@ def row(
 
 
 def schedule(
-    session: Session,
-    kind: str,
-    key: str,
-    due_at: datetime,
-    now: datetime,
-    *,
-    customer_id: Optional[int] = None,
-    order_id: Optional[int] = None,
-    cart_id: Optional[int] = None,
-    params: Optional[dict[str, Any]] = None,
+    session: Session, kind: str, key: str, due_at: datetime, now: datetime, **links: Unpack[Links]
 ) -> Optional[int]:
     """Add a touchpoint unless one with this idempotency key exists; returns the new row's id, or None.
 
@@ -60,14 +50,7 @@ def schedule(
     statement = _schedule_statement(session.get_bind().dialect.name)
     # Core execution on the session's connection, one compiled statement for every call:
     # no autoflush, no ORM bulk machinery, no per-call cache key over literal values (hot path).
-    return (
-        session.connection()
-        .execute(
-            statement,
-            row(kind, key, due_at, now, customer_id=customer_id, order_id=order_id, cart_id=cart_id, params=params),
-        )
-        .scalar()
-    )
+    return session.connection().execute(statement, row(kind, key, due_at, now, **links)).scalar()
 
 
 def schedule_many(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ the composition root joins them into one registry (engine/registry.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Optional
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
-from lifecycle.domain import escalations, orders
+from lifecycle.domain import discount_codes, escalations, orders
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind
 from lifecycle.integrations.couriers.names import courier_key, display_name
 
@@ -57,9 +57,30 @@ def tracking_url(settings: LifecycleSettings, shipment: Shipment) -> str:
     return f"{settings.public_url.rstrip('/')}/track/{shipment.tracking_token}"
 
 
+def customer_name(ctx: Context) -> str:
+    """The customer's name, or a polite form of address in their language."""
+    return ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")
+
+
+def send_with_code(
+    ctx: Context,
+    message: str,
+    variables: dict[str, Any],
+    purpose: str,
+    percent: int,
+    valid: timedelta,
+    cart_id: Optional[int] = None,
+) -> Plan:
+    """Send ``message`` with a discount code issued for this touchpoint (the same code if it is retried)."""
+    code = discount_codes.issue(
+        ctx.session, ctx.touchpoint.key, purpose, ctx.customer.id, percent, valid, ctx.now, cart_id=cart_id
+    )
+    return Plan("send", message, {**variables, "percent": code.percent, "code": code.code})
+
+
 def order_variables(ctx: Context) -> dict[str, Any]:
     order = ctx.order
-    return {"name": ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab"), "order_ref": order.ref,
+    return {"name": customer_name(ctx), "order_ref": order.ref,
             "items": orders.format_items(order.items), "amount": orders.format_amount(order.amount),
             "city": order.city}
 

@@ -228,24 +228,13 @@ def _order_placed(session, data: OrderPlacedData, now, settings):
     existing = session.scalar(select(orders.Order).where(orders.Order.ref == data.order_id))
     if existing is not None:
         raise EventError(409, {"error": f"order {data.order_id} already exists", "order_id": data.order_id})
-    order = orders.place(
-        session,
-        orders.NewOrder(
-            ref=data.order_id,
-            phone=data.phone,
-            items=_items(data.items),
-            amount=data.amount,
-            payment_method=data.payment_method,
-            city=data.city,
-            address=data.address,
-            name=data.name,
-            language=data.language,
-            paid=data.paid,
-            cart_ref=data.cart_id,
-        ),
-        now,
-        settings,
+    new = orders.NewOrder(
+        ref=data.order_id,
+        items=_items(data.items),
+        cart_ref=data.cart_id,
+        **data.model_dump(exclude={"order_id", "items", "cart_id"}),  # the other fields have the same names
     )
+    order = orders.place(session, new, now, settings)
     engagement.order_placed(session, order, now, settings.engagement)
     return _order_answer(order)
 

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart, Order, Touchpoint
-from lifecycle.domain import discount_codes, orders, touchpoints
+from lifecycle.domain import orders, touchpoints
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.engine.handlers import Context, Plan, customer_name, send_with_code
 from lifecycle.flows import catalog_picks
 
 KIND = TouchpointKind.CART_RECOVERY
@@ -223,7 +223,7 @@ def stage_message(ctx: Context) -> Plan:
         return Plan("skip", reason=f"cart {cart.ref} has no checkout link and no catalog link")
     settings = ctx.settings.engagement
     base = {
-        "name": ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab"),
+        "name": customer_name(ctx),
         "items": orders.format_items(cart.items),
         "checkout_url": checkout_url,
     }
@@ -233,20 +233,10 @@ def stage_message(ctx: Context) -> Plan:
     if stage == 2:
         return _proof(ctx, cart, picks, base, settings)
     recovery.suppressed_at = ctx.now
-    code = discount_codes.issue(
-        ctx.session,
-        ctx.touchpoint.key,
-        KIND,
-        ctx.customer.id,
-        settings.cart_code_percent,
-        timedelta(hours=settings.cart_code_hours),
-        ctx.now,
-        cart_id=cart.id,
-    )
-    return Plan(
-        "send",
-        "cart_last_chance",
-        {**base, "percent": code.percent, "code": code.code, "hours": f"{settings.cart_code_hours:g}"},
+    hours = settings.cart_code_hours
+    variables = {**base, "hours": f"{hours:g}"}
+    return send_with_code(
+        ctx, "cart_last_chance", variables, KIND, settings.cart_code_percent, timedelta(hours=hours), cart_id=cart.id
     )
 
 

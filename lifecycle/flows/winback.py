@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Order, Touchpoint
-from lifecycle.domain import discount_codes, touchpoints
+from lifecycle.domain import touchpoints
 from lifecycle.domain.statuses import OrderStatus, TouchpointKind, TouchpointState
-from lifecycle.engine.handlers import NAME_FALLBACK, Context, Plan
+from lifecycle.engine.handlers import Context, Plan, customer_name, send_with_code
 from lifecycle.flows import catalog_picks
 
 KIND = TouchpointKind.WINBACK
@@ -126,42 +126,16 @@ def message(ctx: Context) -> Plan:
     if last_order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
         return Plan("skip", reason=f"the last order was {last_order.status}, not a purchase to win back from")
     settings = ctx.settings.engagement
-    name = ctx.customer.name or NAME_FALLBACK.get(ctx.customer.language, "janab")
+    name = customer_name(ctx)
     if stage == 2:
-        code = discount_codes.issue(
-            ctx.session,
-            ctx.touchpoint.key,
-            "winback_60",
-            ctx.customer.id,
-            settings.winback_60_percent,
-            timedelta(days=WINBACK_60_VALID_DAYS),
-            ctx.now,
-        )
-        return Plan(
-            "send",
-            "winback_personal_code",
-            {
-                "name": name,
-                "product": last_order.items[0]["name"],
-                "percent": code.percent,
-                "code": code.code,
-                "days": WINBACK_60_VALID_DAYS,
-            },
-        )
+        variables = {"name": name, "product": last_order.items[0]["name"], "days": WINBACK_60_VALID_DAYS}
+        valid = timedelta(days=WINBACK_60_VALID_DAYS)
+        return send_with_code(ctx, "winback_personal_code", variables, "winback_60", settings.winback_60_percent, valid)
     if stage == 3:
-        code = discount_codes.issue(
-            ctx.session,
-            ctx.touchpoint.key,
-            "winback_90",
-            ctx.customer.id,
-            settings.winback_90_percent,
-            timedelta(hours=settings.winback_90_hours),
-            ctx.now,
-        )
-        return Plan(
-            "send",
-            "winback_last_code",
-            {"name": name, "percent": code.percent, "code": code.code, "hours": f"{settings.winback_90_hours:g}"},
+        hours = settings.winback_90_hours
+        variables = {"name": name, "hours": f"{hours:g}"}
+        return send_with_code(
+            ctx, "winback_last_code", variables, "winback_90", settings.winback_90_percent, timedelta(hours=hours)
         )
     picks = catalog_picks.current()
     categories = picks.categories(last_order.items)

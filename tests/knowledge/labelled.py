@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 SECOND_STORE = Path(__file__).resolve().parent / "second_store"
+THIRD_STORE = Path(__file__).resolve().parent / "third_store"
 YES = re.compile(r"\b(Ji haan|Yes)\b")
 NO = re.compile(r"stock mein nahi|out of stock|nahi aata|nahi banta|does not come|not made|ek hi|one size only|"
                 r"one colour only|koi .* stock mein nahi|no .* in stock", re.IGNORECASE)

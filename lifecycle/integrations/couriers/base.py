@@ -171,3 +171,11 @@ class CourierClient(ABC):
     @abstractmethod
     def parse(self, cn: str, payload: Any) -> list[Scan]:
         """Read the courier's JSON answer into scans; raise CourierError if it reports a failure."""
+
+
+class TokenCourierClient(CourierClient, ABC):
+    """A courier whose API takes one merchant token (PostEx, TCS)."""
+
+    def __init__(self, base_url: str, http: httpx.AsyncClient, token: str) -> None:
+        super().__init__(base_url, http)
+        self.token = token

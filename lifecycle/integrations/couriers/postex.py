@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from lifecycle.integrations.couriers.base import CourierClient, CourierError, Scan, State, StatusMap, local_time
+from lifecycle.integrations.couriers.base import CourierError, Scan, State, StatusMap, TokenCourierClient, local_time
 
 STATUSES = StatusMap(
     {
@@ -33,13 +33,9 @@ STATUSES = StatusMap(
 )
 
 
-class PostExClient(CourierClient):
+class PostExClient(TokenCourierClient):
     name = "postex"
     statuses = STATUSES
-
-    def __init__(self, base_url: str, http: httpx.AsyncClient, token: str) -> None:
-        super().__init__(base_url, http)
-        self.token = token
 
     async def request(self, cn: str) -> httpx.Response:
         return await self.http.get(f"{self.base_url}/order/v1/track-order/{cn}", headers={"token": self.token})

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from lifecycle.integrations.couriers.base import CourierClient, Scan, State, StatusMap, local_time
+from lifecycle.integrations.couriers.base import Scan, State, StatusMap, TokenCourierClient, local_time
 
 STATUSES = StatusMap(
     {
@@ -40,13 +40,9 @@ STATUSES = StatusMap(
 TIME_FORMAT = "%A %b %d, %Y %H:%M"  # "Thursday Oct 17, 2024 12:58", Pakistan time
 
 
-class TcsClient(CourierClient):
+class TcsClient(TokenCourierClient):
     name = "tcs"
     statuses = STATUSES
-
-    def __init__(self, base_url: str, http: httpx.AsyncClient, token: str) -> None:
-        super().__init__(base_url, http)
-        self.token = token
 
     async def request(self, cn: str) -> httpx.Response:
         return await self.http.get(
