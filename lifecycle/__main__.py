@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -60,6 +61,7 @@ def main(argv: list[str]) -> int:
     except SettingsError as exc:
         raise SystemExit(f"not started: {exc}") from None
     if args.command == "worker":
+        os.nice(lifecycle.settings.worker_nice)  # customers' turns in the app server come first
         asyncio.run(_work(lifecycle))
     elif args.command == "customer":
         try:

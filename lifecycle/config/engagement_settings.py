@@ -26,7 +26,7 @@ class EngagementSettings:
     winback_60_percent: int = 10
     winback_90_percent: int = 15  # 15-20
     winback_90_hours: float = 48.0
-    winback_batch: int = 5000
+    winback_batch: int = 1000  # customers per sweep transaction: short ones, so the sweep never holds PostgreSQL long
     loop_interval: float = 1.0  # seconds between SLA / alert / sweep rounds
 
     @classmethod

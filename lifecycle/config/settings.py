@@ -72,6 +72,9 @@ class LifecycleSettings:
     worker_batch: int = 200
     worker_poll: float = 1.0
     worker_lease: float = 120.0
+    # `python -m lifecycle worker` runs at this CPU niceness (0-19): on a machine it shares with the
+    # app server, background work yields the CPU to the process answering customers
+    worker_nice: int = 10
     summary_refresh: float = 60.0  # seconds between dashboard summary refreshes (0: never)
     dead_letter_alert: int = 10  # parked channel events that raise an alert (log + console)
     engagement: EngagementSettings = field(default_factory=EngagementSettings)  # cart recovery, CSAT, win-back
@@ -122,6 +125,7 @@ class LifecycleSettings:
             worker_batch=read.integer("SAUDA_WORKER_BATCH", d.worker_batch, low=1),
             worker_poll=read.number("SAUDA_WORKER_POLL_S", d.worker_poll, low=0),
             worker_lease=read.number("SAUDA_WORKER_LEASE_S", d.worker_lease, low=0.01),
+            worker_nice=read.integer("SAUDA_WORKER_NICE", d.worker_nice, 0, 19),
             summary_refresh=read.number("SAUDA_SUMMARY_REFRESH_S", d.summary_refresh, low=0),
             dead_letter_alert=read.integer("SAUDA_DEAD_LETTER_ALERT", d.dead_letter_alert, low=1),
             engagement=EngagementSettings.from_env(read),

@@ -43,7 +43,7 @@ class TouchpointSettings(BaseModel):
     cart_code_percent: int = Field(_D.engagement.cart_code_percent, ge=5, le=10)
     cod_reminder_after_hours: float = Field(_D.cod_reminder_after / _HOUR, gt=0, le=72)
     cod_no_answer_after_hours: float = Field(_D.cod_no_answer_after / _HOUR, gt=0, le=72)
-    cod_no_answer_action: Literal["cancel", "call"] = _D.cod_no_answer_action  # type: ignore[assignment]
+    cod_no_answer_action: Literal["cancel", "call"] = _D.cod_no_answer_action
     payment_reminder_after_hours: float = Field(_D.payment_reminder_after / _HOUR, gt=0, le=72)
     csat_after_hours: float = Field(_D.csat_after / _HOUR, ge=1, le=168)
     quiet_start: time = _D.quiet_start
