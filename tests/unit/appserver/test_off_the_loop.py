@@ -29,7 +29,7 @@ from tests.unit.lifecycle.conftest import NOON_PKT, sqlite_db  # noqa: F401 - fi
 from whatsapp.signing import HOOK_SIGNATURE_HEADER
 from whatsapp.signing import sign as sign_hook
 
-STATEMENT_DELAY = 0.4  # seconds each statement of the slow request takes
+STATEMENT_DELAY = 1.0  # seconds each statement of the slow request takes (a blocked loop waits one out)
 EVENTS_SECRET, INTERNAL_SECRET = "events-secret", "internal-secret"
 
 
