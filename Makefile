@@ -59,7 +59,7 @@ lint: setup
 test: setup /usr/bin/chromium lint
 	@scripts/model.sh >/dev/null
 	$(APP_VENV)/bin/python scripts/validate_data.py
-	$(APP_VENV)/bin/python -m pytest -q tests
+	SAUDA_PROPERTY_CASES=2000 $(APP_VENV)/bin/python -m pytest -q tests
 
 # The tiers (markers set in tests/conftest.py): unit = no processes; stack = the real processes;
 # browser = headless Chromium. tests/knowledge/ holds unit and stack tests side by side.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.lifecycle_turn import LifecycleAction, entity
+from actions.products import about_a_product
 from lifecycle.conversation import replies
 from lifecycle.conversation.replies import Reply, Turn
+from lifecycle.domain import orders
 
 
 class ActionCancelOrder(LifecycleAction):
@@ -36,4 +38,7 @@ class ActionModifyOrder(LifecycleAction):
         return "action_modify_order"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
+        # "formal oxford UK 12 brown hai?" read as a change: with no order to change, it is a product question
+        if orders.latest(turn.session, turn.customer) is None and about_a_product(tracker):
+            return Reply(followup="action_answer_product")
         return replies.modify_order(turn, entity(tracker, "modification"))

@@ -32,7 +32,8 @@ class EscalatingAction(LifecycleAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         events = await super().run(dispatcher, tracker, domain)
-        if await asyncio.to_thread(_with_a_person, tracker.sender_id):
+        paused = any(event.get("event") == "pause" for event in events)  # a follow-up action may have paused
+        if not paused and await asyncio.to_thread(_with_a_person, tracker.sender_id):
             events.append(ConversationPaused())
         return events
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from abc import ABC, abstractmethod
 from typing import Any, Optional
 
@@ -47,4 +48,34 @@ class LifecycleAction(Action, ABC):
                 dispatcher.utter_message(text=say.text, buttons=say.buttons or None)
         slots = domain.get("slots") or {}
         events = [SlotSet(name, value) for name, value in reply.slots.items() if name in slots]
-        return events + ([FollowupAction(reply.followup)] if reply.followup else [])
+        if reply.followup:
+            events += await run_followup(reply.followup, dispatcher, tracker, domain)
+        return events
+
+
+async def run_followup(name: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """Runs the action a reply hands the message to within this same action call. Handed to
+    Rasa as a FollowupAction instead, the dialogue policies would have to predict what comes
+    after it, which no rule says; their fallback then reverted the turn, the product slot
+    with it ("aur 40?" lost the product). Forms still go to Rasa, which runs them."""
+    if name.startswith("utter_"):
+        dispatcher.utter_message(response=name)
+        return []
+    action = _custom_actions().get(name)
+    if action is None or name.endswith("_form"):
+        return [FollowupAction(name)]
+    return await action.run(dispatcher, tracker, domain)
+
+
+def _custom_actions() -> dict[str, Action]:
+    """Every concrete custom action loaded in this process, by name."""
+    found: dict[str, Action] = {}
+    pending = list(Action.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        if not inspect.isabstract(cls):
+            action = cls()
+            found[action.name()] = action
+    return found

@@ -12,6 +12,7 @@ from lifecycle.conversation import reading, replies
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.domain import customers
 from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.flows.sentiment import is_complaint
 from lifecycle.integrations.rasa import transcript
 
 _ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
@@ -65,9 +66,10 @@ class ActionResolvePending(EscalatingAction):
 
 # what the NLU calls a product question it could not place: "bhoora 43?" (nlu_fallback), "6.5 number
 # ka joota" (a number: give_transaction_id), "pink?" (affirm); the catalog tells (knowledge/).
-# Opinions and complaints are never taken for questions.
+# A complaint is never taken for a question; praise only when no CSAT question is open ("oud attar hai?" read
+# as csat_positive) and the words are no complaint.
 MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id", "affirm", "deny", "thank", "goodbye",
-                   "change_address", "opt_in")
+                   "change_address", "opt_in", "csat_positive")
 # pending questions whose answer is any statement: their reading comes first
 STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
 
@@ -77,6 +79,8 @@ def _a_product_question(turn: Turn, tracker: Tracker) -> bool:
     pending that any statement answers."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")  # nlu_fallback itself, not the runner-up
     if intent not in MISREAD_INTENTS or extract_transaction_id(turn.text) or not about_a_product(tracker):
+        return False
+    if intent == "csat_positive" and is_complaint(turn.text):
         return False
     pending = customers.pending(turn.session, turn.customer)
     return pending is None or pending.kind not in STATEMENT_ANSWERS

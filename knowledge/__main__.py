@@ -17,7 +17,7 @@ from knowledge.problems import ImportRefused
 from knowledge.profile import ProfileInvalid, load_profile
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace) -> int:
     try:
         result = import_file(Path(args.file))
     except ImportRefused as refused:
@@ -51,7 +51,7 @@ def _import(args) -> int:
     return 0
 
 
-def _profile(args) -> int:
+def _profile(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(Path(args.file))
     except ProfileInvalid as invalid:
@@ -62,7 +62,7 @@ def _profile(args) -> int:
     return 0
 
 
-def _eval(args) -> int:
+def _eval(args: argparse.Namespace) -> int:
     from knowledge.evaluation import evaluate, load_questions
 
     questions = load_questions(Path(args.file))
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--show", type=int, default=10, help="misses to print per mode")
     ev.set_defaults(run=_eval)
     args = parser.parse_args(argv)
-    return args.run(args)
+    return int(args.run(args))
 
 
 if __name__ == "__main__":

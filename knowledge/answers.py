@@ -13,9 +13,10 @@ import json
 import logging
 import re
 from dataclasses import replace
+from typing import Any, Callable, Iterable
 
 from knowledge import facts as F
-from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Missing, carry, ground, name_words,
+from knowledge.attributes import (COLOUR, EMPTY_VOCABULARY, SIZE, Grounding, Mention, Missing, carry, ground, name_words,
                                   option_kind, options_of, phrase)
 from knowledge.catalog import Product, Variant
 from knowledge.facts import Answer, Fact, where_of
@@ -42,7 +43,7 @@ def answer(search: ProductSearch | None, profile: StoreProfile, q: Question, mod
         logger.error("answer to %r contradicts the catalog, sent a safe answer instead: %s", q.text, wrong)
         reply = _safe(say)
     if parsed.greeting:
-        reply.text = "Wa alaikum assalam!\n" + reply.text
+        reply.text = f"{parsed.greeting}\n" + reply.text
         reply.response = None  # the domain's fixed sentence would drop the salam
     return reply
 
@@ -124,12 +125,12 @@ class _Context:
         self.facts: list[Fact] = []
         self.lines: list[str] = []
 
-    def fact(self, kind: str, value, where=(), option: str | None = None) -> Fact:
+    def fact(self, kind: str, value: Any, where: Iterable[tuple[str, str]] = (), option: str | None = None) -> Fact:
         made = Fact(kind, value, self.product.id, tuple(where), option)
         self.facts.append(made)
         return made
 
-    def answer(self, **kwargs) -> Answer:
+    def answer(self, **kwargs: Any) -> Answer:
         return Answer("\n".join(line for line in self.lines if line), facts=self.facts, **kwargs)
 
     def selections(self) -> list[dict[str, str]]:
@@ -207,9 +208,9 @@ def _missing_line(c: _Context, missing: Missing, where: dict[str, str]) -> str:
     return line + " " + _in_stock_line(c, missing.option, where)
 
 
-def _said(mention) -> str:
+def _said(mention: Mention) -> str:
     """A named value as the customer meant it: "brown" for "bhoora", "43" for "43 number"."""
-    for prefix in ("c:", "n:", "l:", "u:", "r:"):
+    for prefix in ("c:", "n:", "l:", "u:", "r:", "d:"):
         key = next((k[2:] for k in sorted(mention.keys) if k.startswith(prefix)), None)
         if key:
             return key
@@ -312,7 +313,7 @@ def _low_stock(c: _Context) -> None:
         c.lines[-1] += " " + c.say(f"Sirf {stock[0]} baqi hain.", f"Only {stock[0]} left.")
 
 
-def _option_list(kind: str):
+def _option_list(kind: str) -> Callable[[_Context], Answer]:
     """Which sizes (or colours) there are, given the other values named; what is sold out."""
     def compose(c: _Context) -> Answer:
         option = next((o for o in c.options if option_kind(o) == kind), None)
@@ -343,7 +344,7 @@ def _option_list(kind: str):
 class _Asked:
     """A size or colour asked about in general ("kya sizes hain?"), for the missing line."""
     def __init__(self, kind: str):
-        self.kind, self.keys, self.text = kind, frozenset(), kind
+        self.kind, self.keys, self.text = kind, frozenset[str](), kind
 
 
 def _price(c: _Context) -> Answer:

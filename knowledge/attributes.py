@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
+
+from knowledge.catalog import Product
 
 from knowledge.roman_urdu import colour_of, fold, normalize_word, outline, size_of, transliterate
 
@@ -57,7 +60,8 @@ _UNITS = {"ml": "ml", "l": "l", "ltr": "l", "litre": "l", "liter": "l", "g": "g"
           "gram": "g", "grams": "g", "kg": "kg", "cm": "cm", "mm": "mm", "inch": "inch", "inches": "inch",
           "oz": "oz", "w": "w", "watt": "w", "watts": "w", "mah": "mah", "gb": "gb", "tb": "tb",
           "m": "m", "meter": "m", "metre": "m", "meters": "m", "metres": "m", "mtr": "m",
-          "pc": "pc", "pcs": "pc", "piece": "pc", "pieces": "pc"}
+          "pc": "pc", "pcs": "pc", "piece": "pc", "pieces": "pc",
+          "لیٹر": "l", "گرام": "g", "کلو": "kg", "میٹر": "m", "واٹ": "w", "انچ": "inch"}
 # A word before a value that makes it another value: "super king" is no "King", "semi
 # stitched" no "Stitched"; said so, the customer is told it is not offered.
 _MODIFIERS = frozenset("super mini mega jumbo semi".split())
@@ -125,17 +129,24 @@ class _Scanner:
     def free(self, start: int, end: int) -> bool:
         return 0 <= start and end <= len(self.t) and not any(self.taken[start:end])
 
-    def add(self, start: int, end: int, kind: str, keys, hard=True, options=()) -> None:
+    def add(self, start: int, end: int, kind: str, keys: Iterable[str], hard: bool = True,
+            options: Iterable[str] = ()) -> None:
         for i in range(start, end):
             self.taken[i] = True
         text = " ".join(self.t[start:end])
         self.found.append(Mention(text, kind, frozenset(keys), hard, start, end, frozenset(options)))
 
     def scan(self) -> list[Mention]:
-        for rule in (self._ranges, self._ages, self._units, self._packs, self._sized_numbers, self._colour_pairs,
+        for rule in (self._dimensions, self._ranges, self._ages, self._units, self._packs, self._sized_numbers, self._colour_pairs,
                      self._phrases, self._colours, self._letters, self._bare_numbers, self._fuzzy):
             rule()
         return sorted(self.found, key=lambda m: m.start)
+
+    def _dimensions(self) -> None:  # "18x18", "90 x 100", "8 by 10": a size written as its sides
+        for i in range(len(self.t) - 2):
+            a, by, b = self.t[i:i + 3]
+            if _is_num(a) and by in ("x", "by", "*") and _is_num(b) and self.free(i, i + 3):
+                self.add(i, i + 3, SIZE, {f"d:{_number(a)}x{_number(b)}"})
 
     def _ranges(self) -> None:  # "2-3Y", "4 se 5 saal", "6-12 months", "10 to 11 years"
         for i in range(len(self.t) - 2):
@@ -169,7 +180,7 @@ class _Scanner:
                     continue
                 count = self.t[j] if _is_int(self.t[j]) else _NUMBER_WORDS.get(self.t[j])
                 between = self.t[min(i, j) + 1:max(i, j)]
-                joins = ("of",) if j > i else ("ka", "ki", "ke")
+                joins = ("of",) if j > i else ("ka", "ki", "ke", "wala", "wali", "wale")
                 if count and all(w in joins for w in between) and self.free(min(i, j), max(i, j) + 1):
                     self.add(min(i, j), max(i, j) + 1, OTHER, {f"p:{int(count)}"})
                     break
@@ -208,7 +219,7 @@ class _Scanner:
     def _colour_pairs(self) -> None:  # "navy blue", "off white": before the catalog's "navy" and "blue"
         self._colours(sizes=(2,))
 
-    def _colours(self, sizes=(2, 1)) -> None:  # "bhoora", "navy blue", "off white", "کالا"
+    def _colours(self, sizes: tuple[int, ...] = (2, 1)) -> None:  # "bhoora", "navy blue", "off white", "کالا"
         for n in sizes:
             for i in range(len(self.t) - n + 1):
                 words = self.t[i:i + n]
@@ -254,7 +265,7 @@ def _kind(keys: frozenset[str], options: frozenset[str]) -> str:
     """A catalog phrase's kind: by what it says ("brown", "medium"), else by its options' names."""
     if any(k.startswith("c:") for k in keys) or any(option_kind(o) == COLOUR for o in options):
         return COLOUR
-    if any(k[:2] in ("l:", "n:", "r:", "a:") for k in keys) or any(option_kind(o) == SIZE for o in options):
+    if any(k[:2] in ("l:", "n:", "r:", "a:", "d:") for k in keys) or any(option_kind(o) == SIZE for o in options):
         return SIZE
     return OTHER
 
@@ -324,7 +335,7 @@ class Vocabulary:
         return self.value_outlines.get(outline(transliterate(token)), token)
 
     @classmethod
-    def of(cls, products, known=()) -> "Vocabulary":
+    def of(cls, products: Iterable[Product], known: Iterable[str] = ()) -> "Vocabulary":
         found: dict[str, set[str]] = {}
         names: set[str] = set()
         for product in products:
@@ -393,7 +404,7 @@ class Grounding:
         return bool(self.selection or self.missing)
 
 
-def options_of(product) -> dict[str, list[str]]:
+def options_of(product: Product) -> dict[str, list[str]]:
     """Option name -> its values in catalog order."""
     options: dict[str, list[str]] = {name: [] for name in product.option_names if name}
     for variant in product.variants:
@@ -413,7 +424,7 @@ def _key_kinds(values: list[str]) -> set[str]:
     return {_key_kind(k) for v in values for k in value_keys(v).exact}
 
 
-def ground(product, found: list[Mention]) -> Grounding:
+def ground(product: Product, found: list[Mention]) -> Grounding:
     """Which of the product's option values the mentions name; what was named but is not
     offered; what could not be read for this product."""
     options = options_of(product)
@@ -445,7 +456,7 @@ def ground(product, found: list[Mention]) -> Grounding:
     return Grounding(selection, missing, ignored)
 
 
-def carry(grounding: Grounding, before: dict[str, str], product) -> Grounding:
+def carry(grounding: Grounding, before: dict[str, str], product: Product) -> Grounding:
     """A follow-up on the same product keeps the values named before that it does not
     change: "pink 39?" then "aur 40?" asks for 40 in pink."""
     options = options_of(product)
@@ -457,7 +468,7 @@ def carry(grounding: Grounding, before: dict[str, str], product) -> Grounding:
     return Grounding(selection, grounding.missing, grounding.ignored)
 
 
-def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str | None | bool:
+def _option_for(mention: Mention, options: dict[str, list[str]], product: Product) -> str | None | bool:
     """The option an unmatched mention would be a value of; None when it is clearly a size
     or colour and the product has no such option; False when it is no attribute of this product."""
     prefixes = {_key_kind(k) for k in mention.keys}
@@ -475,6 +486,6 @@ def _option_for(mention: Mention, options: dict[str, list[str]], product) -> str
     return None if mention.kind in (SIZE, COLOUR) and not mention.options else False
 
 
-def name_words(product) -> set[str]:
+def name_words(product: Product) -> set[str]:
     """The canonical words of a product's title, type and tags."""
     return set(phrase(" ".join([product.title, product.product_type, *product.tags])).split())

@@ -19,8 +19,12 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before sentence-transformers reads it
 
@@ -79,14 +83,14 @@ def text_key(text: str, model: str) -> str:
     return hashlib.blake2b(f"{model}\n{text}".encode(), digest_size=12).hexdigest()
 
 
-def load_model(path: str, dtype: str | None = None):
+def load_model(path: str, dtype: str | None = None) -> SentenceTransformer:
     """The model at ``path``, loaded once per process even when the first callers race."""
     with _load_lock:
         return _load(path, dtype or dtype_name())
 
 
 @lru_cache(maxsize=2)
-def _load(path: str, dtype: str):
+def _load(path: str, dtype: str) -> SentenceTransformer:
     if not os.path.isdir(path):
         raise FileNotFoundError(f"embedding model not found at {path} (set SAUDA_EMBEDDING_MODEL to a local "
                                 "sentence-transformers model directory)")
@@ -99,7 +103,7 @@ def _load(path: str, dtype: str):
     return model.eval()
 
 
-def _forward(model, texts: list[str]) -> np.ndarray:
+def _forward(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
     """Unit-length float32 vectors for one batch, computed on the calling thread only."""
     import torch
 
@@ -108,7 +112,7 @@ def _forward(model, texts: list[str]) -> np.ndarray:
     with _tokenizer_lock:
         features = model.preprocess(texts)
     with torch.inference_mode():
-        vectors = model(features)["sentence_embedding"].float().numpy()
+        vectors: np.ndarray = model(features)["sentence_embedding"].float().numpy()
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return vectors
 
@@ -163,4 +167,7 @@ def embed_reusing(texts: list[str], known: dict[str, np.ndarray], path: str | No
 
 
 def dimension(path: str | None = None) -> int:
-    return load_model(path or model_path()).get_embedding_dimension()
+    size = load_model(path or model_path()).get_embedding_dimension()
+    if size is None:
+        raise ValueError(f"the embedding model at {path or model_path()} does not say its dimension")
+    return size

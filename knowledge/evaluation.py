@@ -27,7 +27,8 @@ class Report:
 
 
 def load_questions(path: Path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    questions: list[dict] = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    return questions
 
 
 def question_of(item: dict) -> Question:

@@ -6,6 +6,7 @@ every fact holds, every stated price, size, colour, stock and delivery term is t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Iterable
 
 from knowledge.attributes import COLOUR, SIZE, option_kind, value_keys
 from knowledge.catalog import Catalog, Product, Variant
@@ -30,7 +31,7 @@ PRODUCT, CHOICES, UNKNOWN, ASK_WHICH, STORE = "product", "choices", "unknown", "
 @dataclass(frozen=True)
 class Fact:
     kind: str
-    value: object = None
+    value: Any = None  # its type follows ``kind``
     product_id: str | None = None
     where: tuple[tuple[str, str], ...] = ()  # (option name, value) pairs the statement is about
     option: str | None = None
@@ -45,7 +46,7 @@ def where_of(selection: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(selection.items())
 
 
-def matching(product: Product, where) -> list[Variant]:
+def matching(product: Product, where: Iterable[tuple[str, str]]) -> list[Variant]:
     return [v for v in product.variants if all(v.options.get(name) == value for name, value in where)]
 
 
@@ -92,6 +93,8 @@ def _holds(fact: Fact, catalog: Catalog | None, profile: StoreProfile) -> bool:
         return bool(prices) and tuple(fact.value) == (min(prices), max(prices))
     if fact.kind in (COMPARE_AT, DISCOUNT):
         low = min((v.price for v in variants), default=None)
+        if low is None:  # no variant matches: no price to compare with
+            return False
         compares = {v.compare_at_price for v in variants if v.price == low and v.compare_at_price}
         if fact.kind == COMPARE_AT:
             return fact.value in compares and fact.value > low
@@ -126,7 +129,7 @@ class Answer:
     response: str | None = None  # the domain response saying the same fixed sentence, if any
     options: dict[str, str] = field(default_factory=dict)  # the values it was about, for a follow-up
 
-    def fact(self, kind: str, **match) -> Fact | None:
+    def fact(self, kind: str, **match: Any) -> Fact | None:
         """The first fact of ``kind`` (whose fields equal ``match``), or None."""
         return next((f for f in self.facts if f.kind == kind
                      and all(getattr(f, k) == v for k, v in match.items())), None)

@@ -255,7 +255,7 @@ def _parse_json(text: str, name: str, problems: list[Problem]) -> list[RawProduc
     return products
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
@@ -294,7 +294,8 @@ def _validate_product(raw: RawProduct, name: str, problems: list[Problem]) -> Pr
         problems.append(Problem(name, raw.row, raw.title_column, f"missing title for product {raw.id!r}"))
     if not raw.variants:
         problems.append(Problem(name, raw.row, None, f"product {raw.id!r} has no variant with a price"))
-    variants, seen = [], {}
+    variants: list[Variant] = []
+    seen: dict[tuple[tuple[str, str], ...], int | None] = {}
     for index, rv in enumerate(raw.variants, start=1):
         for option in rv.options:
             if option not in raw.option_names:
@@ -365,14 +366,14 @@ class _TextOnly(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_endtag(tag)
 
-    def handle_endtag(self, tag) -> None:
+    def handle_endtag(self, tag: str) -> None:
         if tag in self.BREAKS:
             self.parts.append("\n")
 
-    def handle_data(self, data) -> None:
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 

@@ -22,11 +22,13 @@ HNSW_EF_SEARCH = 96
 def build_vector_index(vectors: np.ndarray, exact_max: int = EXACT_SEARCH_MAX) -> faiss.Index:
     """Exact (IndexFlatIP) up to ``exact_max`` vectors, HNSW on inner product above."""
     dim = vectors.shape[1]
+    index: faiss.Index
     if len(vectors) <= exact_max:
         index = faiss.IndexFlatIP(dim)
     else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        hnsw = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index = hnsw
     index.add(vectors)
     _tune(index)
     return index
@@ -126,4 +128,5 @@ class LexicalIndex:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
         columns = list(weights)
         scores = self.matrix[:, columns] @ np.fromiter(weights.values(), dtype=np.float32, count=len(columns))
-        return scores / max(total, math.ulp(1.0))
+        normalised: np.ndarray = scores / max(total, math.ulp(1.0))
+        return normalised

@@ -63,6 +63,8 @@ class KnowledgeBase:
                     raise
                 logger.exception("store profile %s is invalid; still using the previous one", path)
             self._profile_stamp = stamp
+        if self._profile is None:  # not reached: the first load either succeeds or raises
+            raise RuntimeError(f"no store profile loaded from {path}")
         return self._profile
 
     def answer(self, question: Question) -> Answer:

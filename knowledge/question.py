@@ -75,7 +75,15 @@ TOPICS: dict[str, tuple[set[str], set[str]]] = {
                  set("box includes included comes contains pack set pair with".split())),
     "sole": (set("sole tala talla".split()), set("sole soles".split())),
 }
-_GREETING = re.compile(r"^\W*(?:a+s+[sa]*la+m+\w*|salam\w*|slam|aoa|a\.o\.a|السلام|اسلام)\b", re.IGNORECASE)
+_SALAM = re.compile(r"^\W*(?:a+s+[sa]*la+m+\w*|salam\w*|slam|aoa|a\.o\.a|السلام|اسلام)\b", re.IGNORECASE)
+_HELLO = re.compile(r"^\W*(?:hello+|hi+|hey+|helo+|hlo)\b", re.IGNORECASE)
+
+
+def _greeting(text: str) -> str | None:
+    """The greeting a message begins with, returned in kind: a salam gets its answer, a hello a hello."""
+    if _SALAM.match(text):
+        return "Wa alaikum assalam!"
+    return "Hello!" if _HELLO.match(text) else None
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ class Parsed:
     topic: str | None  # details: which description fact ("length", "material", ...)
     terms: list[str]  # the words that can name a product
     city: str | None  # a city named in the message
-    greeting: bool  # begins with a salam
+    greeting: str | None  # the greeting to return when the message begins with one
     intent: str | None = None
     language: str = "roman_urdu"
     hints: list[str] = field(default_factory=list)  # the NLU's product entity, as product words
@@ -123,7 +131,7 @@ def parse(q: Question, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> Parsed:
     after = product_terms(asked_part, exclude=asked_words | cities)
     hints = product_terms(q.product_entity or "", exclude=asked_words)
     return Parsed(text=text, words=words, mentions=found, asks=_asks(q, asking_words, found, city, topic),
-                  topic=topic, terms=terms, city=city, greeting=bool(_GREETING.match(fold(text))),
+                  topic=topic, terms=terms, city=city, greeting=_greeting(fold(text)),
                   value_terms=product_terms(value_words), asking=asking, asked_part=after,
                   topic_words=frozenset(TOPICS[topic][0] & words) if topic else frozenset(),
                   intent=q.intent, language=q.language, hints=[h for h in hints if h not in terms],
@@ -143,14 +151,14 @@ def _split_asked(tokens: list[str], vocabulary: Vocabulary) -> tuple[str, str]:
         before, after = tokens[:at], tokens[at + 1:]
         return " ".join(after), " ".join(before)
     # "bachon ke liye X": for whom, and the product comes after
-    at = next((i for i, t in enumerate(tokens) if t in _GENITIVE and tokens[i + 1:i + 2] != ["liye"]), None)
-    if at is None:
+    genitive = next((i for i, t in enumerate(tokens) if t in _GENITIVE and tokens[i + 1:i + 2] != ["liye"]), None)
+    if genitive is None:
         return " ".join(tokens), ""
-    after = tokens[at + 1:]
+    after = tokens[genitive + 1:]
     naming = [t for t in after if phrase(t) in vocabulary.names or phrase(t)[:-1] in vocabulary.names]
     # words after it that name some product stay product words; knowledge.answers asks with the ones
     # the chosen product does not have ("embroidered khussa ki heel": "heel" names a sandal)
-    return " ".join(tokens[:at] + naming), " ".join(after)
+    return " ".join(tokens[:genitive] + naming), " ".join(after)
 
 
 def _latin(token: str, vocabulary: Vocabulary) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from knowledge.attributes import Mention, ground
 from knowledge.catalog import Product
+from knowledge.question import Parsed
 from knowledge.search import ProductSearch
 
 # A candidate counts when the question shares a word with it or, failing that, when the
@@ -29,7 +30,7 @@ class Resolution:
         return bool(self.terms) and self.product is None and not self.choices
 
 
-def resolve(search: ProductSearch, parsed, *, product_id: str | None = None, current_product: str | None = None,
+def resolve(search: ProductSearch, parsed: Parsed, *, product_id: str | None = None, current_product: str | None = None,
             mode: str = "hybrid") -> Resolution:
     """The product a parsed question (knowledge.question.Parsed) is about."""
     products = search.catalog.products
@@ -48,7 +49,7 @@ def resolve(search: ProductSearch, parsed, *, product_id: str | None = None, cur
     return found
 
 
-def _named(search: ProductSearch, terms: list[str], parsed, current_product: str | None, mode: str) -> Resolution:
+def _named(search: ProductSearch, terms: list[str], parsed: Parsed, current_product: str | None, mode: str) -> Resolution:
     """The product (or the close candidates) the words name."""
     products = search.catalog.products
     matches = [m for m in search.search(terms, k=MAX_CHOICES * 2, mode=mode)

@@ -30,7 +30,7 @@ picture pictures pic pics photo photos tasveer tasveerein image images dekhna de
 detail details fabric material quality kapra kapray kapda
 the a an is are do does you your have has what which where when how my me i it in of for
 with and or to this that these those any there can could would will get show tell about
-want need much many some please hi hello dear also only still more than
+want need much many some please hi hello dear also only still more than n
 aapke apke aapki apki aapne paas pass pas hamare humare tumhare apne mujhe hamein humein chahta chahti chahte
 milta milti milte mila mili sakta sakti sakte saktay skta skti milay milain milenge mojood mojud mojoud maujood
 dastiyab dastyab dastiab stock in-stock sold out khatam ho hoga hogi hota hoti hote hein hay he

@@ -25,7 +25,7 @@ from lifecycle.config import touchpoint_settings, watch
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.engine import Database, database_url
-from lifecycle.db.models import ChannelDeadLetter, ReceivedMedia
+from lifecycle.db.models import ChannelDeadLetter, Customer, ReceivedMedia
 from lifecycle.domain import customers, dead_letters, erasure, payments
 from lifecycle.domain.clock import Clock
 from lifecycle.engine import handlers, outbox
@@ -219,7 +219,7 @@ class Lifecycle:
                     "timestamp") else now
                 return outbox.apply_status(session, data["wamid"], data["status"], list(data.get("errors") or []),
                                            at, now)
-            customer = customers.get_or_create(session, data["wa_id"], now, name=data.get("profile_name"))
+            customer = customers.get_or_create(session, data["wa_id"], now, profile_name=data.get("profile_name"))
             if kind == "marketing_preference":
                 stop = data.get("value") == "stop"
                 changed = customers.set_opt_out(session, customer, stop, "whatsapp_preference", now)
@@ -230,7 +230,7 @@ class Lifecycle:
         return None
 
 
-def keep_media(session: Session, customer, wamid: str, media: dict[str, Any], now: datetime) -> str:
+def keep_media(session: Session, customer: Customer, wamid: str, media: dict[str, Any], now: datetime) -> str:
     """Keep a media message by id; with a payment awaited, it is that payment's receipt."""
     if session.scalar(select(ReceivedMedia.id).where(ReceivedMedia.wamid == wamid)) is not None:
         return "duplicate"

@@ -41,13 +41,15 @@ PROCESS_HELPERS = {"APP_PYTHON", "RASA_BIN", "start_stack", "app_only"}
 def pytest_collection_modifyitems(items):
     """Tier every test: ``browser`` under tests/browser/, ``stack`` when it runs real processes
     (tests/stack/, the ``stack``/``model`` fixtures, or tests.stack's process helpers).
-    The unit tier (tests/unit/) must not start processes: such a test fails at collection."""
+    The unit tier (tests/unit/) must not start processes (nor import subprocess): such a test
+    fails at collection."""
     for item in items:
         folder = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
         runs_processes = (
             folder == "stack"
             or {"stack", "model"} & set(item.fixturenames)
             or any(getattr(item.module, name, None) is not None for name in PROCESS_HELPERS)
+            or (folder == "unit" and getattr(item.module, "subprocess", None) is not None)
         )
         if folder == "browser":
             item.add_marker(pytest.mark.browser)

@@ -127,7 +127,7 @@ class GraphClient:
         return last
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict[str, Any]) -> str:
     """Meta's message plus the specifics it puts in ``error_data.details``."""
     details = (error.get("error_data") or {}).get("details")
     message = str(error.get("message") or "")

@@ -82,7 +82,7 @@ def image_payload(to: str, link: str, caption: Optional[str] = None) -> dict[str
     return media_payload(to, "image", link, caption)
 
 
-def _button_id(button: dict) -> str:
+def _button_id(button: dict[str, Any]) -> str:
     return str(button.get("payload") or button.get("title", ""))[:BUTTON_ID_LIMIT]
 
 
@@ -90,13 +90,18 @@ def _interactive(to: str, kind: str, body: str, action: dict[str, Any]) -> dict[
     return {"to": to, "type": "interactive", "interactive": {"type": kind, "body": {"text": body}, "action": action}}
 
 
-def reply_buttons_payload(to: str, body: str, buttons: list[dict]) -> dict[str, Any]:
+def reply_buttons_payload(to: str, body: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
     titles = unique_titles([b.get("title", "") for b in buttons], BUTTON_TITLE_LIMIT)
     replies = [{"type": "reply", "reply": {"id": _button_id(b), "title": t}} for b, t in zip(buttons, titles)]
     return _interactive(to, "button", body, {"buttons": replies})
 
 
-def list_payload(to: str, body: str, buttons: list[dict], label: str) -> dict[str, Any]:
+def location_request_payload(to: str, body: str) -> dict[str, Any]:
+    """The text with WhatsApp's "Send location" button; the customer's pin comes back as a location message."""
+    return _interactive(to, "location_request_message", body, {"name": "send_location"})
+
+
+def list_payload(to: str, body: str, buttons: list[dict[str, Any]], label: str) -> dict[str, Any]:
     titles = unique_titles([b.get("title", "") for b in buttons], ROW_TITLE_LIMIT)
     rows = []
     for button, title in zip(buttons, titles):
@@ -108,13 +113,13 @@ def list_payload(to: str, body: str, buttons: list[dict], label: str) -> dict[st
     return _interactive(to, "list", body, {"button": shorten(label, LIST_BUTTON_LIMIT), "sections": [{"rows": rows}]})
 
 
-def numbered_text(body: str, buttons: list[dict], footer: str) -> str:
+def numbered_text(body: str, buttons: list[dict[str, Any]], footer: str) -> str:
     lines = [body, ""] + [f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, start=1)]
     return "\n".join(lines + ["", footer])
 
 
 def payloads_for_buttons(
-    to: str, text: str, buttons: list[dict], list_label: str, numbered_footer: str
+    to: str, text: str, buttons: list[dict[str, Any]], list_label: str, numbered_footer: str
 ) -> list[dict[str, Any]]:
     """1–3 options → reply buttons, 4–10 → a list message, more → numbered text.
 
@@ -134,7 +139,7 @@ def template_payload(
     to: str,
     name: str,
     language: str,
-    body_params: Optional[list] = None,
+    body_params: Optional[list[Any]] = None,
     quick_replies: Optional[list[str]] = None,
 ) -> dict[str, Any]:
     """A template message: body parameters in order, quick-reply button payloads by index."""

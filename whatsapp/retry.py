@@ -18,7 +18,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed try number ``attempt`` (1, 2, …)."""
-        delay = min(self.cap, self.base * 2 ** max(0, attempt - 1))
+        delay = min(self.cap, self.base * (1 << max(0, attempt - 1)))
         return delay / 2 + random.uniform(0, delay / 2) if self.jitter else delay
 
     def gives_up(self, attempt: int) -> bool:

@@ -47,15 +47,15 @@ class InboundMessage:
     text: Optional[str] = None  # text body, or the caption of a media message
     payload: Optional[str] = None  # id/payload of a tapped button or list row
     title: Optional[str] = None  # title of the tapped button or row
-    location: Optional[dict] = None
-    media: Optional[dict] = None  # {"type", "id", "mime_type", "caption", "filename"}
-    order: Optional[dict] = None  # catalog order: catalog_id, product_items, text
-    referral: Optional[dict] = None
-    context: Optional[dict] = None  # reply-to / forwarded flags
-    contacts: Optional[list] = None
-    reaction: Optional[dict] = None
-    system: Optional[dict] = None  # number or identity change notice
-    errors: tuple = ()
+    location: Optional[dict[str, Any]] = None
+    media: Optional[dict[str, Any]] = None  # {"type", "id", "mime_type", "caption", "filename"}
+    order: Optional[dict[str, Any]] = None  # catalog order: catalog_id, product_items, text
+    referral: Optional[dict[str, Any]] = None
+    context: Optional[dict[str, Any]] = None  # reply-to / forwarded flags
+    contacts: Optional[list[Any]] = None
+    reaction: Optional[dict[str, Any]] = None
+    system: Optional[dict[str, Any]] = None  # number or identity change notice
+    errors: tuple[dict[str, Any], ...] = ()
 
     @property
     def is_silent(self) -> bool:
@@ -74,13 +74,13 @@ class StatusUpdate:
     status: str
     recipient: str
     timestamp: int
-    errors: tuple = ()
+    errors: tuple[dict[str, Any], ...] = ()
     biz_opaque_callback_data: Optional[str] = None
-    conversation: Optional[dict] = None
-    pricing: Optional[dict] = None
+    conversation: Optional[dict[str, Any]] = None
+    pricing: Optional[dict[str, Any]] = None
 
     @property
-    def error_codes(self) -> tuple:
+    def error_codes(self) -> tuple[int, ...]:
         return tuple(int(e.get("code", 0)) for e in self.errors)
 
     @property
@@ -111,7 +111,7 @@ class OtherUpdate:
     """A field we only log (template status, category and account updates)."""
 
     field: str
-    value: dict = dataclasses.field(default_factory=dict)
+    value: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 Update = Union[InboundMessage, StatusUpdate, MarketingPreference, OtherUpdate]
@@ -121,8 +121,8 @@ Update = Union[InboundMessage, StatusUpdate, MarketingPreference, OtherUpdate]
 class ParsedWebhook:
     """The updates read from one webhook body, and what could not be read (with where)."""
 
-    updates: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def parse_webhook(body: Any) -> ParsedWebhook:
@@ -172,7 +172,7 @@ def _guarded(parse: Callable[..., Any], *args: Any) -> Any:
         return MalformedUpdate(f"{args[-1]}: {exc}")
 
 
-def _parse_change(field_name: str, value: dict, where: str) -> Iterator:
+def _parse_change(field_name: str, value: dict[str, Any], where: str) -> Iterator[Update | MalformedUpdate]:
     if field_name == "user_preferences":
         for k, pref in enumerate(value.get("user_preferences") or []):
             yield _guarded(_parse_preference, pref, f"{where}.value.user_preferences[{k}]")
@@ -215,7 +215,7 @@ def _parse_status(st: Any, where: str) -> StatusUpdate:
     )
 
 
-def _require(obj: Any, keys: tuple, where: str) -> None:
+def _require(obj: Any, keys: tuple[str, ...], where: str) -> None:
     if not isinstance(obj, dict):
         raise MalformedUpdate(f"{where}: expected an object")
     missing = [k for k in keys if k not in obj]
@@ -223,7 +223,7 @@ def _require(obj: Any, keys: tuple, where: str) -> None:
         raise MalformedUpdate(f"{where}: missing {', '.join(missing)}")
 
 
-def _parse_message(msg: Any, phone_number_id: str, names: dict, where: str) -> InboundMessage:
+def _parse_message(msg: Any, phone_number_id: str, names: dict[str, Optional[str]], where: str) -> InboundMessage:
     _require(msg, ("from", "id", "type"), where)
     mtype = str(msg["type"])
     sender = str(msg["from"])

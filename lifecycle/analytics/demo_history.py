@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Mapping, Optional, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,7 +85,11 @@ FAILURES = {
 }
 
 
-def _pick(rng: random.Random, weighted: dict):
+K = TypeVar("K")
+
+
+def _pick(rng: random.Random, weighted: Mapping[K, int | tuple[int, float]]) -> K:
+    """A key drawn by its weight (a share, or a (share, rate) pair)."""
     return rng.choices(list(weighted), [w[0] if isinstance(w, tuple) else w for w in weighted.values()])[0]
 
 
@@ -105,7 +109,7 @@ class _Story:
     rows: dict[type, list[dict]] = field(default_factory=dict)  # inserted in bulk: nothing needs their ids
     recoveries: list[tuple[Cart, dict]] = field(default_factory=list)  # written once the carts have ids
 
-    def add(self, model: type, **fields) -> dict:
+    def add(self, model: type, **fields: Any) -> dict[str, Any]:
         row = dict(fields)
         self.rows.setdefault(model, []).append(row)
         return row
@@ -262,7 +266,12 @@ def _lifecycle(session: Session, story: _Story, order: Order) -> None:
         )
 
 
-def _fulfil(story: _Story, order: Order, steps: list, move) -> None:
+def _fulfil(
+    story: _Story,
+    order: Order,
+    steps: list[tuple[str, str, timedelta]],
+    move: Callable[[str, str, timedelta], bool],
+) -> None:
     """Confirmed → dispatched (a few cancelled before) → delivered, or returned to the store."""
     rng, placed = story.rng, order.placed_at
     booked = steps[-1][2] + timedelta(hours=rng.uniform(6, 36))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lifecycle.analytics.period import DAY, Period
@@ -176,7 +176,7 @@ def _messages() -> Fact:
     )
 
 
-def cancel_reason():
+def cancel_reason() -> ColumnElement[Optional[str]]:
     """The reason the customer gave, else who cancelled (``UNGIVEN``), else "not given"."""
     return func.coalesce(
         Cancellation.reason,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
-from typing import Any, Callable, Hashable, Iterable, Optional
+from typing import Any, Callable, Hashable, Iterable, Optional, Sequence, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -137,9 +138,12 @@ def ratio(part: Optional[float], whole: Optional[float]) -> Optional[float]:
     return None if not whole else float(part or 0) / float(whole)
 
 
-def totals(rows: list[FactRow], by: Callable[[Any, tuple], Hashable]) -> dict[Hashable, list]:
+G = TypeVar("G", bound=Hashable)  # what a fact's rows are grouped by
+
+
+def totals(rows: list[FactRow], by: Callable[[date, tuple[Any, ...]], G]) -> dict[G, list[Any]]:
     """Values of the fact's rows added up per ``by(day, keys)``."""
-    out: dict[Hashable, list] = {}
+    out: dict[G, list[Any]] = {}
     for day, keys, values in rows:
         group = by(day, keys)
         found = out.get(group)
@@ -147,15 +151,15 @@ def totals(rows: list[FactRow], by: Callable[[Any, tuple], Hashable]) -> dict[Ha
     return out
 
 
-def _keys(_day, keys: tuple) -> tuple:
+def _keys(_day: date, keys: tuple[Any, ...]) -> tuple[Any, ...]:
     return keys
 
 
-def _first_key(_day, keys: tuple) -> Any:
+def _first_key(_day: date, keys: tuple[Any, ...]) -> Any:
     return keys[0]
 
 
-def _everything(_day, _keys) -> None:
+def _everything(_day: date, _keys: tuple[Any, ...]) -> None:
     return None
 
 
@@ -353,7 +357,9 @@ def cancellations_over_time(report: "Report") -> Breakdown:
     )
 
 
-def _per_bucket(key: str, title: str, definition: str, columns: list[str], period: Period, rows) -> Breakdown:
+def _per_bucket(
+    key: str, title: str, definition: str, columns: list[str], period: Period, rows: Iterable[Sequence[Any]]
+) -> Breakdown:
     """One row per bucket of the period (empty buckets as zeros), labelled by its first day."""
     found = {index: values for index, *values in rows}
     zeros = [0] * len(columns)
@@ -419,7 +425,7 @@ class Report:
             self._rows[name] = self.source(name, self.fact(name), self.period)
         return self._rows[name]
 
-    def bucket(self, day) -> int:
+    def bucket(self, day: date) -> int:
         """The chart bucket (day or week of the period) a day falls in."""
         return (day - self.period.first_day).days // (self.period.step // DAY)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_
 
 STORE_ZONE = ZoneInfo("Asia/Karachi")
 DAY = 86400
@@ -42,9 +42,9 @@ class Period:
         """The period of equal length just before this one."""
         return Period.days_ending(self.first_day - timedelta(days=1), self.days)
 
-    def contains(self, column) -> ColumnElement[bool]:
+    def contains(self, column: SQLColumnExpression[datetime]) -> ColumnElement[bool]:
         """``start <= column < end``: a range on the column, so an index on it is used."""
-        return (column >= self.start) & (column < self.end)
+        return and_(column >= self.start, column < self.end)
 
     @property
     def step(self) -> int:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, case, func, literal_column, true
+from sqlalchemy import BigInteger, ColumnElement, FromClause, SQLColumnExpression, case, func, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from lifecycle.db.models import Order
@@ -27,28 +28,28 @@ class epoch(FunctionElement):
 
 
 @compiles(epoch)
-def _epoch_postgres(element, compiler, **kw) -> str:
+def _epoch_postgres(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST(floor(extract(epoch from {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
 @compiles(epoch, "sqlite")
-def _epoch_sqlite(element, compiler, **kw) -> str:
+def _epoch_sqlite(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
     # UTCDateTime stores naive UTC text on SQLite, which strftime reads as UTC
     return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
 
-def bucket(column, start: datetime, seconds: int) -> ColumnElement[int]:
+def bucket(column: SQLColumnExpression[datetime], start: datetime, seconds: int) -> ColumnElement[int]:
     """0, 1, 2 … for each ``seconds``-long step after ``start`` (rows before it are filtered out)."""
     start_epoch = literal_column(str(int(start.timestamp())), BigInteger)
     return (epoch(column) - start_epoch) // literal_column(str(int(seconds)), BigInteger)
 
 
-def count_if(condition) -> ColumnElement[int]:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """How many rows of the group meet ``condition`` (0 for an empty group)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def item_names(session: Session):
+def item_names(session: Session) -> tuple[FromClause, ColumnElement[Any]]:
     """``(from_clause, name)``: orders joined to one row per item, and that item's name."""
     if session.get_bind().dialect.name == "sqlite":
         items = func.json_each(Order.items).table_valued("value").alias("item")

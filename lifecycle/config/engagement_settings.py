@@ -20,13 +20,14 @@ class EngagementSettings:
     sla_minutes: float = 15.0
     agent_webhook_url: str = ""  # SAUDA_AGENT_WEBHOOK_URL: new escalations and SLA breaches, signed
     agent_webhook_secret: str = ""
-    # win-back, days after the last order
+    # win-back, days after the last order's delivery
     winback_days: tuple[int, int, int] = (30, 60, 90)
     winback_quarter_days: int = 91
     winback_60_percent: int = 10
     winback_90_percent: int = 15  # 15-20
     winback_90_hours: float = 48.0
     winback_batch: int = 1000  # customers per sweep transaction: short ones, so the sweep never holds PostgreSQL long
+    winback_complaint_quiet_days: float = 30.0  # no win-back this long after a complaint
     loop_interval: float = 1.0  # seconds between SLA / alert / sweep rounds
 
     @classmethod
@@ -46,6 +47,8 @@ class EngagementSettings:
             winback_90_percent=env.integer("SAUDA_WINBACK_90_PERCENT", d.winback_90_percent, 15, 20),
             winback_90_hours=env.number("SAUDA_WINBACK_90_HOURS", d.winback_90_hours, low=0),
             winback_batch=env.integer("SAUDA_WINBACK_BATCH", d.winback_batch, low=1),
+            winback_complaint_quiet_days=env.number("SAUDA_WINBACK_COMPLAINT_QUIET_DAYS",
+                                                    d.winback_complaint_quiet_days, low=0),
             loop_interval=env.number("SAUDA_ENGAGEMENT_POLL_S", env.number("SAUDA_WORKER_POLL_S", d.loop_interval,
                                                                            low=0), low=0),
         )

@@ -114,7 +114,7 @@ class Environment:
         return Path(self.raw("SAUDA_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
-def _bounds(kind: str, low, high) -> str:
+def _bounds(kind: str, low: Optional[float], high: Optional[float]) -> str:
     if low is not None and high is not None:
         return f"{kind} from {low:g} to {high:g}"
     if low is not None:

@@ -57,6 +57,10 @@ class LifecycleSettings:
     payment_reminder_after: float = 6 * 3600.0
     csat_after: float = 24 * 3600.0
     default_delivery_days: str = "3-5"
+    # COD risk checks at placement (domain/risk.py)
+    risk_advance_after_returns: int = 3  # returned / refused orders on the phone that call for an advance (0: off)
+    risk_advance_percent: int = 50  # the advance, as a percentage of the order (1-99) …
+    risk_advance_amount: int = 0  # … or this fixed amount in rupees when above 0
     # policy
     timezone: str = "Asia/Karachi"
     quiet_start: time = time(22, 0)
@@ -116,6 +120,10 @@ class LifecycleSettings:
                                                unit=HOUR),
             csat_after=read.number("SAUDA_CSAT_AFTER_H", d.csat_after, low=0, unit=HOUR),
             default_delivery_days=read.text("SAUDA_DELIVERY_DAYS", d.default_delivery_days),
+            risk_advance_after_returns=read.integer("SAUDA_RISK_ADVANCE_AFTER_RETURNS", d.risk_advance_after_returns,
+                                                    low=0),
+            risk_advance_percent=read.integer("SAUDA_RISK_ADVANCE_PERCENT", d.risk_advance_percent, 1, 99),
+            risk_advance_amount=read.integer("SAUDA_RISK_ADVANCE_AMOUNT", d.risk_advance_amount, low=0),
             timezone=read.text("SAUDA_TIMEZONE", d.timezone),
             quiet_start=read.clock("SAUDA_QUIET_START", d.quiet_start),
             quiet_end=read.clock("SAUDA_QUIET_END", d.quiet_end),

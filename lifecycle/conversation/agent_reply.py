@@ -5,7 +5,9 @@ the outcome; the database phases run in a worker thread, off the event loop."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Optional
+
+from sqlalchemy.orm import Session
 
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Customer, Escalation, OutboxMessage
@@ -15,9 +17,9 @@ from lifecycle.engine import outbox
 from lifecycle.integrations.rasa import RasaClient
 
 
-def find(session: Any, escalation_id: int) -> Escalation:
+def find(session: Session, escalation_id: int) -> Escalation:
     """The escalation, or EscalationError naming the id."""
-    escalation = session.get(Escalation, escalation_id)
+    escalation: Optional[Escalation] = session.get(Escalation, escalation_id)
     if escalation is None:
         raise escalations.EscalationError(f"no escalation {escalation_id}")
     return escalation

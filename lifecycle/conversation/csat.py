@@ -52,6 +52,8 @@ def reply(turn: Turn, intent: str, conversation: list[dict[str, Any]]) -> Reply:
     if not typed:
         return record(turn, customer, order, "negative" if intent == "csat_negative" else "positive", conversation)
     answer = classify(turn.text)
+    if answer is None and order is None:  # nothing delivered to ask about ("Order - ke saath...")
+        return Reply().add("utter_default")
     if answer is None:
         if not (pending is not None and pending.kind == "csat" and pending.data.get("followed_up")):
             _keep(turn, customer, order, "unclear")

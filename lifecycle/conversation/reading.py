@@ -11,6 +11,7 @@ the pending question as it is.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from lifecycle.conversation import csat, replies
@@ -18,7 +19,9 @@ from lifecycle.conversation.handoff import handoff
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.db.models import Customer, PendingQuestion
 from lifecycle.domain import customers
+from lifecycle.domain.addresses import looks_like_address
 from lifecycle.domain.payments import extract_transaction_id
+from lifecycle.domain.statuses import DeliveryChoice
 from lifecycle.flows.sentiment import classify, is_complaint
 
 # The intents the dialogue sends here (data/stories): short answers and statements that can
@@ -35,7 +38,23 @@ def _typed(turn: Turn) -> bool:
     return bool(turn.text) and not turn.text.startswith("/")
 
 
-Reader = Callable[[Turn, Customer, PendingQuestion, str, dict[str, Any], list], Optional[Reply]]
+@dataclass(frozen=True)
+class Asked:
+    """A message read against the question pending for its customer."""
+
+    turn: Turn
+    customer: Customer
+    pending: PendingQuestion
+    intent: str
+    entities: dict[str, Any]
+    conversation: list[dict[str, Any]]
+
+    def resolve(self, affirm: bool) -> Reply:
+        """The pending question answered yes (``affirm``) or no."""
+        return replies.PENDING_RESOLVERS[self.pending.kind](self.turn, self.customer, self.pending, affirm)
+
+
+Reader = Callable[[Asked], Optional[Reply]]
 _READERS: dict[str, Reader] = {}
 
 
@@ -48,54 +67,71 @@ def _reads(kind: str) -> Callable[[Reader], Reader]:
 
 @_reads("confirm_order")
 @_reads("modify_offer")
-def _yes_or_no(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
+def _yes_or_no(asked: Asked) -> Optional[Reply]:
     """"ok g", "theek hai shukriya" confirm (or accept the change); "nahi" declines."""
-    if intent in _SHORT_ANSWERS or (intent == "thank" and _typed(turn)):
-        return replies.PENDING_RESOLVERS[pending.kind](turn, customer, pending, intent != "deny")
+    if asked.intent in _SHORT_ANSWERS or (asked.intent == "thank" and _typed(asked.turn)):
+        return asked.resolve(asked.intent != "deny")
     return None
 
 
 @_reads("cancel_reason")
-def _reason(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
+def _reason(asked: Asked) -> Optional[Reply]:
     """Any statement is the reason: "size chota tha" is no complaint here but why they cancel."""
-    if intent in _SHORT_ANSWERS:
-        return replies.PENDING_RESOLVERS[pending.kind](turn, customer, pending, intent == "affirm")
-    if intent in _REASON_INTENTS and (_typed(turn) or entities.get("cancel_reason")):
-        return replies.record_cancel_reason(turn, entities.get("cancel_reason"), None)
+    if asked.intent in _SHORT_ANSWERS:
+        return asked.resolve(asked.intent == "affirm")
+    if asked.intent in _REASON_INTENTS and (_typed(asked.turn) or asked.entities.get("cancel_reason")):
+        return replies.record_cancel_reason(asked.turn, asked.entities.get("cancel_reason"), None)
     return None
 
 
 @_reads("transaction_id")
-def _transaction_id(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
+def _transaction_id(asked: Asked) -> Optional[Reply]:
     """A digit run of a transaction ID's shape is the ID, whatever the intent."""
-    if extract_transaction_id(turn.text) or extract_transaction_id(entities.get("transaction_id") or ""):
-        return replies.capture_transaction_id(turn, entities.get("transaction_id"))
-    if intent in _SHORT_ANSWERS:
-        return replies.PENDING_RESOLVERS[pending.kind](turn, customer, pending, intent == "affirm")
+    if extract_transaction_id(asked.turn.text) or extract_transaction_id(asked.entities.get("transaction_id") or ""):
+        return replies.capture_transaction_id(asked.turn, asked.entities.get("transaction_id"))
+    if asked.intent in _SHORT_ANSWERS:
+        return asked.resolve(asked.intent == "affirm")
     return None
 
 
 @_reads("address")
-def _address(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
+def _address(asked: Asked) -> Optional[Reply]:
     """After "which address?", a typed statement is the address."""
-    if intent in _SHORT_ANSWERS + ("thank", "goodbye") or not _typed(turn):
+    if asked.intent in _SHORT_ANSWERS + ("thank", "goodbye") or not _typed(asked.turn):
         return None
-    return replies.update_address(turn, entities.get("city"), None)
+    return replies.update_address(asked.turn, asked.entities.get("city"), None)
+
+
+@_reads("delivery_failed")
+def _failed_delivery(asked: Asked) -> Optional[Reply]:
+    """After a failed delivery: the buttons' intents, "haan" / "nahi", and the new address or time
+    in the customer's words once asked for them."""
+    if asked.intent in _SHORT_ANSWERS:
+        return asked.resolve(asked.intent == "affirm")
+    words = asked.turn.text.strip() if _typed(asked.turn) else ""
+    detail_asked = bool(asked.pending.data.get("detail"))
+    if asked.intent == "change_address" or (detail_asked and words and asked.intent in _REASON_INTENTS):
+        # "address badalna hai" asks for the details; a new address, or anything once asked, is them
+        detail = words if detail_asked or looks_like_address(words, asked.entities.get("city")) else None
+        return replies.failed_delivery_choice(
+            asked.turn, asked.customer, asked.pending, DeliveryChoice.RESCHEDULE, detail
+        )
+    return None
 
 
 @_reads("csat")
-def _csat(turn, customer, pending, intent, entities, conversation) -> Optional[Reply]:
+def _csat(asked: Asked) -> Optional[Reply]:
     """A tap, a yes / no or a typed review: all answer "how was your order?". A message the
     classifier reads no opinion in is no answer when it is a question, an ID or an address."""
-    if intent in _SHORT_ANSWERS and _typed(turn) and classify(turn.text) is None:
-        return replies.PENDING_RESOLVERS[pending.kind](turn, customer, pending, intent == "affirm")
-    if (intent not in ANSWER_INTENTS or intent in ("give_transaction_id", "change_address")) and (
-            classify(turn.text) is None):
+    if asked.intent in _SHORT_ANSWERS and _typed(asked.turn) and classify(asked.turn.text) is None:
+        return asked.resolve(asked.intent == "affirm")
+    if (asked.intent not in ANSWER_INTENTS or asked.intent in ("give_transaction_id", "change_address")) and (
+            classify(asked.turn.text) is None):
         return None
-    return csat.reply(turn, intent, conversation)
+    return csat.reply(asked.turn, asked.intent, asked.conversation)
 
 
-def _general(turn: Turn, intent: str, entities: dict[str, Any], conversation: list) -> Reply:
+def _general(turn: Turn, intent: str, entities: dict[str, Any], conversation: list[dict[str, Any]]) -> Reply:
     """The message's meaning when no question is pending (or it was not the answer)."""
     if intent in _SHORT_ANSWERS:
         return replies.resolve_pending(turn, intent == "affirm")
@@ -124,7 +160,7 @@ def read(turn: Turn, intent: str, entities: dict[str, Any], conversation: list[d
     pending = customers.pending(turn.session, customer)
     reply = None
     if pending is not None and pending.kind in _READERS:
-        reply = _READERS[pending.kind](turn, customer, pending, intent, entities, conversation)
+        reply = _READERS[pending.kind](Asked(turn, customer, pending, intent, entities, conversation))
     if reply is None:
         if intent not in ANSWER_INTENTS:
             return None

@@ -7,7 +7,6 @@ composed here from order data. The rasa-sdk actions only pass these on.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.db.models import CANCEL_REASONS, Customer, Order, PendingQuestion
-from lifecycle.domain import carts, customers, escalations, orders, payments
-from lifecycle.domain.statuses import OrderStatus
+from lifecycle.domain import addresses, carts, customers, escalations, orders, payments, recovery
+from lifecycle.domain.statuses import DeliveryChoice, OrderStatus
 from lifecycle.engine.handlers import courier_name, tracking_url
 from lifecycle.engine.templates import Templates
 from lifecycle.flows import engagement
@@ -44,7 +43,13 @@ class Reply:
     slots: dict[str, Any] = field(default_factory=dict)
     followup: Optional[str] = None  # an action to run next instead (the message was not for this one)
 
-    def add(self, response: Optional[str] = None, text: Optional[str] = None, buttons=None, **variables) -> "Reply":
+    def add(
+        self,
+        response: Optional[str] = None,
+        text: Optional[str] = None,
+        buttons: Optional[list[dict[str, str]]] = None,
+        **variables: Any,
+    ) -> "Reply":
         self.says.append(Say(response, variables, text, list(buttons or [])))
         return self
 
@@ -146,65 +151,109 @@ def confirm_order(turn: Turn) -> Reply:
 
 
 def cancel_order(turn: Turn) -> Reply:
-    """"Cancel" tapped or typed: asks why first (the order is cancelled once the reason is in)."""
+    """"Cancel" tapped or typed: the order is cancelled at once and confirmed with its reference;
+    then the customer is asked why (the reason is attached to this cancellation when it comes).
+    After a failed delivery attempt it is the customer's choice for the parcel."""
     customer, reply = turn.customer, Reply()
+    pending = customers.pending(turn.session, customer)
+    if pending is not None and pending.kind == "delivery_failed":
+        return failed_delivery_choice(turn, customer, pending, DeliveryChoice.CANCEL, None)
     order = _target(turn, customer, ("confirm_order", "transaction_id"), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
-    if order.status == OrderStatus.CANCELLED:
-        return reply.add("utter_order_cancelled", order_ref=order.ref)
-    if order.status not in OPEN_FOR_CHANGES:
+    if order.status in OPEN_FOR_CHANGES:
+        orders.cancel(turn.session, order, "customer", turn.now)
+    elif order.status != OrderStatus.CANCELLED:
         return reply.add("utter_cancel_not_possible", order_ref=order.ref)
-    customers.ask(turn.session, customer, "cancel_reason", order.id, turn.now)
-    return reply.add("utter_ask_cancel_reason", order_ref=order.ref)
+    reply.add("utter_order_cancelled", order_ref=order.ref)
+    if order.cancellation is not None and order.cancellation.reason is None:
+        customers.ask(turn.session, customer, "cancel_reason", order.id, turn.now)
+        reply.add("utter_ask_cancel_reason", order_ref=order.ref)
+    return reply
 
 
 def record_cancel_reason(turn: Turn, reason: Optional[str], detail: Optional[str]) -> Reply:
-    """A reason for cancelling: kept, then the customer is offered a change instead (or, for an
-    order that is already cancelled, thanked)."""
+    """A reason for cancelling, attached to the cancellation (an open order given a reason is
+    cancelled with it now). A customer who cancelled is then offered an updated order instead."""
     customer, reply = turn.customer, Reply()
     reason = reason if reason in CANCEL_REASONS else "other"
-    order = _target(turn, customer, ("cancel_reason",), OPEN_FOR_CHANGES + ("cancelled",))
+    order = _target(turn, customer, ("cancel_reason",), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     free_text = detail or (turn.text if turn.text and not turn.text.startswith("/") else None)
-    if order.status == OrderStatus.CANCELLED:
+    if order.status in OPEN_FOR_CHANGES:
+        orders.cancel(turn.session, order, "customer", turn.now, reason=reason, free_text=free_text)
+        reply.add("utter_order_cancelled", order_ref=order.ref)
+    elif order.status == OrderStatus.CANCELLED:
         orders.record_cancel_reason(turn.session, order, reason, free_text, turn.now)
-        return reply.add(text=turn.compose("cancel_reason_noted", order_ref=order.ref))
-    if order.status not in OPEN_FOR_CHANGES:
+    else:
         return reply.add("utter_cancel_not_possible", order_ref=order.ref)
-    customers.ask(turn.session, customer, "modify_offer", order.id, turn.now,
-                  data={"reason": reason, "free_text": free_text})
-    return reply.add("utter_offer_modify", text=turn.compose("modify_offer", order_ref=order.ref),
-                     order_ref=order.ref, order_id=order.ref)
+    if not _cancelled_by_customer(order):
+        return reply.add(text=turn.compose("cancel_reason_noted", order_ref=order.ref))
+    customers.ask(turn.session, customer, "modify_offer", order.id, turn.now)
+    return reply.add("utter_offer_modify", order_ref=order.ref, order_id=order.ref)
 
 
-def _cancel_now(turn: Turn, customer: Customer, order: Order, pending: Optional[PendingQuestion]) -> Reply:
-    data = pending.data if pending is not None and pending.kind == "modify_offer" else {}
-    orders.cancel(turn.session, order, "customer", turn.now, reason=data.get("reason"),
-                  free_text=data.get("free_text"))
-    return Reply(slots={"order_id": order.ref}).add("utter_order_cancelled", order_ref=order.ref)
+def _cancelled_by_customer(order: Order) -> bool:
+    return order.status == OrderStatus.CANCELLED and order.cancellation is not None and (
+        order.cancellation.source == "customer")
+
+
+def _updated_order(turn: Turn, customer: Customer, order: Order, change: str) -> None:
+    """The customer wants the order they cancelled again, changed: a person makes the new order."""
+    customers.answered(turn.session, customer, order_id=order.id)
+    escalations.flag(turn.session, customer, "modify_order",
+                     f"order {order.ref} (cancelled by the customer): make an updated order with {change}",
+                     turn.now, order)
 
 
 def modify_order(turn: Turn, modification: Optional[str]) -> Reply:
-    """Change size / colour instead of cancelling: a person makes the change before dispatch."""
+    """Change size / colour instead: a person makes the change before dispatch, or, for an order
+    the customer just cancelled, makes an updated order."""
     customer, reply = turn.customer, Reply()
     order = _target(turn, customer, ("modify_offer", "cancel_reason", "confirm_order"), OPEN_FOR_CHANGES)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
-    if order.status not in OPEN_FOR_CHANGES:
+    if order.status not in OPEN_FOR_CHANGES and not _cancelled_by_customer(order):
         return _not_changeable(turn, order, reply)
     if modification not in MODIFICATIONS:
         return reply.add("utter_ask_modify_what", text=turn.compose("modify_offer", order_ref=order.ref),
                          order_ref=order.ref, order_id=order.ref)
-    customers.answered(turn.session, customer, order_id=order.id)
-    escalations.flag(turn.session, customer, "modify_order",
-                     f"order {order.ref}: customer wants to change the {modification}", turn.now, order)
+    change = MODIFICATIONS[modification]["english"]
+    if order.status == OrderStatus.CANCELLED:
+        _updated_order(turn, customer, order, f"a different {modification}")
+    else:
+        customers.answered(turn.session, customer, order_id=order.id)
+        escalations.flag(turn.session, customer, "modify_order",
+                         f"order {order.ref}: customer wants to change {change}", turn.now, order)
     return reply.add("utter_modify_noted", order_ref=order.ref,
                      change=MODIFICATIONS[modification].get(turn.language, modification))
+
+
+_CHOICE_NOTED = {DeliveryChoice.REATTEMPT: "delivery_reattempt_noted", DeliveryChoice.RESCHEDULE: "delivery_details_noted",
+                 DeliveryChoice.CANCEL: "delivery_cancel_noted"}
+
+
+def failed_delivery_choice(turn: Turn, customer: Customer, pending: PendingQuestion, choice: DeliveryChoice,
+                           detail: Optional[str]) -> Reply:
+    """The answer to "deliver again, change the address or time, or cancel?" after a failed attempt:
+    kept and passed to the merchant; a change without its details first asks for them."""
+    order = turn.session.get_one(Order, pending.order_id)
+    reply = Reply(slots={"order_id": order.ref})
+    attempt = recovery.awaiting(turn.session, order.id)
+    if attempt is None:  # answered already (on the tracking page, or in another message)
+        customers.answered(turn.session, customer, order_id=order.id)
+        return reply.add(text=turn.compose("order_status", order_ref=order.ref,
+                                           status_text=turn.templates.status_text(order.status, turn.language)))
+    if choice == DeliveryChoice.RESCHEDULE and not detail:
+        customers.ask(turn.session, customer, "delivery_failed", order.id, turn.now, data={"detail": True})
+        return reply.add(text=turn.compose("delivery_ask_details", order_ref=order.ref))
+    recovery.answer(turn.session, attempt, choice, detail, turn.now)
+    customers.answered(turn.session, customer, order_id=order.id)
+    return reply.add(text=turn.compose(_CHOICE_NOTED[choice], order_ref=order.ref, detail=detail))
 
 
 # What "haan" / "nahi" means after each kind of question; other flows add theirs.
@@ -239,15 +288,25 @@ def _resolve_modify_offer(turn: Turn, customer: Customer, pending: PendingQuesti
     if affirm:
         turn.order_ref = order.ref
         return modify_order(turn, None)
-    if order.status not in OPEN_FOR_CHANGES:
-        return _not_changeable(turn, order, Reply())
-    return _cancel_now(turn, customer, order, pending)
+    customers.answered(turn.session, customer, order_id=order.id)
+    return Reply(slots={"order_id": order.ref}).add(text=turn.compose("cancel_closing", order_ref=order.ref))
 
 
 @pending_resolver("cancel_reason")
 def _resolve_cancel_reason(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
+    """"haan" asks for the reason again; "nahi" (no reason to give) is respected."""
     order = turn.session.get(Order, pending.order_id)
-    return Reply(slots={"order_id": order.ref}).add("utter_ask_cancel_reason", order_ref=order.ref)
+    if affirm:
+        return Reply(slots={"order_id": order.ref}).add("utter_ask_cancel_reason", order_ref=order.ref)
+    customers.answered(turn.session, customer, order_id=order.id)
+    return Reply(slots={"order_id": order.ref}).add(text=turn.compose("cancel_closing", order_ref=order.ref))
+
+
+@pending_resolver("delivery_failed")
+def _resolve_failed_delivery(turn: Turn, customer: Customer, pending: PendingQuestion, affirm: bool) -> Reply:
+    """"haan" (deliver again) is the first button; "nahi" asks what they would like instead."""
+    return failed_delivery_choice(turn, customer, pending,
+                                  DeliveryChoice.REATTEMPT if affirm else DeliveryChoice.RESCHEDULE, None)
 
 
 @pending_resolver("transaction_id")
@@ -304,39 +363,50 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
     return Reply().add("utter_order_received")
 
 
-_ADDRESS_WORDS = re.compile(r"(?i)\b(house|h\.?\s?no|street|st|gali|mohalla|mohallah|block|phase|sector|road|rd|"
-                            r"near|colony|town|plot|flat|apartment|makan|ghar|chowk|bazar|bazaar|market|masjid|"
-                            r"village|gaon|tehsil|district|society|lane)\b|\d|,|مکان|گلی|محلہ|نزد")
-
-
-def _looks_like_address(text: str, city: Optional[str]) -> bool:
-    """An address names a house, street or landmark ("mera address change karna hai" does not)."""
-    return len(text) >= 10 and (bool(_ADDRESS_WORDS.search(text)) or (city is not None and len(text.split()) >= 3))
-
-
 def update_address(turn: Turn, city: Optional[str], location: Optional[dict]) -> Reply:
-    """A typed address (or a location pin) for the customer's open order."""
+    """A typed address, a location pin or the landmark asked after it, for the customer's open
+    order (or for the updated order that replaces one they cancelled)."""
     customer, reply = turn.customer, Reply()
-    order = _target(turn, customer, ("confirm_order", "modify_offer"), OPEN_FOR_CHANGES)
+    order = _target(turn, customer, ("confirm_order", "modify_offer", "address"), OPEN_FOR_CHANGES)
     if location:
-        if order is not None and order.status in OPEN_FOR_CHANGES:
-            escalations.flag(turn.session, customer, "location_shared", f"order {order.ref}: location pin {location}",
-                             turn.now, order)
-        return reply.add("utter_location_received")
+        return _location(turn, customer, order, location, reply)
     if order is None:
         return _not_found(turn, reply)
     reply.slots["order_id"] = order.ref
     address = turn.text.strip()
-    if address.startswith("/") or not _looks_like_address(address, city):
+    pending = customers.pending(turn.session, customer)
+    if (pending is not None and pending.kind == "address" and pending.order_id == order.id
+            and pending.data.get("landmark") and address and not address.startswith("/")):
+        orders.set_landmark(turn.session, order, address, turn.now)
+        customers.answered(turn.session, customer, order_id=order.id)
+        return reply.add(text=turn.compose("landmark_saved", order_ref=order.ref, landmark=order.landmark))
+    if address.startswith("/") or not addresses.looks_like_address(address, city):
         customers.ask(turn.session, customer, "address", order.id, turn.now)  # the next statement is the address
         return reply.add("utter_ask_address")
-    try:
-        orders.update_address(turn.session, order, address, city, turn.now)
-    except orders.TransitionError:
-        return _not_changeable(turn, order, reply)
-    customers.answered(turn.session, customer, order_id=order.id)
+    if _cancelled_by_customer(order):
+        _updated_order(turn, customer, order, f"the address {address}")
+    else:
+        try:
+            orders.update_address(turn.session, order, address, city, turn.now)
+        except orders.TransitionError:
+            return _not_changeable(turn, order, reply)
+        customers.answered(turn.session, customer, order_id=order.id)
     return reply.add("utter_address_updated", text=turn.compose("address_updated", order_ref=order.ref,
                                                                   address=address), order_ref=order.ref)
+
+
+def _location(turn: Turn, customer: Customer, order: Optional[Order], location: dict, reply: Reply) -> Reply:
+    """A pin: kept with an open order (then a landmark is asked) and shown to a person."""
+    if order is None or not (order.status in OPEN_FOR_CHANGES or _cancelled_by_customer(order)):
+        return reply.add("utter_location_received")
+    escalations.flag(turn.session, customer, "location_shared", f"order {order.ref}: location pin {location}",
+                     turn.now, order)
+    if order.status not in OPEN_FOR_CHANGES:
+        return reply.add("utter_location_received")
+    orders.set_location(turn.session, order, location, turn.now)
+    customers.ask(turn.session, customer, "address", order.id, turn.now, data={"landmark": True})
+    reply.slots["order_id"] = order.ref
+    return reply.add(text=turn.compose("location_saved", order_ref=order.ref))
 
 
 def set_marketing(turn: Turn, opted_out: bool) -> Reply:

@@ -24,16 +24,17 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -41,7 +42,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
@@ -58,7 +59,8 @@ class Base(DeclarativeBase):
 
 # Payment methods and what a customer reply may resolve (states: lifecycle/domain/statuses.py).
 PAYMENT_METHODS = ("cod", "jazzcash", "easypaisa")
-PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address")
+PENDING_KINDS = ("confirm_order", "transaction_id", "cancel_reason", "modify_offer", "csat", "address",
+                 "delivery_failed")
 CANCEL_REASONS = ("changed_mind", "found_cheaper", "wrong_item", "delivery_slow", "other")
 
 
@@ -124,6 +126,8 @@ class Order(Base):
     payment_method: Mapped[str] = mapped_column(String(20))  # PAYMENT_METHODS
     city: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(Text)
+    location: Mapped[Optional[dict[str, Any]]]  # the customer's pin for a weak address: latitude, longitude, …
+    landmark: Mapped[Optional[str]] = mapped_column(Text)  # what the rider asks for near it, in their words
     status: Mapped[str] = mapped_column(String(30))  # OrderStatus
     needs_call: Mapped[bool] = mapped_column(default=False)  # COD no answer, merchant calls instead
     placed_at: Mapped[datetime] = mapped_column(index=True)

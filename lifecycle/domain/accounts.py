@@ -205,4 +205,4 @@ def prune(session: Session, now: datetime) -> int:
     gone = session.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount
     gone += session.execute(delete(LoginThrottle).where(
         LoginThrottle.window_start < now - WINDOW - LOCK_TIME)).rowcount
-    return gone
+    return int(gone)

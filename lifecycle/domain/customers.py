@@ -21,16 +21,25 @@ def find(session: Session, phone: str) -> Optional[Customer]:
 
 
 def get_or_create(
-    session: Session, phone: str, now: datetime, name: Optional[str] = None, language: Optional[str] = None
+    session: Session,
+    phone: str,
+    now: datetime,
+    name: Optional[str] = None,
+    language: Optional[str] = None,
+    profile_name: Optional[str] = None,
 ) -> Customer:
-    """The customer with this number (any customary form), created on first sight."""
+    """The customer with this number (any customary form), created on first sight.
+
+    ``name`` is the one the shop has (typed at checkout) and replaces what is kept;
+    ``profile_name`` (WhatsApp's) only fills in while the shop has given none."""
     customer = find(session, phone)
     if customer is None:
-        customer = Customer(phone=to_e164(phone), name=name, language=language or "roman_urdu", created_at=now)
+        customer = Customer(phone=to_e164(phone), name=name or profile_name, language=language or "roman_urdu",
+                            created_at=now)
         session.add(customer)
         session.flush()
     else:
-        customer.name = name or customer.name
+        customer.name = name or customer.name or profile_name
         customer.language = language or customer.language
     return customer
 

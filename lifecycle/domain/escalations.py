@@ -30,6 +30,8 @@ ALERT_RETRY = RetryPolicy(base=30, cap=600, attempts=8)
 # Escalations a person answers on WhatsApp (the bot is paused for them); others, such as a
 # COD order to call, are worked outside the chat.
 CHAT_REASONS = ("csat_negative", "csat_unclear", "human_handoff", "complain", "abuse")
+# Escalations that mean the customer is unhappy with the shop: no marketing for a while after one.
+COMPLAINT_REASONS = ("csat_negative", "complain")
 
 
 class EscalationError(ValueError):
@@ -42,6 +44,21 @@ def active_for(session: Session, customer: Customer) -> Optional[Escalation]:
         Escalation.reason.in_(CHAT_REASONS)).order_by(Escalation.id.desc()).limit(1))
 
 
+def why_no_marketing(session: Session, customer_id: int, now: datetime, quiet_days: float) -> Optional[str]:
+    """Why this customer should get no marketing now (an escalation open, or a complaint in the
+    last ``quiet_days``), else None."""
+    open_one = session.scalar(select(Escalation.reason).where(
+        Escalation.customer_id == customer_id, Escalation.status.in_(ACTIVE),
+        Escalation.reason.in_(CHAT_REASONS)).limit(1))
+    if open_one is not None:
+        return f"a {open_one} escalation is open"
+    since = now - timedelta(days=quiet_days)
+    recent = session.scalar(select(Escalation.reason).where(
+        Escalation.customer_id == customer_id, Escalation.reason.in_(COMPLAINT_REASONS),
+        Escalation.created_at >= since).limit(1))
+    return f"a {recent} escalation in the last {quiet_days:g} days" if recent is not None else None
+
+
 def _add_note(escalation: Escalation, note: Optional[str], order: Optional[Order]) -> None:
     if note and note not in (escalation.note or ""):  # the same pin sent again adds nothing
         escalation.note = f"{escalation.note}\n{note}" if escalation.note else note
@@ -49,16 +66,30 @@ def _add_note(escalation: Escalation, note: Optional[str], order: Optional[Order
 
 
 def flag(session: Session, customer: Customer, reason: str, note: str, now: datetime,
-         order: Optional[Order] = None) -> Escalation:
+         order: Optional[Order] = None, sla_minutes: Optional[float] = None) -> Escalation:
     """A task for a person outside the chat (a COD order to call, a change to an order, a
-    location pin): one open per customer and kind; a repeat adds its note to that one."""
+    location pin): one open per customer and kind; a repeat adds its note to that one. With
+    ``sla_minutes`` agents are alerted at once and a breach of the SLA is marked, as for a chat."""
     existing = session.scalar(select(Escalation).where(
         Escalation.customer_id == customer.id, Escalation.status.in_(ACTIVE), Escalation.reason == reason)
         .order_by(Escalation.id.desc()).limit(1))
     if existing is not None:
         _add_note(existing, note, order)
         return existing
-    return _new(session, customer, reason, now, order=order, note=note)
+    if sla_minutes is None:
+        return _new(session, customer, reason, now, order=order, note=note)
+    escalation = _new(session, customer, reason, now, order=order, note=note,
+                      sla_due_at=now + timedelta(minutes=sla_minutes))
+    _watch(session, escalation, now, [], bot_paused=False)
+    return escalation
+
+
+def _watch(session: Session, escalation: Escalation, now: datetime, conversation: list[dict[str, Any]],
+           bot_paused: bool) -> None:
+    """Agents alerted now and the SLA clock running until the first human reply."""
+    session.flush()
+    session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation, bot_paused=bot_paused))
+    session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))
 
 
 def _new(session: Session, customer: Customer, reason: str, now: datetime, order: Optional[Order] = None,
@@ -80,9 +111,7 @@ def open_escalation(session: Session, customer: Customer, reason: str, now: date
         return existing
     escalation = _new(session, customer, reason, now, order=order, note=note,
                       sla_due_at=now + timedelta(minutes=settings.sla_minutes))
-    session.flush()
-    session.add(EscalationActivity(escalation_id=escalation.id, conversation=conversation or [], bot_paused=True))
-    session.add(AgentAlert(escalation_id=escalation.id, kind="escalation", due_at=now, created_at=now))
+    _watch(session, escalation, now, conversation or [], bot_paused=True)
     return escalation
 
 

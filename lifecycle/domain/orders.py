@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,8 +27,8 @@ from lifecycle.db.models import (
     Shipment,
     ShipmentScan,
 )
-from lifecycle.domain import customers, touchpoints
-from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
+from lifecycle.domain import addresses, customers, recovery, risk, touchpoints
+from lifecycle.domain.statuses import OrderStatus, RiskBand, ShipmentState, TouchpointKind
 
 TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
     None: {OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED},
@@ -49,6 +50,7 @@ FINISHED = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 FINAL_SHIPMENT_STATES = {ShipmentState.DELIVERED, ShipmentState.RETURNED, ShipmentState.CANCELLED}
 # Open for changes by the customer (address, cancellation, modification).
 OPEN_FOR_CHANGES = (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
+ADDRESS_CHECK_AFTER = timedelta(minutes=1)
 # Touchpoints that only make sense while the order waits for the customer.
 AWAITING_CUSTOMER = (
     TouchpointKind.COD_CONFIRMATION,
@@ -117,7 +119,10 @@ def set_status(session: Session, order: Order, to: str, source: str, now: dateti
 
 
 def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSettings) -> Order:
-    """Record a new order and schedule its first touchpoint (COD confirmation or payment instructions)."""
+    """Record a new order and schedule its first touchpoint (COD confirmation or payment instructions).
+
+    A COD order first goes through the risk check (domain/risk.py): one that calls for an
+    advance waits for that payment like a wallet order, for the advance's amount."""
     from lifecycle.domain import carts  # carts link back to the order that converted them
 
     customer = customers.get_or_create(session, new.phone, now, name=new.name, language=new.language)
@@ -131,6 +136,14 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
     order = Order(**new.columns(), customer_id=customer.id, status=status, placed_at=now, updated_at=now)
     session.add(order)
     session.flush()
+    payment: Optional[Payment] = None
+    if status == OrderStatus.PAYMENT_PENDING:
+        payment = Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now)
+    elif status == OrderStatus.PENDING_CONFIRMATION:
+        decision = risk.check(session, customer, order, settings, now)
+        if decision.band == RiskBand.ADVANCE:
+            order.status = status = OrderStatus.PAYMENT_PENDING
+            payment = Payment(order_id=order.id, method=decision.method, amount=decision.advance, created_at=now)
     session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=status, source="merchant", at=now))
     if new.cart_ref:
         carts.convert(session, new.cart_ref, order, now)
@@ -143,15 +156,49 @@ def place(session: Session, new: NewOrder, now: datetime, settings: LifecycleSet
             (TouchpointKind.COD_REMINDER, reminder),
             (TouchpointKind.COD_NO_ANSWER, reminder + timedelta(seconds=settings.cod_no_answer_after)),
         ]
-    elif status == OrderStatus.PAYMENT_PENDING:
-        session.add(Payment(order_id=order.id, method=new.payment_method, amount=new.amount, created_at=now))
+    elif payment is not None:
+        session.add(payment)
         steps = [
             (TouchpointKind.PAYMENT_INSTRUCTIONS, now),
             (TouchpointKind.PAYMENT_REMINDER, now + timedelta(seconds=settings.payment_reminder_after)),
         ]
     for kind, due in steps:
         touchpoints.schedule(session, kind, f"{kind}:{order.ref}", due, now, customer_id=customer.id, order_id=order.id)
+    if status == OrderStatus.CONFIRMED:
+        _confirm_address(session, order, now)
     return order
+
+
+def _confirm_address(session: Session, order: Order, now: datetime) -> None:
+    """A confirmed order whose address a rider may not find: ask for a location pin and a landmark
+    (once confirmed, so that the question does not stand in the way of the confirmation)."""
+    if order.location is None and addresses.weaknesses(order.address):
+        kind = TouchpointKind.ADDRESS_CONFIRMATION
+        touchpoints.schedule(session, kind, f"{kind}:{order.ref}", now + ADDRESS_CHECK_AFTER, now,
+                             customer_id=order.customer_id, order_id=order.id)
+
+
+def set_location(session: Session, order: Order, location: dict[str, Any], now: datetime) -> None:
+    """The customer's location pin for the order's address (kept for the courier booking)."""
+    if order.status not in OPEN_FOR_CHANGES:
+        raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
+    order.location, order.updated_at = dict(location), now
+    touchpoints.cancel(session, now, "location shared", order_id=order.id,
+                       kinds=(TouchpointKind.ADDRESS_CONFIRMATION,))
+    touchpoints.notify_merchant(session, order, "order.location_shared", now)
+
+
+def set_landmark(session: Session, order: Order, landmark: str, now: datetime) -> None:
+    if order.status not in OPEN_FOR_CHANGES:
+        raise TransitionError(f"order {order.ref} is {order.status}; its address can no longer change")
+    order.landmark, order.updated_at = landmark.strip(), now
+    touchpoints.notify_merchant(session, order, "order.landmark_shared", now)
+
+
+def amount_due(order: Order) -> Decimal:
+    """What the customer still pays on delivery: the order less the payments verified (an advance)."""
+    paid = sum((p.amount for p in order.payments if p.status == "verified"), Decimal(0))
+    return max(order.amount - paid, Decimal(0))
 
 
 def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
@@ -160,8 +207,9 @@ def confirm(session: Session, order: Order, source: str, now: datetime) -> bool:
         return False
     order.needs_call = False
     touchpoints.cancel(session, now, "order confirmed", order_id=order.id, kinds=AWAITING_CUSTOMER)
+    _confirm_address(session, order, now)
     customers.answered(session, order.customer, order_id=order.id)
-    notify_merchant(session, order, "order.confirmed", now)
+    touchpoints.notify_merchant(session, order, "order.confirmed", now)
     return True
 
 
@@ -186,7 +234,7 @@ def cancel(
         cancellation.reason, cancellation.free_text, cancellation.reason_at = reason, free_text, now
     touchpoints.cancel(session, now, "order cancelled", order_id=order.id)
     customers.answered(session, order.customer, order_id=order.id)
-    notify_merchant(session, order, "order.cancelled", now)
+    touchpoints.notify_merchant(session, order, "order.cancelled", now)
     return cancellation
 
 
@@ -282,8 +330,11 @@ def record_scan(
     )
     if shipment.state in FINAL_SHIPMENT_STATES or (newest_before is not None and at < newest_before):
         return scan
-    shipment.state, shipment.state_at = state, at
+    previous, shipment.state, shipment.state_at = shipment.state, state, at
     _follow_shipment(session, shipment.order, shipment, state, at, now, settings)
+    if state == ShipmentState.ATTEMPTED and previous != ShipmentState.ATTEMPTED and (
+            shipment.order.status not in FINISHED):  # one attempt however many scans describe it
+        recovery.record_attempt(session, shipment.order, shipment, raw_status, at, now, settings.engagement.sla_minutes)
     return scan
 
 
@@ -326,24 +377,8 @@ def _follow_shipment(
         )
 
 
-def _zone(settings: LifecycleSettings):
-    from zoneinfo import ZoneInfo
-
+def _zone(settings: LifecycleSettings) -> ZoneInfo:
     return ZoneInfo(settings.timezone)
-
-
-def notify_merchant(session: Session, order: Order, event: str, now: datetime) -> None:
-    """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other)."""
-    touchpoints.schedule(
-        session,
-        TouchpointKind.MERCHANT_WEBHOOK,
-        f"{event}:{order.ref}",
-        now,
-        now,
-        customer_id=order.customer_id,
-        order_id=order.id,
-        params={"event": event},
-    )
 
 
 def open_orders(session: Session, customer: Customer) -> list[Order]:

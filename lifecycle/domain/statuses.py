@@ -65,6 +65,8 @@ class TouchpointKind(StrEnum):
     COD_CONFIRMATION = "cod_confirmation"
     COD_REMINDER = "cod_reminder"
     COD_NO_ANSWER = "cod_no_answer"
+    ADDRESS_CONFIRMATION = "address_confirmation"
+    DELIVERY_FAILED = "delivery_failed"
     PAYMENT_INSTRUCTIONS = "payment_instructions"
     PAYMENT_REMINDER = "payment_reminder"
     PAYMENT_RECEIVED = "payment_received"
@@ -76,6 +78,22 @@ class TouchpointKind(StrEnum):
     CSAT = "csat"
     CART_RECOVERY = "cart_recovery"
     WINBACK = "winback"
+
+
+class RiskBand(StrEnum):
+    """What a new COD order's risk check decided (domain/risk.py)."""
+
+    NORMAL = "normal"  # the usual WhatsApp confirmation
+    ADVANCE = "advance"  # part paid ahead by JazzCash / Easypaisa; held until verified
+    HOLD = "hold"  # held for a person to call (no wallet to ask an advance on)
+
+
+class DeliveryChoice(StrEnum):
+    """What a customer chose after a failed delivery attempt (domain/recovery.py)."""
+
+    REATTEMPT = "reattempt"  # deliver again tomorrow
+    RESCHEDULE = "reschedule"  # a new address or time, in their words
+    CANCEL = "cancel"  # send it back
 
 
 class OutboxStatus(StrEnum):

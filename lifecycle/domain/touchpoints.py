@@ -10,9 +10,10 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
-from lifecycle.db.models import Touchpoint
-from lifecycle.domain.statuses import TouchpointState
+from lifecycle.db.models import Order, Touchpoint
+from lifecycle.domain.statuses import TouchpointKind, TouchpointState
 
 
 class Links(TypedDict, total=False):
@@ -62,10 +63,13 @@ def schedule_many(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 @functools.lru_cache(maxsize=None)
-def _schedule_statement(dialect: str):
+def _schedule_statement(dialect: str) -> ReturningInsert[int]:
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
     table = Touchpoint.__table__
-    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    statement: ReturningInsert[int] = (
+        insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    )
+    return statement
 
 
 def cancel(
@@ -91,4 +95,19 @@ def cancel(
         query.values(state=TouchpointState.CANCELLED, result=reason, done_at=now),
         execution_options={"synchronize_session": "fetch"},
     )
-    return result.rowcount
+    return int(result.rowcount)
+
+
+def notify_merchant(session: Session, order: Order, event: str, now: datetime, key: Optional[str] = None) -> None:
+    """Queue a signed webhook to the merchant (durable: it is a touchpoint like any other); one per
+    event and order unless ``key`` tells repeats apart (a second failed delivery)."""
+    schedule(
+        session,
+        TouchpointKind.MERCHANT_WEBHOOK,
+        f"{event}:{order.ref}" + (f":{key}" if key else ""),
+        now,
+        now,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        params={"event": event},
+    )

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.delivery_models import DeliveryRecovery
 from lifecycle.db.models import Customer, Order, Payment, Shipment, Touchpoint
 from lifecycle.domain import discount_codes, escalations, orders
-from lifecycle.domain.statuses import OrderStatus, TouchpointKind
+from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 from lifecycle.integrations.couriers.names import courier_key, display_name
 
 WALLET_NAMES = {"jazzcash": "JazzCash", "easypaisa": "Easypaisa"}
@@ -117,33 +118,61 @@ def cod_no_answer(ctx: Context) -> Plan:
     return _send(ctx, "cod_auto_cancelled")
 
 
-def _wallet(ctx: Context) -> dict[str, Any]:
-    account = ctx.settings.accounts.get(ctx.order.payment_method)
+def address_confirmation(ctx: Context) -> Plan:
+    """A weak address: a location pin and a landmark asked (the pin comes back as share_location)."""
+    stop = _unless_status(ctx, *orders.OPEN_FOR_CHANGES)
+    if stop:
+        return stop
+    if ctx.order.location is not None:
+        return Plan("skip", reason="the customer already shared a location")
+    return _send(ctx, "address_confirmation", address=ctx.order.address)
+
+
+def _payment(ctx: Context) -> Payment:
+    """The order's newest payment (the whole amount, or the advance on a risky COD order)."""
+    payment: Optional[Payment] = ctx.session.scalar(
+        select(Payment).where(Payment.order_id == ctx.order.id).order_by(Payment.id.desc()).limit(1)
+    )
+    if payment is None:
+        raise LookupError(f"order {ctx.order.ref} has no payment")
+    return payment
+
+
+def _wallet(ctx: Context, payment: Payment) -> dict[str, Any]:
+    account = ctx.settings.accounts.get(payment.method)
     if account is None or not account.number:
-        raise LookupError(f"no {ctx.order.payment_method} account configured "
-                          f"(SAUDA_{ctx.order.payment_method.upper()}_ACCOUNT)")
-    return {"method": WALLET_NAMES.get(ctx.order.payment_method, ctx.order.payment_method),
-            "account": account.number, "account_title": account.title or ctx.settings.store_name}
+        raise LookupError(f"no {payment.method} account configured (SAUDA_{payment.method.upper()}_ACCOUNT)")
+    return {"method": WALLET_NAMES.get(payment.method, payment.method), "account": account.number,
+            "account_title": account.title or ctx.settings.store_name,
+            "amount": orders.format_amount(payment.amount)}
 
 
 def payment_instructions(ctx: Context) -> Plan:
-    return _unless_status(ctx, OrderStatus.PAYMENT_PENDING) or _send(ctx, "payment_instructions", ask="transaction_id",
-                                                           **_wallet(ctx))
+    """The wallet payment; for a COD order the risk check held, the advance and what is left for delivery."""
+    stop = _unless_status(ctx, OrderStatus.PAYMENT_PENDING)
+    if stop:
+        return stop
+    payment = _payment(ctx)
+    if ctx.order.payment_method == "cod":
+        return _send(ctx, "advance_request", ask="transaction_id", total=orders.format_amount(ctx.order.amount),
+                     advance=orders.format_amount(payment.amount),
+                     rest=orders.format_amount(ctx.order.amount - payment.amount), **_wallet(ctx, payment))
+    return _send(ctx, "payment_instructions", ask="transaction_id", **_wallet(ctx, payment))
 
 
 def payment_reminder(ctx: Context) -> Plan:
     stop = _unless_status(ctx, OrderStatus.PAYMENT_PENDING)
     if stop:
         return stop
-    payment = ctx.session.scalar(select(Payment).where(Payment.order_id == ctx.order.id)
-                                 .order_by(Payment.id.desc()).limit(1))
-    if payment is not None and payment.status != "awaited":
+    payment = _payment(ctx)
+    if payment.status != "awaited":
         return Plan("skip", reason=f"payment is {payment.status}")
-    return _send(ctx, "payment_reminder", ask="transaction_id", **_wallet(ctx))
+    return _send(ctx, "payment_reminder", ask="transaction_id", **_wallet(ctx, payment))
 
 
 def payment_received(ctx: Context) -> Plan:
-    return _unless_status(ctx, OrderStatus.CONFIRMED, OrderStatus.DISPATCHED) or _send(ctx, "payment_received")
+    return _unless_status(ctx, OrderStatus.CONFIRMED, OrderStatus.DISPATCHED) or _send(
+        ctx, "payment_received", amount=orders.format_amount(_payment(ctx).amount))
 
 
 def order_cancelled(ctx: Context) -> Plan:
@@ -164,13 +193,28 @@ def dispatch(ctx: Context) -> Plan:
                  tracking_url=tracking_url(ctx.settings, shipment))
 
 
+def delivery_failed(ctx: Context) -> Plan:
+    """A failed attempt: the customer asked at once whether to deliver again, change the address
+    or time, or cancel (the answer is read in conversation/replies.py)."""
+    stop = _unless_status(ctx, OrderStatus.DISPATCHED, OrderStatus.OUT_FOR_DELIVERY)
+    if stop:
+        return stop
+    shipment = _shipment(ctx)
+    if shipment.state != ShipmentState.ATTEMPTED:
+        return Plan("skip", reason=f"the parcel is {shipment.state} again")
+    attempt = ctx.session.get_one(DeliveryRecovery, ctx.touchpoint.params["recovery_id"])
+    return _send(ctx, "delivery_failed", ask="delivery_failed", courier=courier_name(shipment.courier),
+                 courier_said=attempt.raw_status)
+
+
 def out_for_delivery(ctx: Context) -> Plan:
     stop = _unless_status(ctx, OrderStatus.OUT_FOR_DELIVERY)
     if stop:
         return stop
     courier = courier_name(_shipment(ctx).courier)
     if ctx.order.payment_method == "cod":
-        return _send(ctx, "out_for_delivery_cod", courier=courier)
+        return _send(ctx, "out_for_delivery_cod", courier=courier,
+                     amount=orders.format_amount(orders.amount_due(ctx.order)))
     return _send(ctx, "out_for_delivery_paid", courier=courier)
 
 
@@ -187,6 +231,14 @@ def merchant_webhook(ctx: Context) -> Plan:
                             "at": ctx.touchpoint.created_at.isoformat()}
     if cancellation is not None:
         body["cancellation"] = {"source": cancellation.source, "reason": cancellation.reason}
+    # what the merchant books the courier with: the address, and the pin and landmark once shared
+    body["delivery"] = {"address": order.address, "city": order.city, "location": order.location,
+                        "landmark": order.landmark}
+    attempt = ctx.session.scalar(select(DeliveryRecovery).where(DeliveryRecovery.order_id == order.id)
+                                 .order_by(DeliveryRecovery.id.desc()).limit(1))
+    if attempt is not None:
+        body["failed_delivery"] = {"attempt": attempt.attempt, "courier_said": attempt.raw_status,
+                                   "choice": attempt.choice, "detail": attempt.detail}
     return Plan("webhook", webhook=body)
 
 
@@ -194,12 +246,14 @@ HANDLERS: dict[str, Handler] = {
     TouchpointKind.COD_CONFIRMATION: cod_confirmation,
     TouchpointKind.COD_REMINDER: cod_reminder,
     TouchpointKind.COD_NO_ANSWER: cod_no_answer,
+    TouchpointKind.ADDRESS_CONFIRMATION: address_confirmation,
     TouchpointKind.PAYMENT_INSTRUCTIONS: payment_instructions,
     TouchpointKind.PAYMENT_REMINDER: payment_reminder,
     TouchpointKind.PAYMENT_RECEIVED: payment_received,
     TouchpointKind.ORDER_CANCELLED: order_cancelled,
     TouchpointKind.DISPATCH: dispatch,
     TouchpointKind.OUT_FOR_DELIVERY: out_for_delivery,
+    TouchpointKind.DELIVERY_FAILED: delivery_failed,
     TouchpointKind.DELIVERED: delivered,
     TouchpointKind.MERCHANT_WEBHOOK: merchant_webhook,
 }

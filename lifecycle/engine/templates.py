@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import yaml
 
-from whatsapp.payloads import reply_buttons_payload, template_payload, text_payload
+from whatsapp.payloads import location_request_payload, reply_buttons_payload, template_payload, text_payload
 
 TEMPLATES_FILE = Path(__file__).resolve().parent / "templates.yml"
 LANGUAGES = ("roman_urdu", "english")
@@ -48,6 +48,7 @@ class Message:
     params: tuple[str, ...]
     text: dict[str, str]
     buttons: tuple[Button, ...]
+    location_request: bool = False  # in the window: WhatsApp's "Send location" button under the text
 
     def render_text(self, language: str, variables: dict[str, Any]) -> str:
         missing = [p for p in self.params if variables.get(p) in (None, "")]
@@ -109,7 +110,12 @@ class Templates:
         text = message.render_text(language, variables)
         buttons = tuple(self.buttons(name, language, variables))
         if in_window:
-            payload = reply_buttons_payload(to, text, list(buttons)) if buttons else text_payload(to, text)
+            if message.location_request:
+                payload = location_request_payload(to, text)
+            elif buttons:
+                payload = reply_buttons_payload(to, text, list(buttons))
+            else:
+                payload = text_payload(to, text)
             mode = "session"
         else:
             payload = template_payload(
@@ -146,7 +152,10 @@ def _message(name: str, spec: dict[str, Any]) -> Message:
         for language in LANGUAGES:
             if not 0 < len(button.title.get(language, "")) <= 20:
                 raise TemplateError(f"message {name!r}: button title for {language} must be 1-20 characters")
-    return Message(name, category, spec.get("template"), params, dict(text), buttons)
+    if spec.get("location_request") and buttons:
+        raise TemplateError(f"message {name!r}: a location request cannot have reply buttons too")
+    return Message(name, category, spec.get("template"), params, dict(text), buttons,
+                   bool(spec.get("location_request")))
 
 
 def load(path: Path = TEMPLATES_FILE) -> Templates:

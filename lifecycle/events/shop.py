@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lifecycle.config.settings import LifecycleSettings
-from lifecycle.db.models import ProcessedEvent, Shipment
-from lifecycle.domain import carts, orders, payments, touchpoints
+from lifecycle.db.models import Cart, Order, ProcessedEvent, Shipment
+from lifecycle.domain import carts, orders, payments, risk, touchpoints
 from lifecycle.domain.phones import InvalidPhone, to_e164
 from lifecycle.domain.statuses import OrderStatus, ShipmentState, TouchpointKind
 from lifecycle.flows import engagement
@@ -134,7 +134,7 @@ EVENT_TYPES: dict[str, type[BaseModel]] = {
     "order.returned": OrderFinishedData,
 }
 Event = Annotated[Union[tuple(_event(t, d) for t, d in EVENT_TYPES.items())], Field(discriminator="type")]
-_adapter: TypeAdapter = TypeAdapter(Event)
+_adapter: TypeAdapter[BaseModel] = TypeAdapter(Event)
 
 
 class EventError(Exception):
@@ -183,7 +183,7 @@ def apply(session: Session, event: BaseModel, now: datetime, settings: Lifecycle
     return response
 
 
-def _cart_upsert(session, data: CartData, now, settings):
+def _cart_upsert(session: Session, data: CartData, now: datetime, settings: LifecycleSettings) -> dict[str, Any]:
     before = carts.find(session, data.cart_id)
     status_before = before.status if before is not None else None
     cart = carts.upsert(
@@ -201,21 +201,21 @@ def _cart_upsert(session, data: CartData, now, settings):
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
-def _cart(session, ref: str):
+def _cart(session: Session, ref: str) -> Cart:
     cart = carts.find(session, ref)
     if cart is None:
         raise EventError(404, {"error": "unknown cart", "cart_id": ref})
     return cart
 
 
-def _cart_abandoned(session, data: CartRef, now, settings):
+def _cart_abandoned(session: Session, data: CartRef, now: datetime, settings: LifecycleSettings) -> dict[str, Any]:
     cart = _cart(session, data.cart_id)
     if carts.abandon(session, cart, now):
         engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
-def _cart_converted(session, data: CartRef, now, settings):
+def _cart_converted(session: Session, data: CartRef, now: datetime, settings: LifecycleSettings) -> dict[str, Any]:
     cart = _cart(session, data.cart_id)
     if cart.status != "converted":
         cart.status, cart.updated_at = "converted", now
@@ -224,7 +224,9 @@ def _cart_converted(session, data: CartRef, now, settings):
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
-def _order_placed(session, data: OrderPlacedData, now, settings):
+def _order_placed(
+    session: Session, data: OrderPlacedData, now: datetime, settings: LifecycleSettings
+) -> dict[str, Any]:
     existing = session.scalar(select(orders.Order).where(orders.Order.ref == data.order_id))
     if existing is not None:
         raise EventError(409, {"error": f"order {data.order_id} already exists", "order_id": data.order_id})
@@ -236,16 +238,31 @@ def _order_placed(session, data: OrderPlacedData, now, settings):
     )
     order = orders.place(session, new, now, settings)
     engagement.order_placed(session, order, now, settings.engagement)
-    return _order_answer(order)
+    return {**_order_answer(order), **_risk_answer(session, order)}
 
 
-def _payment_verified(session, data: PaymentVerifiedData, now, settings):
+def _risk_answer(session: Session, order: Order) -> dict[str, Any]:
+    """The customer's delivery history and, for a COD order, the risk decision with its reasons."""
+    answer: dict[str, Any] = {
+        "delivery_history": risk.history(session, order.customer_id, excluding_order_id=order.id).as_dict()}
+    decision = risk.decision_for(session, order.id)
+    if decision is not None:
+        answer["risk"] = {"band": decision.band, "reasons": decision.reasons,
+                          "advance": None if decision.advance is None else str(decision.advance)}
+    return answer
+
+
+def _payment_verified(
+    session: Session, data: PaymentVerifiedData, now: datetime, settings: LifecycleSettings
+) -> dict[str, Any]:
     order = orders.find(session, data.order_id)
     payments.verify(session, order, data.verified_by, now)
     return _order_answer(order)
 
 
-def _order_cancelled(session, data: OrderCancelledData, now, settings):
+def _order_cancelled(
+    session: Session, data: OrderCancelledData, now: datetime, settings: LifecycleSettings
+) -> dict[str, Any]:
     order = orders.find(session, data.order_id)
     if order.status != OrderStatus.CANCELLED:
         orders.cancel(session, order, "merchant", now, reason=data.reason, free_text=data.note)
@@ -261,13 +278,15 @@ def _order_cancelled(session, data: OrderCancelledData, now, settings):
     return _order_answer(order)
 
 
-def _shipment_booked(session, data: ShipmentBookedData, now, settings):
+def _shipment_booked(
+    session: Session, data: ShipmentBookedData, now: datetime, settings: LifecycleSettings
+) -> dict[str, Any]:
     order = orders.find(session, data.order_id)
     shipment = orders.book_shipment(session, order, courier_key(data.courier), data.cn, now, data.estimated_days)
     return {**_order_answer(order), "tracking_token": shipment.tracking_token}
 
 
-def _shipment(session, order, courier: str, cn: str) -> Shipment:
+def _shipment(session: Session, order: Order, courier: str, cn: str) -> Shipment:
     shipment = session.scalar(
         select(Shipment).where(
             Shipment.order_id == order.id, Shipment.courier == courier_key(courier), Shipment.cn == cn
@@ -278,15 +297,19 @@ def _shipment(session, order, courier: str, cn: str) -> Shipment:
     return shipment
 
 
-def _shipment_scan(session, data: ShipmentScanData, now, settings):
+def _shipment_scan(
+    session: Session, data: ShipmentScanData, now: datetime, settings: LifecycleSettings
+) -> dict[str, Any]:
     order = orders.find(session, data.order_id)
     shipment = _shipment(session, order, data.courier, data.cn)
     scan = orders.record_scan(session, shipment, data.raw_status, data.state, data.at, now, settings, data.location)
     return {**_order_answer(order), "shipment_state": shipment.state, "scan_recorded": scan is not None}
 
 
-def _finished(state: str):
-    def apply_finished(session, data: OrderFinishedData, now, settings):
+def _finished(state: str) -> Callable[[Session, OrderFinishedData, datetime, LifecycleSettings], dict[str, Any]]:
+    def apply_finished(
+        session: Session, data: OrderFinishedData, now: datetime, settings: LifecycleSettings
+    ) -> dict[str, Any]:
         order = orders.find(session, data.order_id)
         if not order.shipments:
             raise EventError(409, {"error": f"order {order.ref} has no shipment", "order_id": order.ref})
@@ -312,7 +335,7 @@ _APPLY = {
 }
 
 
-def _order_answer(order) -> dict[str, Any]:
+def _order_answer(order: Order) -> dict[str, Any]:
     return {"order_id": order.ref, "order_status": order.status}
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import bindparam, create_engine, inspect, text
+from sqlalchemy import Engine, bindparam, create_engine, inspect, text
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Stores:
         return {"tracker events": self._expire_tracker(conversation_days),
                 "seen wamids": self._expire_seen(seen_wamid_days)}
 
-    def _tracker(self):
+    def _tracker(self) -> Optional[Engine]:
         if not self.tracker_url:
             return None
         engine = create_engine(self.tracker_url)
@@ -46,7 +46,7 @@ class Stores:
             gone = connection.execute(text("DELETE FROM events WHERE sender_id IN :forms")
                                       .bindparams(bindparam("forms", expanding=True)), {"forms": forms}).rowcount
         engine.dispose()
-        return gone
+        return int(gone)
 
     def _expire_tracker(self, days: int) -> int:
         """Whole conversations idle for longer than ``days`` (a tracker cut in the middle would
@@ -59,7 +59,7 @@ class Stores:
                 "DELETE FROM events WHERE sender_id IN (SELECT sender_id FROM events GROUP BY sender_id "
                 "HAVING max(timestamp) < :cutoff)"), {"cutoff": time.time() - days * 86400}).rowcount
         engine.dispose()
-        return gone
+        return int(gone)
 
     def _sqlite_channel(self) -> Optional[sqlite3.Connection]:
         if not self.channel_state_url.startswith("sqlite:///"):

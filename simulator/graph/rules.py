@@ -109,6 +109,8 @@ def _interactive(obj: Any) -> Optional[str]:
         return _unique_nonempty(
             [r.get("title", "") for r in rows], LIMITS["row_title"], "row title"
         ) or _unique_nonempty([r.get("id", "") for r in rows], LIMITS["button_id"], "row id")
+    if obj.get("type") == "location_request_message":
+        return None if action.get("name") == "send_location" else 'location request action.name must be "send_location"'
     return f"interactive.type {obj.get('type')!r} is not supported here"
 
 

@@ -180,3 +180,23 @@ def test_a_fact_the_table_contradicts_is_never_sent(demo_search, demo_profile, m
     reply = answer(demo_search, demo_profile, Question("men's cotton kurta M blue hai?"))  # M / Blue: 0
     assert "confirm nahi ho saki" in reply.text and reply.handoff_offered and not reply.facts
     assert "contradicts the catalog" in caplog.text
+
+
+def test_a_number_that_fits_no_option_withholds_the_yes(ask):
+    # Men's Cotton Kurta M / White is in stock; "64 gb" is nothing a kurta has
+    plain = ask("men's cotton kurta M white hai?", intent="ask_availability")
+    assert plain.fact(F.AVAILABLE).value is True
+    reply = ask("men's cotton kurta 64 gb M white hai?", intent="ask_availability")
+    assert reply.fact(F.AVAILABLE) is None and "Ji haan" not in reply.text
+    assert '"64 gb"' in reply.text
+
+
+@pytest.mark.parametrize("text, greeting", [("Hello, men's cotton kurta M white hai?", "Hello!"),
+                                            ("hi kurta hai?", "Hello!"),
+                                            ("AoA men's cotton kurta hai?", "Wa alaikum assalam!")])
+def test_a_greeting_is_returned_in_kind_before_the_answer(ask, text, greeting):
+    assert ask(text, intent="ask_availability").text.splitlines()[0] == greeting
+
+
+def test_a_word_that_begins_like_a_greeting_is_none(ask):
+    assert not ask("hijab black hai?", intent="ask_availability").text.startswith("Hello")

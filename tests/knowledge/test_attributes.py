@@ -33,6 +33,10 @@ def keys(text: str, vocabulary: Vocabulary | None = None) -> list[set[str]]:
     ("30W wala charger", [{"u:30w"}]),
     ("2m cable", [{"u:2m"}]),
     ("20000 mAh", [{"u:20000mah"}]),
+    ("cushion cover 18x18", [{"d:18x18"}]),
+    ("frame 8 by 10", [{"d:8x10"}]),
+    ("5 wala pack", [{"p:5"}]),
+    ("7 لیٹر والا ککر", [{"u:7l"}]),
     ("navy blue", [{"c:navy", "w:navy"}]),
     ("کالا جوتا 42 نمبر", [{"c:black", "w:black"}, {"n:42"}]),
 ])
@@ -64,6 +68,10 @@ def test_the_catalogs_own_words_and_their_misspellings():
     (["Pack of 2", "Pack of 3"], "3 ka pack", "Pack of 3"),
     (["12ml", "50ml"], "50 ml", "50ml"),
     (["6", "6.5", "7"], "6.5 number", "6.5"),
+    (["20W", "25W", "45W"], "25 watt wala", "25W"),
+    (["3 pc", "5 pc", "7 pc"], "7 piece", "7 pc"),
+    (["1m", "2m"], "2 meter", "2m"),
+    (["16x16", "18x18"], "18 x 18", "18x18"),
 ])
 def test_a_named_value_is_found_whatever_the_merchant_calls_it(values, text, named):
     item = product(*[{"Size": v} for v in values])
@@ -76,6 +84,28 @@ def test_a_value_the_product_does_not_offer_is_missing_not_guessed():
     found = ground(item, mentions("43 number brown"))
     assert found.selection == {"Color": ["Brown"]}
     assert [(m.mention.text, m.option) for m in found.missing] == [("43 number", "Size")]
+
+
+@pytest.mark.parametrize("values, text, said", [
+    (["20W", "25W"], "30W charger", "30w"),  # a unit the option has, a number it does not
+    (["3 pc", "5 pc"], "9 piece set", "9pc"),
+    (["King", "Queen"], "super king bedsheet", "super king"),  # a modifier makes it another value
+])
+def test_a_number_or_modified_value_the_option_lacks_is_missing(values, text, said):
+    item = product(*[{"Size": v} for v in values])
+    found = ground(item, mentions(text, Vocabulary.of([item])))
+    assert not found.selection and [m.option for m in found.missing] == ["Size"]
+    missing = found.missing[0].mention
+    assert said in {missing.text, *(key[2:] for key in missing.keys)}
+
+
+def test_model_names_are_values_and_an_absent_model_is_missing():
+    item = product({"Model": "iPhone 13", "Color": "Black"}, {"Model": "Redmi Note 12", "Color": "Black"})
+    vocabulary = Vocabulary.of([item])
+    found = ground(item, mentions("Redmi Note 12 ka cover black", vocabulary))
+    assert found.selection == {"Model": ["Redmi Note 12"], "Color": ["Black"]}
+    found = ground(item, mentions("Redmi Note 13 ka cover black", vocabulary))
+    assert found.selection == {"Color": ["Black"]} and [m.option for m in found.missing] == ["Model"]
 
 
 def test_a_colour_family_is_not_a_colour():

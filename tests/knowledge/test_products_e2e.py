@@ -62,3 +62,16 @@ def test_english_question_gets_an_english_answer(stack):
 def test_delivery_to_a_city(stack):
     reply = " ".join(stack.reply_texts("+923004470004", "Lahore mein delivery kitne din mein hogi?"))
     assert "Lahore mein delivery 2-3 din mein hoti hai, charges Rs 200." in reply
+
+
+def test_a_product_name_alone_then_short_follow_ups_keep_the_product(stack):
+    """Whatever the NLU calls a bare product name or "pink?" (a question, nlu_fallback, affirm...),
+    the catalog answers it in that one turn: no "samajh nahi aaya" after the answer, and the
+    follow-ups are about the same product (the fallback used to revert the turn and its slot)."""
+    phone = "+923004470009"
+    turns = ["men's cotton kurta", "white?", "aur XL?", "How much is it?"]
+    for text in turns:
+        replies = stack.reply_texts(phone, text)
+        joined = " ".join(replies)
+        assert "samajh nahi" not in joined and "didn't understand" not in joined, (text, replies)
+        assert "Men's Cotton Kurta" in joined, (text, replies)

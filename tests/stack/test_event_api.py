@@ -87,6 +87,9 @@ def placed(order_id: str, **data) -> dict:
     }
 
 
+NO_HISTORY = {"delivered": 0, "returned": 0, "cancelled": 0, "no_answer": 0, "in_progress": 0, "last_outcome": None}
+
+
 def test_order_placed_is_applied_once_however_often_it_is_sent(app_server):
     url, db = app_server
     event = placed("SD-2001")
@@ -97,6 +100,8 @@ def test_order_placed_is_applied_once_however_often_it_is_sent(app_server):
         "event_id": event["id"],
         "order_id": "SD-2001",
         "order_status": "pending_confirmation",
+        "delivery_history": NO_HISTORY,
+        "risk": {"band": "normal", "reasons": [], "advance": None},
     }
     assert again.json() == {**first.json(), "duplicate": True}
     with db.session() as session:
@@ -238,6 +243,8 @@ def test_shopify_order_webhook_is_accepted_in_shopifys_own_shape_and_signature(a
         "event_id": "shopify:b54557e4-bdd9-4b37",
         "order_id": "9999",
         "order_status": "pending_confirmation",
+        "delivery_history": NO_HISTORY,
+        "risk": {"band": "normal", "reasons": [], "advance": None},
     }
     forged = httpx.post(f"{url}/lifecycle/shopify/orders", content=raw.replace(b"4598", b"1"), headers=headers)
     assert forged.status_code == 401

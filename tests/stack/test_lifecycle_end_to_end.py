@@ -143,24 +143,33 @@ def test_no_answer_outside_the_window_template_reminder_then_auto_cancel(stack):
     assert (order.status, order.cancellation.source) == ("cancelled", "no_answer")
 
 
-def test_cancel_button_reason_and_cancel_anyway(stack):
+def test_cancel_button_cancels_at_once_then_reason_then_no_reminder(stack):
     phone = "+923004440003"
     stack.say(phone, "AoA")
     before = len(outbound(stack, phone))
     place(stack, "SD-E2E3", phone)
     wait_out(stack, phone, before + 1)
     ask = stack.say(phone, button={"id": '/cancel_order{"order_id":"SD-E2E3"}', "title": "Cancel karein"})["replies"]
-    assert [seen(r) for r in ask] == ["Afsos hua. Aap order SD-E2E3 kyun cancel karna chahte hain?"]
-    assert buttons(ask[0])[1] == ("Kahin sasta mil gaya", '/cancel_reason{"cancel_reason": "found_cheaper"}')
+    assert [seen(r) for r in ask] == [
+        "Order SD-E2E3 cancel kar diya gaya hai. Umeed hai jald dobara khidmat ka mauqa milega.",
+        "Kya aap bata sakte hain order SD-E2E3 kyun cancel kiya? Is se hamein behtar hone mein madad milegi.",
+    ]
+    assert buttons(ask[1])[1] == ("Kahin sasta mil gaya", '/cancel_reason{"cancel_reason": "found_cheaper"}')
+    assert (order_row(stack, "SD-E2E3").status, order_row(stack, "SD-E2E3").cancellation.reason) == (
+        "cancelled", None)
     offer = stack.say(
         phone, list={"id": '/cancel_reason{"cancel_reason": "found_cheaper"}', "title": "Kahin sasta mil gaya"}
     )["replies"]
     assert [seen(r) for r in offer] == [
-        "Cancel karne se pehle: hum order SD-E2E3 ka size, rang ya address badal sakte hain. Kya aap yeh chahenge?"
+        "Bataane ka shukriya. Kya aap order SD-E2E3 alag size, rang ya address ke saath dobara chahenge? "
+        "Hum naya order bana dete hain."
     ]
-    assert order_row(stack, "SD-E2E3").status == "pending_confirmation"
-    done = stack.reply_texts(phone, button={"id": "/deny", "title": "Cancel hi karein"})
-    assert done == ["Order SD-E2E3 cancel kar diya gaya hai. Umeed hai jald dobara khidmat ka mauqa milega."]
+    done = stack.reply_texts(phone, button={"id": "/deny", "title": "Nahi, shukriya"})
+    assert done == ["Theek hai. Order SD-E2E3 cancel hi rahega. Jab chahein dobara order kar sakte hain."]
+    sent = len(outbound(stack, phone))
+    advance(stack, 26 * 3600)  # past the reminder and the no-answer cancellation
+    time.sleep(3)
+    assert len(outbound(stack, phone)) == sent
     order = order_row(stack, "SD-E2E3")
     assert (order.status, order.cancellation.reason, order.cancellation.source) == (
         "cancelled",

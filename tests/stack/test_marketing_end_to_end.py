@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from lifecycle.db.engagement_models import CartRecovery
-from lifecycle.db.models import Cart
+from lifecycle.db.models import Cart, Customer, Escalation
 from tests.stack.engagement_helpers import (
     advance,
     event,
@@ -73,6 +73,12 @@ def buy(stack, ref: str, phone: str) -> None:
     )
 
 
+def deliver(stack, ref: str) -> None:
+    """The shop books the courier and reports the parcel delivered (win-back counts from here)."""
+    event(stack, "shipment.booked", order_id=ref, courier="tcs", cn=f"CN-{ref}")
+    event(stack, "order.delivered", order_id=ref)
+
+
 def test_cart_recovery_stages_codes_conversion_and_opt_out(stack):
     to_next_noon(stack)
     full, expiring, converting, opted_out = (new_phone() for _ in range(4))
@@ -126,11 +132,19 @@ def test_cart_recovery_stages_codes_conversion_and_opt_out(stack):
 
 
 def test_win_back_30_60_90_stopped_by_a_new_order_and_never_to_the_opted_out(stack):
+    """Also never before a delivery (a prepaid order not shipped) nor while a complaint is open."""
     to_next_noon(stack)
-    loyal, returning, opted_out = (new_phone() for _ in range(3))
+    loyal, returning, opted_out, unshipped, unhappy = (new_phone() for _ in range(5))
     assert stack.reply_texts(opted_out, "STOP")
-    for n, phone in enumerate((loyal, returning, opted_out)):
+    for n, phone in enumerate((loyal, returning, opted_out, unshipped, unhappy)):
         buy(stack, f"SD-WB{n}", phone)
+        if phone != unshipped:
+            deliver(stack, f"SD-WB{n}")
+    # "Problem thi" on the CSAT template: a negative-CSAT escalation, left open past its SLA
+    stack.say(unhappy, template_button={"payload": '/csat_negative{"order_id":"SD-WB4"}', "text": "Problem Thi"})
+    with lifecycle_db(stack) as session:
+        assert session.scalar(select(Escalation.reason).join(Customer).where(Customer.phone == unhappy)) == (
+            "csat_negative")
 
     advance(stack, 30 * DAY)
     arrivals = wait_for(
@@ -147,7 +161,8 @@ def test_win_back_30_60_90_stopped_by_a_new_order_and_never_to_the_opted_out(sta
     assert 2 <= len(products) <= 3 and all("https://demo.sauda.pk/products/" in p for p in products)
     assert not any("Gulnaar" in p or "Old Season" in p for p in products)
     wait_for(lambda: "sauda_winback_new_arrivals" in marketing_to(stack, returning), what="returning's day 30")
-    buy(stack, "SD-WB-AGAIN", returning)  # a new order resets the sequence
+    buy(stack, "SD-WB-AGAIN", returning)  # a new order resets the sequence, counted from its delivery
+    deliver(stack, "SD-WB-AGAIN")
 
     advance(stack, 30 * DAY)
     personal = wait_for(
@@ -176,3 +191,5 @@ def test_win_back_30_60_90_stopped_by_a_new_order_and_never_to_the_opted_out(sta
     )
     assert "15% discount" in seen(last[0]) and "48 ghante" in seen(last[0])
     assert marketing_to(stack, opted_out) == []
+    assert marketing_to(stack, unshipped) == []
+    assert marketing_to(stack, unhappy) == []

@@ -53,7 +53,8 @@ def test_channel_events_update_outbox_opt_out_and_window(db, clock, settings, wo
     with db.session() as session:
         customer = session.scalar(select(Customer))
         assert session.scalar(select(OutboxMessage.status)) == "delivered"
-        assert (customer.opted_out_source, customer.name) == ("whatsapp_preference", "Ayesha K")
+        # the name typed at checkout stays; the WhatsApp profile name does not replace it
+        assert (customer.opted_out_source, customer.name) == ("whatsapp_preference", "Ayesha")
         assert customer.last_inbound_at == clock.now()
         assert customers.in_window(customer, clock.now() + timedelta(hours=23, minutes=59))
         assert not customers.in_window(customer, clock.now() + timedelta(hours=24))
@@ -62,3 +63,18 @@ def test_channel_events_update_outbox_opt_out_and_window(db, clock, settings, wo
         lifecycle.handle_channel_event("marketing_preference", {"wa_id": "923001234567", "value": "resume"})
         == "opted_in"
     )
+
+
+def test_the_profile_name_fills_in_only_until_the_shop_gives_a_name(db, clock, settings):
+    lifecycle = Lifecycle(db, settings, clock=clock)
+
+    def message_from(profile_name: str) -> str:
+        lifecycle.handle_channel_event("inbound", {"wamid": f"wamid.{profile_name}", "wa_id": "923001234567",
+                                                   "type": "text", "profile_name": profile_name})
+        with db.session() as session:
+            return session.scalar(select(Customer.name))
+
+    assert message_from("Ayesha K") == "Ayesha K"
+    with db.session.begin() as session:
+        orders.place(session, cod_order(name="Ayesha Khan"), clock.now(), settings)
+    assert message_from("AK ✨") == "Ayesha Khan"

@@ -1,6 +1,8 @@
 """What the order actions answer, resolved by phone against the database (no Rasa needed)."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ from lifecycle.conversation.replies import (
     set_marketing,
     update_address,
 )
-from lifecycle.db.models import Customer, Escalation, Order, Payment, ReceivedMedia
+from lifecycle.db.models import Customer, Escalation, Order, Payment, ReceivedMedia, Touchpoint
 from lifecycle.domain import customers, orders, payments
 from lifecycle.domain.payments import extract_transaction_id
 from lifecycle.engine.templates import default as templates
@@ -77,22 +79,50 @@ def test_haan_after_the_confirmation_question_confirms_across_sessions(db, clock
         assert said(resolve_pending(turn(session, "haan"), affirm=True)) == [("utter_nothing_pending", {})]
 
 
-def test_cancel_asks_why_then_offers_a_change_then_cancels_on_no(db, clock, settings, turn):
+def test_cancel_cancels_at_once_then_the_reason_is_attached_and_an_updated_order_offered(
+        db, clock, settings, turn, worker, sender):
     _place(db, clock, settings)
     with db.session.begin() as session:
-        asked = cancel_order(turn(session, "/cancel_order", order_ref="SD-1001"))
+        cancelled = cancel_order(turn(session, "/cancel_order", order_ref="SD-1001"))
+    with db.session() as session:
+        order = orders.find(session, "SD-1001")
+        assert (order.status, order.cancellation.source, order.cancellation.reason) == (
+            "cancelled", "customer", None)
     with db.session.begin() as session:
         offered = record_cancel_reason(turn(session, "/cancel_reason"), "found_cheaper", None)
     with db.session.begin() as session:
-        assert orders.find(session, "SD-1001").status == "pending_confirmation"  # not before the answer
-        cancelled = resolve_pending(turn(session, "nahi"), affirm=False)
-    assert said(asked) == [("utter_ask_cancel_reason", {"order_ref": "SD-1001"})]
+        closing = resolve_pending(turn(session, "nahi"), affirm=False)
+    assert said(cancelled) == [("utter_order_cancelled", {"order_ref": "SD-1001"}),
+                               ("utter_ask_cancel_reason", {"order_ref": "SD-1001"})]
     assert said(offered) == [("utter_offer_modify", {"order_ref": "SD-1001", "order_id": "SD-1001"})]
-    assert said(cancelled) == [("utter_order_cancelled", {"order_ref": "SD-1001"})]
+    assert said(closing) == ["Theek hai. Order SD-1001 cancel hi rahega. Jab chahein dobara order kar sakte hain."]
     with db.session() as session:
         order = orders.find(session, "SD-1001")
         assert (order.status, order.cancellation.reason, order.cancellation.source) == (
             "cancelled", "found_cheaper", "customer")
+        assert customers.pending(session, order.customer) is None
+    # the reminder and the no-answer cancellation never come: nothing is sent, the reason stays
+    clock.advance(3 * 86400)
+    asyncio.run(worker.run_once())
+    assert sender.sent == []
+    with db.session() as session:
+        assert orders.find(session, "SD-1001").cancellation.reason == "found_cheaper"
+        states = dict(session.execute(select(Touchpoint.kind, Touchpoint.state).where(
+            Touchpoint.kind.in_(("cod_reminder", "cod_no_answer")))).all())
+    assert states == {"cod_reminder": "cancelled", "cod_no_answer": "cancelled"}
+
+
+def test_a_customer_who_gives_no_reason_is_not_asked_again(db, clock, settings, turn):
+    _place(db, clock, settings)
+    with db.session.begin() as session:
+        cancel_order(turn(session, "cancel kar do"))
+    with db.session.begin() as session:
+        closing = resolve_pending(turn(session, "nahi"), affirm=False)
+    assert said(closing) == ["Theek hai. Order SD-1001 cancel hi rahega. Jab chahein dobara order kar sakte hain."]
+    with db.session() as session:
+        order = orders.find(session, "SD-1001")
+        assert (order.status, order.cancellation.reason) == ("cancelled", None)
+        assert customers.pending(session, order.customer) is None
 
 
 def test_other_reason_keeps_the_customers_words(db, clock, settings, turn):
@@ -101,14 +131,23 @@ def test_other_reason_keeps_the_customers_words(db, clock, settings, turn):
         cancel_order(turn(session, "order cancel kar do"))
     with db.session.begin() as session:
         record_cancel_reason(turn(session, "shadi cancel ho gayi"), "other", "shadi cancel ho gayi")
-    with db.session.begin() as session:
-        resolve_pending(turn(session, "nahi"), affirm=False)
     with db.session() as session:
         cancellation = orders.find(session, "SD-1001").cancellation
         assert (cancellation.reason, cancellation.free_text) == ("other", "shadi cancel ho gayi")
 
 
-def test_yes_to_the_change_offer_asks_what_to_change_and_records_it(db, clock, settings, turn):
+def test_a_reason_without_a_cancel_first_cancels_with_that_reason(db, clock, settings, turn):
+    _place(db, clock, settings)
+    with db.session.begin() as session:
+        reply = record_cancel_reason(turn(session, "kahin aur sasta mil gaya"), "found_cheaper", None)
+    assert said(reply) == [("utter_order_cancelled", {"order_ref": "SD-1001"}),
+                           ("utter_offer_modify", {"order_ref": "SD-1001", "order_id": "SD-1001"})]
+    with db.session() as session:
+        cancellation = orders.find(session, "SD-1001").cancellation
+        assert (cancellation.reason, cancellation.free_text) == ("found_cheaper", "kahin aur sasta mil gaya")
+
+
+def test_yes_to_the_updated_order_asks_what_to_change_and_a_person_makes_it(db, clock, settings, turn):
     _place(db, clock, settings)
     with db.session.begin() as session:
         cancel_order(turn(session, order_ref="SD-1001"))
@@ -121,8 +160,41 @@ def test_yes_to_the_change_offer_asks_what_to_change_and_records_it(db, clock, s
     assert said(what) == [("utter_ask_modify_what", {"order_ref": "SD-1001", "order_id": "SD-1001"})]
     assert said(noted) == [("utter_modify_noted", {"order_ref": "SD-1001", "change": "the size"})]
     with db.session() as session:
+        order = orders.find(session, "SD-1001")
+        assert (order.status, order.cancellation.reason) == ("cancelled", "wrong_item")
+        assert session.scalar(select(Escalation.note)) == (
+            "order SD-1001 (cancelled by the customer): make an updated order with a different size")
+
+
+def test_a_new_address_for_the_updated_order_goes_to_the_person_making_it(db, clock, settings, turn):
+    _place(db, clock, settings)
+    with db.session.begin() as session:
+        cancel_order(turn(session, order_ref="SD-1001"))
+    with db.session.begin() as session:
+        record_cancel_reason(turn(session), "other", "ghalat address diya tha")
+    with db.session.begin() as session:
+        asked = update_address(turn(session, '/change_address{"order_id": "SD-1001"}', order_ref="SD-1001"),
+                               None, None)
+    with db.session.begin() as session:
+        updated = update_address(turn(session, "House 7, Street 3, Model Town"), "Lahore", None)
+    assert said(asked) == [("utter_ask_address", {})]
+    assert said(updated) == [("utter_address_updated", {"order_ref": "SD-1001"})]
+    with db.session() as session:
+        order = orders.find(session, "SD-1001")
+        assert (order.status, order.address) == ("cancelled", "12 Main Blvd, Gulberg")
+        assert session.scalar(select(Escalation.note)) == (
+            "order SD-1001 (cancelled by the customer): make an updated order with the address "
+            "House 7, Street 3, Model Town")
+
+
+def test_a_change_to_an_open_order_is_noted_for_a_person(db, clock, settings, turn):
+    _place(db, clock, settings)
+    with db.session.begin() as session:
+        noted = modify_order(turn(session, order_ref="SD-1001", language="english"), "colour")
+    assert said(noted) == [("utter_modify_noted", {"order_ref": "SD-1001", "change": "the colour"})]
+    with db.session() as session:
         assert orders.find(session, "SD-1001").status == "pending_confirmation"
-        assert session.scalar(select(Escalation.note)) == "order SD-1001: customer wants to change the size"
+        assert session.scalar(select(Escalation.note)) == "order SD-1001: customer wants to change the colour"
 
 
 def test_a_dispatched_order_cannot_be_cancelled_here(db, clock, settings, turn):

@@ -157,6 +157,15 @@ def test_an_unclear_answer_gets_one_follow_up_then_haan_counts_as_positive(db, c
     assert said(second)[0] == ("utter_csat_thanks", {})
 
 
+def test_an_unclear_opinion_with_no_order_delivered_asks_about_no_order(db, clock, settings, turn):
+    """No order to rate: no "Order - ke saath sab theek raha?" and nothing pending."""
+    with db.session.begin() as session:
+        reply = csat_reply(turn(session, "hmm"), "csat_positive", [])
+    assert said(reply) == [("utter_default", {})]
+    with db.session() as session:
+        assert session.scalar(select(PendingQuestion)) is None
+
+
 def test_a_second_unclear_answer_is_not_asked_again(db, clock, settings, turn):
     deliver(db, clock, settings)
     with db.session.begin() as session:

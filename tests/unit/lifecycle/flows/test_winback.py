@@ -1,6 +1,7 @@
 """Win-back on SQLite and PostgreSQL: day 30 / 60 / 90 and quarterly messages with the right
 products and codes, reset by a new order, nothing for an opted-out customer; and the sweep
-reads only the customers crossing a threshold (an index range scan on PostgreSQL)."""
+reads only the customers crossing a threshold (an index range scan on PostgreSQL). Counted from
+the delivery; none before it, while an escalation is open or soon after a complaint."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
+from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import DiscountCode, WinbackState
 from lifecycle.db.models import Customer, Order, Touchpoint
-from lifecycle.domain import customers, orders
+from lifecycle.domain import customers, escalations, orders
 from lifecycle.flows import engagement as engagement_flows
 from lifecycle.flows import winback
 from tests.unit.lifecycle.conftest import cod_order
@@ -22,12 +24,29 @@ LAWN = [{"name": "Gulnaar Lawn 3-Piece", "quantity": 1, "price": "5490", "sku": 
 DAY = 24 * 3600
 
 
-def order(db, clock, settings, ref="SD-W1", phone=PHONE):
+def order(db, clock, settings, ref="SD-W1", phone=PHONE, delivered=True, **changes):
+    """An order placed (as the shop's order event does) and confirmed, and unless told otherwise
+    delivered at once (its status history only: no delivery messages in the way)."""
     with db.session.begin() as session:
-        placed = orders.place(session, cod_order(ref=ref, phone=phone, items=LAWN), clock.now(), settings)
-        # as the shop's order event does
+        placed = orders.place(session, cod_order(ref=ref, phone=phone, items=LAWN, **changes), clock.now(),
+                              settings)
         engagement_flows.order_placed(session, placed, clock.now(), settings.engagement)
-        orders.confirm(session, placed, "customer", clock.now())
+        if placed.status == "pending_confirmation":
+            orders.confirm(session, placed, "customer", clock.now())
+        if delivered:
+            deliver_now(session, placed, clock)
+
+
+def deliver_now(session, placed, clock) -> None:
+    orders.set_status(session, placed, "dispatched", "merchant", clock.now())
+    orders.set_status(session, placed, "delivered", "courier", clock.now())
+
+
+def winbacks(db) -> list[tuple[str, str]]:
+    """Each win-back touchpoint's state and result (why it was skipped)."""
+    with db.session() as session:
+        return [(t.state, t.result) for t in session.scalars(
+            select(Touchpoint).where(Touchpoint.kind == "winback").order_by(Touchpoint.id))]
 
 
 def day(db, clock, worker, engagement, days: float) -> None:
@@ -157,6 +176,73 @@ def test_the_sweep_touches_only_customers_crossing_a_threshold(db, clock, settin
                 ).scalars()
             )
         assert "ix_winback_next_due" in plan, plan
+
+
+def test_counted_from_the_delivery_not_the_placement(db, clock, settings, sender, worker, engagement):
+    order(db, clock, settings, delivered=False)
+    day(db, clock, worker, engagement, 10)
+    with db.session.begin() as session:
+        deliver_now(session, orders.find(session, "SD-W1"), clock)
+    day(db, clock, worker, engagement, 20)  # 30 days after the placement: a check, no message
+    day(db, clock, worker, engagement, 9.9)
+    assert (sender.sent, winbacks(db)) == ([], [])
+    day(db, clock, worker, engagement, 0.1)  # 30 days after the delivery
+    assert [p["template"]["name"] for p in sender.sent] == ["sauda_winback_new_arrivals"]
+
+
+def test_an_order_never_shipped_gets_no_win_back(db, clock, settings, sender, worker, engagement):
+    order(db, clock, settings, payment_method="jazzcash", paid=True, delivered=False)
+    for _ in range(10):
+        day(db, clock, worker, engagement, 30)
+    assert (sender.sent, winbacks(db)) == ([], [])
+    with db.session() as session:
+        assert session.scalar(select(WinbackState.next_due_at)) == clock.now() + timedelta(days=1)
+
+
+def test_a_returned_last_order_ends_the_sequence(db, clock, settings, sender, worker, engagement):
+    order(db, clock, settings, delivered=False)
+    with db.session.begin() as session:
+        placed = orders.find(session, "SD-W1")
+        orders.set_status(session, placed, "dispatched", "merchant", clock.now())
+        orders.set_status(session, placed, "returned", "courier", clock.now())
+    day(db, clock, worker, engagement, 30)
+    assert (sender.sent, winbacks(db)) == ([], [])
+    with db.session() as session:
+        assert session.scalar(select(WinbackState.next_due_at)) is None
+
+
+def _complaint(db, clock, reason: str, resolved: bool) -> None:
+    with db.session.begin() as session:
+        customer = customers.get_or_create(session, PHONE, clock.now())
+        escalation = escalations.open_escalation(session, customer, reason, clock.now(), EngagementSettings())
+        if resolved:
+            escalation.status, escalation.resolved_at = "resolved", clock.now()
+
+
+def test_no_win_back_while_a_negative_csat_escalation_is_open(db, clock, settings, sender, worker, engagement):
+    order(db, clock, settings)
+    day(db, clock, worker, engagement, 1)
+    _complaint(db, clock, "csat_negative", resolved=False)
+    day(db, clock, worker, engagement, 29)  # open far past its SLA
+    assert sender.sent == []
+    assert winbacks(db) == [("skipped", "a csat_negative escalation is open")]
+
+
+def test_no_win_back_within_30_days_of_a_complaint(db, clock, settings, sender, worker, engagement):
+    order(db, clock, settings)
+    day(db, clock, worker, engagement, 20)
+    _complaint(db, clock, "complain", resolved=True)
+    day(db, clock, worker, engagement, 10)
+    assert sender.sent == []
+    assert winbacks(db) == [("skipped", "a complain escalation in the last 30 days")]
+
+
+def test_a_complaint_31_days_ago_no_longer_holds_the_win_back(db, clock, settings, sender, worker, engagement):
+    _complaint(db, clock, "complain", resolved=True)
+    day(db, clock, worker, engagement, 1)
+    order(db, clock, settings)
+    day(db, clock, worker, engagement, 30)
+    assert [p["template"]["name"] for p in sender.sent] == ["sauda_winback_new_arrivals"]
 
 
 @pytest.mark.parametrize(
