@@ -236,6 +236,7 @@ def _scenario(mode: str, measured: Measured) -> None:
             _wait_healthy(f"http://127.0.0.1:{sim_port}/health", running["simulator"], logs / "simulator.log")
             _wait_healthy(f"http://127.0.0.1:{app_port}/health", running["app"], logs / "app.log")
             actions_url = f"http://127.0.0.1:{env['SAUDA_ACTIONS_PORT']}"
+            _wait_healthy(f"{actions_url}/health", running["app"], logs / "app.log")
             asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones[:2]))  # warm it up
             if mode != "idle":
                 _fall_due(db)
