@@ -69,13 +69,13 @@ async def run_followup(name: str, dispatcher: CollectingDispatcher, tracker: Tra
 
 
 def _custom_actions() -> dict[str, Action]:
-    """Every concrete custom action loaded in this process, by name."""
+    """Every concrete action of this package (actions/) loaded in this process, by name."""
     found: dict[str, Action] = {}
     pending = list(Action.__subclasses__())
     while pending:
         cls = pending.pop()
         pending += cls.__subclasses__()
-        if not inspect.isabstract(cls):
+        if cls.__module__.startswith(f"{__package__}.") and not inspect.isabstract(cls):
             action = cls()
             found[action.name()] = action
     return found

@@ -15,7 +15,8 @@ from appserver.console import mount_engagement
 from appserver.lifecycle_api import mount_lifecycle
 from appserver.merchant_pages import mount_merchant_pages
 from appserver.settings import AppSettings
-from appserver.tracking_page import tracking_blueprint
+from appserver.tracking_page import storefront, tracking_blueprint
+from knowledge.profile import profile_path
 from lifecycle.flows import sentiment
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ def build_app(settings: AppSettings) -> Sanic:
         return response.json({"status": "ok"})
 
     lifecycle = mount_lifecycle(app)
-    app.blueprint(tracking_blueprint(lifecycle.db, lambda: lifecycle.settings.store_name))
+    app.blueprint(tracking_blueprint(
+        lifecycle.db, lambda: storefront(lifecycle.settings.store_name, profile_path(lifecycle.settings.data_dir)),
+        lifecycle.now))
     app.blueprint(channel_events_blueprint(settings.internal_secret, lifecycle.take_channel_event))
     mount_catalog(app, settings)
     auth = Auth.from_env(lifecycle.db, lifecycle.settings.dev_mode)

@@ -17,7 +17,7 @@ from appserver.pages import page
 from lifecycle.conversation import agent_reply
 from lifecycle.db.engagement_models import EscalationActivity
 from lifecycle.db.models import Customer, Order
-from lifecycle.domain import customers, dead_letters, escalations, orders, payments
+from lifecycle.domain import customers, dead_letters, escalations, orders, payments, risk
 from lifecycle.domain.phones import InvalidPhone
 from lifecycle.service import Lifecycle
 
@@ -60,10 +60,13 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
                 activity = session.get(EscalationActivity, escalation.id)
                 replies = escalations.replies_of(session, escalation)
                 row = escalations.QueueRow(escalation, customer, order, activity)
-                return row, replies, customer, order, activity, customers.in_window(customer, lifecycle.now())
+                history = risk.history(session, customer.id)
+                decision = risk.decision_for(session, order.id) if order else None
+                in_window = customers.in_window(customer, lifecycle.now())
+                return row, replies, customer, order, activity, in_window, history, decision
 
         try:
-            row, replies, customer, order, activity, in_window = await asyncio.to_thread(read)
+            row, replies, customer, order, activity, in_window, history, decision = await asyncio.to_thread(read)
         except escalations.EscalationError as exc:
             return response.text(str(exc), status=404)
         live = await rasa.transcript(customer.phone)
@@ -82,6 +85,8 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
                 now=lifecycle.now(),
                 order_items=orders.format_items(order.items) if order else "",
                 order_amount=orders.format_amount(order.amount) if order else "",
+                history=history,
+                decision=decision,
                 error=request.args.get("error", ""),
             )
         )
@@ -136,6 +141,27 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
             return response.text(str(exc), status=422)
         done = "Customer data erased: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         return response.redirect(f"/console/escalations?erased={quote(done)}", status=303)
+
+    @bp.post("/orders/<ref>/risk-override")
+    @require(auth, "merchant")
+    async def risk_override(request: Request, ref: str):
+        """Let a held or advance-asked order through (the page's button, or JSON with ``X-CSRF-Token``)."""
+        def override() -> dict:
+            with lifecycle.db.session.begin() as session:
+                order = orders.find(session, ref)
+                decision = risk.override(session, order, request.ctx.user.name, lifecycle.now())
+                return {"order_id": order.ref, "order_status": order.status, "band": decision.band,
+                        "overridden_by": decision.overridden_by}
+
+        try:
+            answer = await asyncio.to_thread(override)
+        except (orders.OrderNotFound, risk.OverrideError) as exc:
+            if _wants_json(request):
+                return response.json({"error": str(exc)}, status=404 if isinstance(exc, orders.OrderNotFound) else 409)
+            return response.redirect(f"/console/escalations?error={quote(str(exc))}", status=303)
+        if _wants_json(request):
+            return response.json(answer)
+        return response.redirect("/console/escalations", status=303)
 
     @bp.get("/payments")
     @require(auth, "agent")

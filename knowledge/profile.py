@@ -76,6 +76,13 @@ class Wallet(_Strict):
     number: str = Field(pattern=r"^03\d{9}$")
 
 
+class Brand(_Strict):
+    """How the store looks on its tracking page: a colour, and a logo file kept beside profile.yml."""
+
+    colour: str = Field(default="#128c7e", pattern=r"^#[0-9a-fA-F]{6}$")
+    logo: str | None = Field(default=None, pattern=r"^[\w.-]+\.(png|jpg|jpeg|svg)$")  # a file name, no folders
+
+
 class FaqEntry(_Strict):
     keywords: list[str] = Field(min_length=1)  # canonical words that identify the question
     answer: Text
@@ -96,6 +103,7 @@ class StoreProfile(_Strict):
     review_links: dict[str, str] = {}
     working_hours: Text
     faq: list[FaqEntry] = []
+    brand: Brand = Field(default_factory=Brand)
 
     def product_url(self, product_id: str) -> str:
         return self.product_link.format(product_id=product_id)

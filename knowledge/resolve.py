@@ -43,7 +43,9 @@ def resolve(search: ProductSearch, parsed: Parsed, *, product_id: str | None = N
     if not terms and not parsed.value_terms:
         return Resolution()
     found = _named(search, terms or parsed.value_terms, parsed, current_product, mode)
-    if found.choices and terms and parsed.value_terms:  # "cotton bath towel bara wala": the value is in a name
+    # "cotton bath towel bara wala": the value is in a name; but when every candidate offers the
+    # value as an option ("Redmi Note 12 ka cover"), a product whose name also has it is no better
+    if found.choices and terms and parsed.value_terms and not all(_offers(p, parsed.mentions) for p in found.choices):
         again = _named(search, terms + parsed.value_terms, parsed, current_product, mode)
         return again if again.product is not None else found
     return found

@@ -252,7 +252,6 @@ def failed_delivery_choice(turn: Turn, customer: Customer, pending: PendingQuest
         customers.ask(turn.session, customer, "delivery_failed", order.id, turn.now, data={"detail": True})
         return reply.add(text=turn.compose("delivery_ask_details", order_ref=order.ref))
     recovery.answer(turn.session, attempt, choice, detail, turn.now)
-    customers.answered(turn.session, customer, order_id=order.id)
     return reply.add(text=turn.compose(_CHOICE_NOTED[choice], order_ref=order.ref, detail=detail))
 
 

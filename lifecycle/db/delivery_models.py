@@ -28,6 +28,8 @@ class RiskDecision(Base):
     reasons: Mapped[list[Any]]  # ["3 returned orders on this phone", …]
     advance: Mapped[Optional[Decimal]]
     created_at: Mapped[datetime] = mapped_column(index=True)
+    overridden_by: Mapped[Optional[str]] = mapped_column(String(100))  # the merchant who let the order through
+    overridden_at: Mapped[Optional[datetime]]
 
 
 class DeliveryRecovery(Base):

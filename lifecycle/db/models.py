@@ -153,7 +153,8 @@ class OrderStatusChange(Base):
 
 
 class Payment(Base):
-    """A JazzCash / Easypaisa payment: awaited → submitted (TID given) → verified | rejected."""
+    """A JazzCash / Easypaisa payment: awaited → submitted (TID given) → verified | rejected; an advance
+    the merchant waived is "waived"."""
 
     __tablename__ = "payments"
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lifecycle.db.delivery_models import DeliveryRecovery
 from lifecycle.db.models import Order, Shipment
-from lifecycle.domain import escalations, touchpoints
+from lifecycle.domain import customers, escalations, touchpoints
 from lifecycle.domain.statuses import DeliveryChoice, TouchpointKind
 
 FAILED_EVENT, CHOICE_EVENT = "delivery.failed", "delivery.choice"
@@ -55,8 +55,21 @@ def answer(session: Session, recovery: DeliveryRecovery, choice: DeliveryChoice,
     """The customer's choice: kept, sent to the merchant and queued for a person to pass to the courier."""
     recovery.choice, recovery.detail, recovery.answered_at = choice, detail, now
     order = session.get_one(Order, recovery.order_id)
+    customers.answered(session, order.customer, "delivery_failed", order.id)
     touchpoints.notify_merchant(session, order, CHOICE_EVENT, now, key=str(recovery.id))
     what = {DeliveryChoice.REATTEMPT: "deliver again tomorrow", DeliveryChoice.CANCEL: "cancel: send it back",
             DeliveryChoice.RESCHEDULE: f"new address / time: {detail}"}[choice]
     note = f"order {order.ref}, failed attempt {recovery.attempt} ({recovery.raw_status}): {what}"
     escalations.flag(session, order.customer, "delivery_choice", note, now, order)
+
+
+def answer_from_page(session: Session, shipment: Shipment, choice: DeliveryChoice, detail: Optional[str],
+                     now: datetime) -> bool:
+    """The tracking page's choice, as if tapped on WhatsApp; False when nothing waits for one (or a
+    change comes without its details)."""
+    attempt = awaiting(session, shipment.order_id)
+    detail = (detail or "").strip() or None
+    if attempt is None or attempt.shipment_id != shipment.id or (choice == DeliveryChoice.RESCHEDULE and not detail):
+        return False
+    answer(session, attempt, choice, detail, now)
+    return True

@@ -109,5 +109,30 @@ def check(session: Session, customer: Customer, order: Order, settings: Lifecycl
     return decision
 
 
+class OverrideError(ValueError):
+    """Nothing to override: no held or advance decision, already overridden, or the order moved on."""
+
+
+def override(session: Session, order: Order, by: str, now: datetime) -> RiskDecision:
+    """The merchant lets a risky order through: an advance is waived and the order confirmed
+    (the whole amount is then due on delivery); a hold is released for the usual handling."""
+    decision = decision_for(session, order.id)
+    if decision is None or decision.band == RiskBand.NORMAL or decision.overridden_at is not None:
+        raise OverrideError(f"order {order.ref} has no risk decision to override")
+    if decision.band == RiskBand.ADVANCE:
+        if order.status != OrderStatus.PAYMENT_PENDING:
+            raise OverrideError(f"order {order.ref} is {order.status}: the advance is settled")
+        from lifecycle.domain import orders  # orders place through this module
+
+        for payment in order.payments:
+            if payment.status in ("awaited", "submitted"):
+                payment.status = "waived"
+        orders.confirm(session, order, "merchant", now)
+    else:
+        order.needs_call = False
+    decision.overridden_by, decision.overridden_at = by, now
+    return decision
+
+
 def decision_for(session: Session, order_id: int) -> Optional[RiskDecision]:
     return session.scalar(select(RiskDecision).where(RiskDecision.order_id == order_id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
@@ -16,7 +16,7 @@ from appserver.auth import Auth, auth_blueprint
 from appserver.catalog_page import catalog_blueprint
 from appserver.console import console_blueprint
 from appserver.dashboard import dashboard_blueprint
-from appserver.tracking_page import tracking_blueprint
+from appserver.tracking_page import Storefront, tracking_blueprint
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.domain import accounts, customers, escalations, orders, payments
@@ -73,7 +73,7 @@ def site(sqlite_db, tmp_path):
     app.blueprint(auth_blueprint(auth))
     app.blueprint(dashboard_blueprint(auth, sqlite_db, clock.now))
     app.blueprint(console_blueprint(lifecycle, auth))
-    app.blueprint(tracking_blueprint(sqlite_db, lambda: "Noor"))
+    app.blueprint(tracking_blueprint(sqlite_db, lambda: Storefront("Noor"), lambda: datetime.now(timezone.utc)))
     app.blueprint(catalog_blueprint(auth, tmp_path))
     return app, token
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from appserver.tracking_page import TOKEN, tracking_blueprint
+from appserver.tracking_page import TOKEN, Storefront, storefront, tracking_blueprint
 from lifecycle.db.models import new_tracking_token
 from lifecycle.integrations.couriers import Scan, State
 from lifecycle.integrations.couriers.recording import ScanRecorder
@@ -25,7 +25,7 @@ CN = "LE7512345678"
 async def site(sqlite_db):
     lifecycle = Lifecycle(sqlite_db)
     app = new_app("tracking_page_test")
-    app.blueprint(tracking_blueprint(lifecycle.db, lambda: STORE))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: Storefront(STORE), lifecycle.clock.now))
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
         yield lifecycle, http
 
@@ -82,8 +82,9 @@ async def test_page_never_shows_phone_address_receiver_or_courier_remarks(site):
     html = (await http.get(f"/track/{token}")).text
     digits = re.sub(r"\D", "", html)
     assert "3001234567" not in digits
-    for private in (ADDRESS, "House 12", "Gulberg", CITY, "Ayesha", "Consignee not available"):
+    for private in (ADDRESS, "House 12", "Gulberg", "Ayesha", "Consignee not available"):
         assert private not in html
+    assert "<text" in html and CITY in html  # the destination city, on the map only (issue 16)
     assert "Delivery attempted" in html
 
 
@@ -154,3 +155,63 @@ async def test_every_internal_state_has_an_english_and_roman_urdu_label():
 
     assert set(STATE_LABELS) == {s.value for s in State}
     assert all(english and roman_urdu for english, roman_urdu in STATE_LABELS.values())
+
+
+async def test_scan_cities_on_the_timeline_and_the_offline_map(site):
+    lifecycle, http = site
+    token = lifecycle.book("leopards", CN).tracking_token
+    record(
+        lifecycle,
+        scan("Consignment Booked", State.BOOKED, datetime(2026, 11, 19, 6, 0, tzinfo=timezone.utc), "LHR Hub"),
+        scan("Arrived at Station", State.IN_TRANSIT, datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc),
+             "Islamabad facility, rider 03001234567"),
+    )
+    html = (await http.get(f"/track/{token}")).text
+    page = text(html)
+    assert "In transit · Parcel raste mein hai · Islamabad" in page
+    assert "Booked · Parcel book ho gaya hai · Lahore" in page
+    assert "3001234567" not in re.sub(r"\D", "", html) and "facility" not in html
+    pins = re.findall(r'<circle class="pin pin-(\w+)" cx="([\d.]+)" cy="([\d.]+)"', html)
+    # equirectangular, 20 units a degree from 60.5 E / 37.4 N: Lahore 74.34 E 31.55 N → (276.8, 117.0)
+    assert pins == [("origin", "276.8", "117.0"), ("scan", "251.0", "74.4"), ("destination", "251.6", "119.6")]
+    assert not re.search(r"(src|href)=\"?(https?:)?//", html)
+
+
+async def test_a_failed_attempt_offers_the_whatsapp_choices_on_the_page(site):
+    from sqlalchemy import select
+
+    from lifecycle.db.delivery_models import DeliveryRecovery
+
+    lifecycle, http = site
+    token = lifecycle.book("leopards", CN).tracking_token
+    record(lifecycle, scan("Undelivered", State.ATTEMPTED, datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)))
+    assert "Kal dobara bhejein" in (await http.get(f"/track/{token}")).text
+    refused = await http.post(f"/track/{token}/delivery", data={"choice": "reschedule", "detail": " "})
+    assert refused.headers["location"] == f"/track/{token}?not_taken=1"
+    taken = await http.post(f"/track/{token}/delivery", data={"choice": "reschedule", "detail": "Kal shaam 6 baje"})
+    assert (taken.status_code, taken.headers["location"]) == (303, f"/track/{token}?answered=1")
+    after = text((await http.get(taken.headers["location"])).text)
+    assert "Thank you, we have noted your choice." in after and "Kal dobara bhejein" not in after
+    with lifecycle.db.session() as session:
+        assert [(r.choice, r.detail) for r in session.scalars(select(DeliveryRecovery))] == [
+            ("reschedule", "Kal shaam 6 baje")]
+    again = await http.post(f"/track/{token}/delivery", data={"choice": "cancel"})
+    assert again.headers["location"] == f"/track/{token}?not_taken=1"  # answered once
+
+
+async def test_the_store_colour_and_logo_from_the_profile_inline(sqlite_db, tmp_path):
+    from knowledge.profile import DEMO_PROFILE
+
+    profile = tmp_path / "profile.yml"
+    profile.write_text(DEMO_PROFILE.read_text(encoding="utf-8") + "\nbrand:\n  colour: '#aa3355'\n  logo: logo.svg\n",
+                       encoding="utf-8")
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    lifecycle = Lifecycle(sqlite_db)
+    token = lifecycle.book("tcs", "1").tracking_token
+    app = new_app("tracking_brand_test")
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: storefront(STORE, profile), lifecycle.clock.now))
+    async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
+        html = (await http.get(f"/track/{token}")).text
+    assert "--accent: #aa3355;" in html
+    assert 'src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="' in html
+    assert storefront(STORE, tmp_path / "missing.yml") == Storefront(STORE)  # no profile: the default look

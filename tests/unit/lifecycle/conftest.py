@@ -3,14 +3,12 @@ a manual clock, and a sender that records what would go to the Graph API."""
 
 from __future__ import annotations
 
-import os
-import secrets
+import shutil
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from lifecycle.config.settings import LifecycleSettings, PaymentAccount
 from lifecycle.db.engine import Database
@@ -20,44 +18,27 @@ from lifecycle.engine.scheduler import Worker
 from lifecycle.service import handler_registry
 from whatsapp.graph_client import SendResult
 
-PG_URL = os.environ.get("SAUDA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Noon in Karachi (07:00 UTC) on a Monday: outside quiet hours.
 NOON_PKT = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
 
 
-def _postgres_problem() -> str | None:
-    try:
-        engine = create_engine(PG_URL)
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means: skip, visibly
-        return f"PostgreSQL at {PG_URL} unreachable: {type(exc).__name__}: {str(exc)[:120]}"
-    return None
-
-
 @pytest.fixture
-def sqlite_db(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'lifecycle.db'}").migrate()
+def sqlite_db(tmp_path, migrated_sqlite):
+    """A fresh lifecycle database: a copy of the file the real migrations made (tests/conftest.py)."""
+    path = tmp_path / "lifecycle.db"
+    shutil.copyfile(migrated_sqlite, path)
+    db = Database(f"sqlite:///{path}")
     yield db
     db.engine.dispose()
 
 
 @pytest.fixture
-def postgres_db():
-    problem = _postgres_problem()
-    if problem:
-        pytest.skip(problem)
-    schema = f"lifecycle_test_{secrets.token_hex(4)}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(f"{PG_URL}?options=-csearch_path%3D{schema}").migrate()
+def postgres_db(migrated_postgres):
+    """The session's migrated PostgreSQL schema, reset to its migrated state (tests/conftest.py)."""
+    db = Database(migrated_postgres.url)
+    migrated_postgres.reset(db.engine)
     yield db
     db.engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from appserver.tracking_page import tracking_blueprint
+from appserver.tracking_page import Storefront, tracking_blueprint
 from lifecycle.engine.supervisor import Supervisor
 from lifecycle.integrations.couriers import CourierSettings, State, build_clients
 from lifecycle.integrations.couriers.background import poll_couriers
@@ -50,7 +50,7 @@ async def test_the_poller_follows_couriers_while_it_runs_and_the_tracking_page_f
         {"TCS_BASE_URL": couriers.url, "TCS_API_TOKEN": "tt", "SAUDA_COURIER_POLL_SECONDS": "0.05"}
     )
     app = new_app("poller_host")
-    app.blueprint(tracking_blueprint(lifecycle.db, lambda: "Noor Lawn House"))
+    app.blueprint(tracking_blueprint(lifecycle.db, lambda: Storefront("Noor Lawn House"), lifecycle.clock.now))
     supervisor = Supervisor(
         {"couriers": functools.partial(poll_couriers, lifecycle.db, lifecycle.settings, lifecycle.clock, settings)}
     )
