@@ -61,6 +61,8 @@ class LifecycleSettings:
     risk_advance_after_returns: int = 3  # returned / refused orders on the phone that call for an advance (0: off)
     risk_advance_percent: int = 50  # the advance, as a percentage of the order (1-99) …
     risk_advance_amount: int = 0  # … or this fixed amount in rupees when above 0
+    risk_new_customer_cod_limit: int = 0  # COD above this (rupees) with no delivered order asks an advance (0: off)
+    risk_duplicate_hours: float = 0.0  # another open order from the phone this recently: held for a call (0: off)
     # policy
     timezone: str = "Asia/Karachi"
     quiet_start: time = time(22, 0)
@@ -124,6 +126,9 @@ class LifecycleSettings:
                                                     low=0),
             risk_advance_percent=read.integer("SAUDA_RISK_ADVANCE_PERCENT", d.risk_advance_percent, 1, 99),
             risk_advance_amount=read.integer("SAUDA_RISK_ADVANCE_AMOUNT", d.risk_advance_amount, low=0),
+            risk_new_customer_cod_limit=read.integer("SAUDA_RISK_NEW_CUSTOMER_COD_LIMIT",
+                                                     d.risk_new_customer_cod_limit, low=0),
+            risk_duplicate_hours=read.number("SAUDA_RISK_DUPLICATE_HOURS", d.risk_duplicate_hours, low=0),
             timezone=read.text("SAUDA_TIMEZONE", d.timezone),
             quiet_start=read.clock("SAUDA_QUIET_START", d.quiet_start),
             quiet_end=read.clock("SAUDA_QUIET_END", d.quiet_end),

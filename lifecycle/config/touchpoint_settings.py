@@ -51,6 +51,11 @@ class TouchpointSettings(BaseModel):
     winback_60_percent: int = Field(_D.engagement.winback_60_percent, ge=5, le=30)
     winback_90_percent: int = Field(_D.engagement.winback_90_percent, ge=15, le=20)
     escalation_sla_minutes: int = Field(int(_D.engagement.sla_minutes), ge=1, le=240)
+    risk_advance_after_returns: int = Field(_D.risk_advance_after_returns, ge=0, le=20)  # 0: no advance for returns
+    risk_advance_percent: int = Field(_D.risk_advance_percent, ge=1, le=99)
+    risk_advance_amount: int = Field(_D.risk_advance_amount, ge=0, le=100_000)  # rupees; 0: the percentage
+    risk_new_customer_cod_limit: int = Field(_D.risk_new_customer_cod_limit, ge=0, le=1_000_000)  # rupees; 0: off
+    risk_duplicate_hours: float = Field(_D.risk_duplicate_hours, ge=0, le=72)  # 0: off
 
     @model_validator(mode="after")
     def _stages_in_order(self) -> "TouchpointSettings":
@@ -79,7 +84,24 @@ class TouchpointSettings(BaseModel):
             f"Quiet hours: no marketing messages from {self.quiet_start:%H:%M} to {self.quiet_end:%H:%M} "
             "(Karachi time); they wait until the quiet hours end.",
             f"Win-back: day 60 brings a {self.winback_60_percent}% code, day 90 a {self.winback_90_percent}% code.",
+            self._risk_effect(),
         ]
+
+    def _risk_effect(self) -> str:
+        advance = (f"Rs. {self.risk_advance_amount:,}" if self.risk_advance_amount
+                   else f"{self.risk_advance_percent}% of the order")
+        asks = []
+        if self.risk_advance_after_returns:
+            asks.append(f"from a phone with {self.risk_advance_after_returns} or more returned orders")
+        if self.risk_new_customer_cod_limit:
+            asks.append(f"above Rs. {self.risk_new_customer_cod_limit:,} from a phone with no delivered order")
+        said = (f"COD risk: an advance of {advance} by JazzCash / Easypaisa is asked for a COD order "
+                f"{' or '.join(asks)}; the order waits until the payment is verified." if asks
+                else "COD risk: no advance is asked.")
+        if self.risk_duplicate_hours:
+            said += (f" A second open COD order from one phone within {self.risk_duplicate_hours:g} h is held "
+                     "for a call.")
+        return said
 
     def applied(self, settings: LifecycleSettings) -> LifecycleSettings:
         """``settings`` with these timings and offers in place of theirs (everything else kept)."""
@@ -104,6 +126,11 @@ class TouchpointSettings(BaseModel):
             csat_after=self.csat_after_hours * _HOUR,
             quiet_start=self.quiet_start,
             quiet_end=self.quiet_end,
+            risk_advance_after_returns=self.risk_advance_after_returns,
+            risk_advance_percent=self.risk_advance_percent,
+            risk_advance_amount=self.risk_advance_amount,
+            risk_new_customer_cod_limit=self.risk_new_customer_cod_limit,
+            risk_duplicate_hours=self.risk_duplicate_hours,
             engagement=engagement,
         )
 

@@ -40,9 +40,22 @@ def test_effects_in_the_merchants_words():
     )
 
 
+def test_the_risk_effect_in_the_merchants_words():
+    assert TouchpointSettings().effects()[-1] == (
+        "COD risk: an advance of 50% of the order by JazzCash / Easypaisa is asked for a COD order from a phone "
+        "with 3 or more returned orders; the order waits until the payment is verified.")
+    assert CHOSEN.effects()[-1] == (
+        "COD risk: an advance of Rs. 500 by JazzCash / Easypaisa is asked for a COD order from a phone with 2 or "
+        "more returned orders or above Rs. 8,000 from a phone with no delivered order; the order waits until the "
+        "payment is verified. A second open COD order from one phone within 1.5 h is held for a call.")
+    assert TouchpointSettings(risk_advance_after_returns=0).effects()[-1] == "COD risk: no advance is asked."
+
+
 @pytest.mark.parametrize(
     "change",
     [
+        {"risk_advance_percent": 100},
+        {"risk_duplicate_hours": -1},
         {"cart_stage_minutes": (30, 20, 4320)},  # stage 2 before stage 1
         {"cart_code_percent": 11},
         {"winback_90_percent": 14},
@@ -81,6 +94,11 @@ CHOSEN = TouchpointSettings(
     winback_60_percent=20,
     winback_90_percent=18,
     escalation_sla_minutes=30,
+    risk_advance_after_returns=2,
+    risk_advance_percent=30,
+    risk_advance_amount=500,
+    risk_new_customer_cod_limit=8000,
+    risk_duplicate_hours=1.5,
 )
 
 
@@ -103,6 +121,8 @@ def test_saved_settings_become_the_engines_settings():
         engagement.winback_60_percent,
         engagement.winback_90_percent,
     ) == ((600, 36000, 72000), 7, 30, 20, 18)
+    assert (engine.risk_advance_after_returns, engine.risk_advance_percent, engine.risk_advance_amount,
+            engine.risk_new_customer_cod_limit, engine.risk_duplicate_hours) == (2, 30, 500, 8000, 1.5)
     assert (engine.events_secret, engagement.winback_batch) == ("kept", 7)  # only the page's settings change
 
 
