@@ -28,7 +28,7 @@ from lifecycle.db.models import (
     ShipmentScan,
 )
 from lifecycle.domain import addresses, customers, recovery, risk, touchpoints
-from lifecycle.domain.statuses import OrderStatus, RiskBand, ShipmentState, TouchpointKind
+from lifecycle.domain.statuses import FINISHED, OrderStatus, RiskBand, ShipmentState, TouchpointKind
 
 TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
     None: {OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED},
@@ -46,7 +46,6 @@ TRANSITIONS: dict[Optional[str], set[OrderStatus]] = {
     OrderStatus.RETURNED: set(),
     OrderStatus.CANCELLED: set(),
 }
-FINISHED = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 FINAL_SHIPMENT_STATES = {ShipmentState.DELIVERED, ShipmentState.RETURNED, ShipmentState.CANCELLED}
 # Open for changes by the customer (address, cancellation, modification).
 OPEN_FOR_CHANGES = (OrderStatus.PENDING_CONFIRMATION, OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
@@ -334,7 +333,7 @@ def record_scan(
     _follow_shipment(session, shipment.order, shipment, state, at, now, settings)
     if state == ShipmentState.ATTEMPTED and previous != ShipmentState.ATTEMPTED and (
             shipment.order.status not in FINISHED):  # one attempt however many scans describe it
-        recovery.record_attempt(session, shipment.order, shipment, raw_status, at, now)
+        recovery.record_attempt(session, shipment.order, shipment, raw_status, at, now, settings.engagement.sla_minutes)
     return scan
 
 

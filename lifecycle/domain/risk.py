@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
@@ -23,7 +23,7 @@ from lifecycle.config.settings import WALLETS, LifecycleSettings
 from lifecycle.db.delivery_models import RiskDecision
 from lifecycle.db.models import Cancellation, Customer, Order
 from lifecycle.domain import escalations
-from lifecycle.domain.statuses import OrderStatus, RiskBand
+from lifecycle.domain.statuses import FINISHED, OrderStatus, RiskBand
 
 NO_ANSWER = "no_answer"  # the cancellation source of an unanswered COD confirmation
 
@@ -85,21 +85,47 @@ def advance_amount(amount: Decimal, settings: LifecycleSettings) -> Decimal:
     return (amount * settings.risk_advance_percent / 100).quantize(Decimal("1"), ROUND_HALF_UP)
 
 
-def assess(past: DeliveryHistory, amount: Decimal, settings: LifecycleSettings) -> Decision:
-    """The band for a new COD order of ``amount`` from a customer with this history."""
+def assess(past: DeliveryHistory, amount: Decimal, settings: LifecycleSettings,
+           duplicate_of: Optional[str] = None) -> Decision:
+    """The band for a new COD order of ``amount`` from a customer with this history (and, when
+    ``duplicate_of`` names one, another open order placed just before): an advance for returns or
+    a large first COD order, a hold for a call for a possible double order or when no wallet
+    can take the advance."""
+    calls_for_advance, calls_for_hold = [], []
     threshold = settings.risk_advance_after_returns
-    if not threshold or past.returned < threshold:
-        return Decision(RiskBand.NORMAL)
-    reasons = (f"{past.returned} returned or refused orders on this phone (advance from {threshold})",)
+    if threshold and past.returned >= threshold:
+        calls_for_advance.append(f"{past.returned} returned or refused orders on this phone (advance from {threshold})")
+    limit = settings.risk_new_customer_cod_limit
+    if limit and not past.delivered and amount > limit:
+        calls_for_advance.append(
+            f"Rs. {amount:,.0f} cash on delivery with no delivered order yet (limit Rs. {limit:,})")
+    if duplicate_of is not None:
+        calls_for_hold.append(f"order {duplicate_of} from this phone is still open, placed within "
+                              f"{settings.risk_duplicate_hours:g} h: a double order?")
     method = next((m for m in WALLETS if m in settings.accounts and settings.accounts[m].number), None)
-    if method is None:
-        return Decision(RiskBand.HOLD, reasons + ("no JazzCash / Easypaisa account to take an advance on",))
-    return Decision(RiskBand.ADVANCE, reasons, advance_amount(amount, settings), method)
+    if calls_for_advance and method is not None:
+        return Decision(RiskBand.ADVANCE, tuple(calls_for_advance + calls_for_hold), advance_amount(amount, settings),
+                        method)
+    if calls_for_advance:
+        calls_for_hold.append("no JazzCash / Easypaisa account to take an advance on")
+    if calls_for_hold:
+        return Decision(RiskBand.HOLD, tuple(calls_for_advance + calls_for_hold))
+    return Decision(RiskBand.NORMAL)
+
+
+def _open_order_just_before(session: Session, order: Order, hours: float) -> Optional[str]:
+    """Another open order of the same customer placed within ``hours`` before this one (its ref)."""
+    if not hours:
+        return None
+    return session.scalar(select(Order.ref).where(
+        Order.customer_id == order.customer_id, Order.id != order.id, Order.status.not_in(FINISHED),
+        Order.placed_at >= order.placed_at - timedelta(hours=hours)).order_by(Order.placed_at.desc()).limit(1))
 
 
 def check(session: Session, customer: Customer, order: Order, settings: LifecycleSettings, now: datetime) -> Decision:
     """Assess a new COD order and record the decision; a held order goes to a person to call."""
-    decision = assess(history(session, customer.id, excluding_order_id=order.id), order.amount, settings)
+    decision = assess(history(session, customer.id, excluding_order_id=order.id), order.amount, settings,
+                      _open_order_just_before(session, order, settings.risk_duplicate_hours))
     session.add(RiskDecision(order_id=order.id, band=decision.band, reasons=list(decision.reasons),
                              advance=decision.advance, created_at=now))
     if decision.band == RiskBand.HOLD:

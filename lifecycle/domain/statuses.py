@@ -115,6 +115,7 @@ CONFIRMED_OR_LATER = (
     OrderStatus.RETURNED,
 )
 DISPATCHED_OR_LATER = CONFIRMED_OR_LATER[1:]
+FINISHED = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 
 
 class AlertState(StrEnum):

@@ -123,3 +123,22 @@ def test_a_merchant_still_saves_the_rest_of_the_profile(tmp_path, sqlite_db):
 
     assert asyncio.run(save_delivery()) == 303
     assert load_profile(profile_path(tmp_path)).delivery.default.charge == 333
+
+
+def test_the_cod_risk_thresholds_are_saved_from_the_page(tmp_path, sqlite_db):
+    from lifecycle.config import touchpoint_settings
+
+    app = settings_app(sqlite_db, tmp_path)
+
+    async def save_risk() -> int:
+        async with serve(app) as url, httpx.AsyncClient(base_url=url, headers={"Accept": "text/html"}) as client:
+            await client.post("/login", data={"username": "manager", "password": PASSWORD})
+            page = FormFields("/settings/touchpoints")
+            page.feed((await client.get("/settings/")).text)
+            typed = page.form(risk_new_customer_cod_limit="6000", risk_advance_after_returns="2")
+            return (await client.post("/settings/touchpoints", data=typed)).status_code
+
+    assert asyncio.run(save_risk()) == 303
+    saved = touchpoint_settings.load(tmp_path)
+    assert (saved.risk_new_customer_cod_limit, saved.risk_advance_after_returns, saved.risk_advance_percent) == (
+        6000, 2, 50)

@@ -64,6 +64,9 @@ AYESHA_RETURNED_3 = DeliveryHistory(delivered=4, returned=3, last_outcome="retur
     (AYESHA_RETURNED_3, {"accounts": {"easypaisa": PaymentAccount("03453334444", "Sauda")}},
      ("advance", Decimal("1250"), "easypaisa")),
     (AYESHA_RETURNED_3, {"accounts": {}}, ("hold", None, None)),  # no wallet to pay an advance into
+    (DeliveryHistory(), {"risk_new_customer_cod_limit": 2000}, ("advance", Decimal("1250"), "jazzcash")),
+    (DeliveryHistory(), {"risk_new_customer_cod_limit": 3000}, ("normal", None, None)),  # 2,500 is within it
+    (DeliveryHistory(delivered=1), {"risk_new_customer_cod_limit": 2000}, ("normal", None, None)),  # not new
 ])
 def test_bands(settings, past, changes, expected):
     decision = risk.assess(past, Decimal("2500"), replace(settings, **changes))
@@ -131,3 +134,26 @@ def test_the_shops_order_event_is_answered_with_the_history_and_the_decision(db,
         "risk": {"band": "advance", "reasons": ["3 returned or refused orders on this phone (advance from 3)"],
                  "advance": "1500.00"},
     }
+
+
+def test_a_second_open_cod_order_within_the_hours_is_held_for_a_call(db, clock, settings):
+    settings = replace(settings, risk_duplicate_hours=2, risk_new_customer_cod_limit=2000)
+    with db.session.begin() as session:
+        first = orders.place(session, cod_order(ref="SD-D1", amount=Decimal("1500")), clock.now(), settings)
+        clock.advance(90 * 60)
+        second = orders.place(session, cod_order(ref="SD-D2", amount=Decimal("1500")), clock.now(), settings)
+        clock.advance(3 * 3600)
+        third = orders.place(session, cod_order(ref="SD-D3", amount=Decimal("1500")), clock.now(), settings)
+        assert [(o.status, o.needs_call) for o in (first, second, third)] == [
+            ("pending_confirmation", False), ("pending_confirmation", True), ("pending_confirmation", False)]
+        reasons = session.scalar(select(RiskDecision.reasons).where(RiskDecision.order_id == second.id))
+    assert reasons == ["order SD-D1 from this phone is still open, placed within 2 h: a double order?"]
+
+
+def test_every_reason_is_kept_when_several_apply(settings):
+    chosen = replace(settings, risk_new_customer_cod_limit=5000, risk_duplicate_hours=2)
+    decision = risk.assess(DeliveryHistory(returned=3), Decimal("6000"), chosen, duplicate_of="SD-9")
+    assert (decision.band, decision.advance) == ("advance", Decimal("3000"))  # it covers the double-order doubt too
+    assert decision.reasons == ("3 returned or refused orders on this phone (advance from 3)",
+                                "Rs. 6,000 cash on delivery with no delivered order yet (limit Rs. 5,000)",
+                                "order SD-9 from this phone is still open, placed within 2 h: a double order?")
