@@ -26,6 +26,8 @@ class ActionRecordCancelReason(LifecycleAction):
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
         reason = entity(tracker, "cancel_reason") or tracker.get_slot("cancel_reason")
         detail = tracker.get_slot("cancel_reason_detail")
+        if not detail and _a_product_question_without_an_order(turn, tracker):  # "dinner set mojood hai?"
+            return Reply(followup="action_answer_product")
         if detail:  # the form collected the words; the latest text is the form's last turn
             turn.text = detail
         reply = replies.record_cancel_reason(turn, reason, detail)
@@ -38,7 +40,12 @@ class ActionModifyOrder(LifecycleAction):
         return "action_modify_order"
 
     def reply(self, turn: Turn, tracker: Tracker) -> Reply:
-        # "formal oxford UK 12 brown hai?" read as a change: with no order to change, it is a product question
-        if orders.latest(turn.session, turn.customer) is None and about_a_product(tracker):
+        if _a_product_question_without_an_order(turn, tracker):  # "formal oxford UK 12 brown hai?"
             return Reply(followup="action_answer_product")
         return replies.modify_order(turn, entity(tracker, "modification"))
+
+
+def _a_product_question_without_an_order(turn: Turn, tracker: Tracker) -> bool:
+    """An order intent (a reason, a change) from a customer with no order at all, about a
+    product of the catalog: the NLU misread a product question."""
+    return orders.latest(turn.session, turn.customer) is None and about_a_product(tracker)

@@ -15,7 +15,7 @@ from actions.lifecycle_turn import LifecycleAction
 from lifecycle.conversation import handoff
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.domain import customers, escalations
-from lifecycle.integrations.rasa_conversations import transcript
+from lifecycle.integrations.rasa import transcript
 from lifecycle.service import runtime
 
 

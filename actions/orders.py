@@ -8,13 +8,12 @@ from rasa_sdk import Tracker
 from actions.handoff import EscalatingAction
 from actions.lifecycle_turn import LifecycleAction, entity
 from actions.products import about_a_product
-from lifecycle.conversation import replies
+from lifecycle.conversation import reading, replies
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.domain import customers
 from lifecycle.domain.payments import extract_transaction_id
-from lifecycle.flows import reading
 from lifecycle.flows.sentiment import is_complaint
-from lifecycle.integrations.rasa_conversations import transcript
+from lifecycle.integrations.rasa import transcript
 
 _ORDER_NUMBER = re.compile(r"(?i)\bSD-?\d{4,7}\b|#\d{4,7}\b|\b\d{4,7}\b|\border\b")
 
@@ -51,7 +50,7 @@ QUESTION_ACTIONS = {
 
 
 class ActionResolvePending(EscalatingAction):
-    """Short answers and statements, read against the pending question first (lifecycle/flows/reading.py)."""
+    """Short answers and statements, read against the pending question first (lifecycle/conversation/reading.py)."""
 
     def name(self) -> str:
         return "action_resolve_pending"

@@ -1,4 +1,4 @@
-"""Payment screenshots (a typed transaction ID: lifecycle/flows/reading.py), and photos
+"""Payment screenshots (a typed transaction ID: lifecycle/conversation/reading.py), and photos
 whose caption asks about a product."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""STOP typed in the chat: marketing opt-out (START: lifecycle/flows/reading.py)."""
+"""STOP typed in the chat: marketing opt-out (START: lifecycle/conversation/reading.py)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker

@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 from datetime import datetime, timezone
 
 from appserver.settings import AppSettings
-from lifecycle.config import touchpoint_settings
+from lifecycle.config.environment import SettingsError
 from lifecycle.db.account_models import ROLES
 from lifecycle.db.engine import default_database
 from lifecycle.domain import accounts
@@ -25,9 +24,11 @@ def serve() -> None:
     from appserver.app import build_app  # rasa-sdk and the catalog load only to serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = AppSettings.from_env()
-    touchpoint_settings.export_saved(settings.data_dir, os.environ)  # the settings page's, over the defaults
-    app = build_app(settings)
+    try:
+        settings = AppSettings.from_env()
+        app = build_app(settings)  # reads the lifecycle's settings once (service.Lifecycle.from_env)
+    except SettingsError as exc:
+        raise SystemExit(f"not started: {exc}") from None
     redact.install()  # after Sanic set up its own log handlers
     app.run(host=settings.host, port=settings.port, single_process=True, access_log=False, motd=False)
 

@@ -3,6 +3,8 @@ Signed like the shop's events (X-Sauda-Signature with SAUDA_EVENTS_SECRET)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sanic import Blueprint, Request, response
 
 from appserver.auth import shop_signature_problem
@@ -55,8 +57,12 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
         body, error = parse(request, "code")
         if error is not None:
             return error
-        with lifecycle.db.session() as session:
-            return answer(discount_codes.check(session, body["code"], lifecycle.now()), body["code"])
+
+        def check() -> discount_codes.Check:
+            with lifecycle.db.session() as session:
+                return discount_codes.check(session, body["code"], lifecycle.now())
+
+        return answer(await asyncio.to_thread(check), body["code"])
 
     @bp.post("/redeem")
     async def redeem(request: Request):
@@ -64,8 +70,12 @@ def codes_blueprint(lifecycle: Lifecycle) -> Blueprint:
         body, error = parse(request, "code", "order_id")
         if error is not None:
             return error
-        with lifecycle.db.session.begin() as session:
-            return answer(discount_codes.redeem(session, body["code"], body["order_id"], lifecycle.now()), body["code"])
+
+        def redeem_it() -> discount_codes.Check:
+            with lifecycle.db.session.begin() as session:
+                return discount_codes.redeem(session, body["code"], body["order_id"], lifecycle.now())
+
+        return answer(await asyncio.to_thread(redeem_it), body["code"])
 
     return bp
 

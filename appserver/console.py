@@ -5,26 +5,28 @@ back to the bot; and the payments waiting for a person's verification."""
 from __future__ import annotations
 
 import asyncio
+from typing import Callable, TypeVar
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
+from sqlalchemy.orm import Session
 
 from appserver.auth import Auth, require
 from appserver.codes_api import codes_blueprint
 from appserver.pages import page
-from lifecycle.config import engagement_settings
+from lifecycle.conversation import agent_reply
 from lifecycle.db.engagement_models import EscalationActivity
-from lifecycle.db.models import Customer, Escalation, Order, OutboxMessage
+from lifecycle.db.models import Customer, Order
 from lifecycle.domain import customers, dead_letters, escalations, orders, payments, risk
 from lifecycle.domain.phones import InvalidPhone
-from lifecycle.engine import outbox
-from lifecycle.integrations.rasa_conversations import RasaConversations
 from lifecycle.service import Lifecycle
+
+T = TypeVar("T")
 
 
 def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     bp = Blueprint("console", url_prefix="/console")
-    rasa = RasaConversations(lifecycle.settings.rasa_url, lifecycle.settings.rasa_token)
+    rasa = lifecycle.rasa
     graph = lifecycle.graph_client()
 
     def back(escalation_id: int, error: str = ""):
@@ -34,8 +36,7 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @bp.get("/escalations")
     @require(auth, "agent")
     async def queue(request: Request):
-        with lifecycle.db.session() as session:
-            rows = escalations.queue(session)
+        rows = await asyncio.to_thread(_read, lifecycle, escalations.queue)
         return response.html(
             page(
                 request,
@@ -51,18 +52,23 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @bp.get("/escalations/<escalation_id:int>")
     @require(auth, "agent")
     async def detail(request: Request, escalation_id: int):
-        with lifecycle.db.session() as session:
-            escalation = session.get(Escalation, escalation_id)
-            if escalation is None:
-                return response.text(f"no escalation {escalation_id}", status=404)
-            customer = session.get(Customer, escalation.customer_id)
-            order = session.get(Order, escalation.order_id) if escalation.order_id else None
-            activity = session.get(EscalationActivity, escalation.id)
-            replies = escalations.replies_of(session, escalation)
-            row = escalations.QueueRow(escalation, customer, order, activity)
-            in_window = customers.in_window(customer, lifecycle.now())
-            history = risk.history(session, customer.id)
-            decision = risk.decision_for(session, order.id) if order else None
+        def read():
+            with lifecycle.db.session() as session:
+                escalation = agent_reply.find(session, escalation_id)
+                customer = session.get(Customer, escalation.customer_id)
+                order = session.get(Order, escalation.order_id) if escalation.order_id else None
+                activity = session.get(EscalationActivity, escalation.id)
+                replies = escalations.replies_of(session, escalation)
+                row = escalations.QueueRow(escalation, customer, order, activity)
+                history = risk.history(session, customer.id)
+                decision = risk.decision_for(session, order.id) if order else None
+                in_window = customers.in_window(customer, lifecycle.now())
+                return row, replies, customer, order, activity, in_window, history, decision
+
+        try:
+            row, replies, customer, order, activity, in_window, history, decision = await asyncio.to_thread(read)
+        except escalations.EscalationError as exc:
+            return response.text(str(exc), status=404)
         live = await rasa.transcript(customer.phone)
         conversation = live if live is not None else (activity.conversation if activity else [])
         return response.html(
@@ -88,41 +94,37 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @bp.post("/escalations/<escalation_id:int>/take")
     @require(auth, "agent")
     async def take(request: Request, escalation_id: int):
-        with lifecycle.db.session.begin() as session:
-            try:
-                escalations.take(session, _escalation(session, escalation_id), request.ctx.user.name)
-            except escalations.EscalationError as exc:
-                return back(escalation_id, str(exc))
+        def take_it() -> None:
+            with lifecycle.db.session.begin() as session:
+                escalations.take(session, agent_reply.find(session, escalation_id), request.ctx.user.name)
+
+        try:
+            await asyncio.to_thread(take_it)
+        except escalations.EscalationError as exc:
+            return back(escalation_id, str(exc))
         return back(escalation_id)
 
     @bp.post("/escalations/<escalation_id:int>/reply")
     @require(auth, "agent")
     async def reply(request: Request, escalation_id: int):
-        agent, text = request.ctx.user.name, (request.form.get("text") or "")
         try:
-            with lifecycle.db.session.begin() as session:
-                escalation = _escalation(session, escalation_id)
-                message = escalations.reply(session, escalation, agent, text, lifecycle.now())
-                message_id, payload = message.id, message.payload
-                phone = session.get(Customer, escalation.customer_id).phone
+            await agent_reply.reply(lifecycle.db, graph, rasa, lifecycle.clock, escalation_id,
+                                    request.ctx.user.name, request.form.get("text") or "")
         except escalations.EscalationError as exc:
             return back(escalation_id, str(exc))
-        result = await graph.send(payload)
-        with lifecycle.db.session.begin() as session:
-            outcome = outbox.record_send(session.get(OutboxMessage, message_id), result, lifecycle.now())
-        if outcome != "sent":
-            return back(escalation_id, f"WhatsApp did not accept the reply ({result.outcome}: {result.error_message})")
-        await rasa.record_agent_message(phone, agent, text.strip())
         return back(escalation_id)
 
     @bp.post("/escalations/<escalation_id:int>/resolve")
     @require(auth, "agent")
     async def resolve(request: Request, escalation_id: int):
-        try:
+        def resolve_it() -> str:
             with lifecycle.db.session.begin() as session:
-                escalation = _escalation(session, escalation_id)
+                escalation = agent_reply.find(session, escalation_id)
                 escalations.resolve(session, escalation, request.ctx.user.name, lifecycle.now())
-                phone = session.get(Customer, escalation.customer_id).phone
+                return session.get(Customer, escalation.customer_id).phone
+
+        try:
+            phone = await asyncio.to_thread(resolve_it)
         except escalations.EscalationError as exc:
             return back(escalation_id, str(exc))
         if not await rasa.set_paused(phone, False):
@@ -144,12 +146,15 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @require(auth, "merchant")
     async def risk_override(request: Request, ref: str):
         """Let a held or advance-asked order through (the page's button, or JSON with ``X-CSRF-Token``)."""
-        try:
+        def override() -> dict:
             with lifecycle.db.session.begin() as session:
                 order = orders.find(session, ref)
                 decision = risk.override(session, order, request.ctx.user.name, lifecycle.now())
-                answer = {"order_id": order.ref, "order_status": order.status, "band": decision.band,
-                          "overridden_by": decision.overridden_by}
+                return {"order_id": order.ref, "order_status": order.status, "band": decision.band,
+                        "overridden_by": decision.overridden_by}
+
+        try:
+            answer = await asyncio.to_thread(override)
         except (orders.OrderNotFound, risk.OverrideError) as exc:
             if _wants_json(request):
                 return response.json({"error": str(exc)}, status=404 if isinstance(exc, orders.OrderNotFound) else 409)
@@ -162,11 +167,13 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     @require(auth, "agent")
     async def payments_page(request: Request):
         """Transaction IDs waiting for a person; JSON (with the CSRF token for POSTs) for API clients."""
-        with lifecycle.db.session() as session:
-            waiting = [
+        def read(session) -> list[tuple]:
+            return [
                 (o.ref, p.method, orders.format_amount(p.amount), p.transaction_id, p.raw_text, p.submitted_at)
                 for o, p in payments.pending_verification(session)
             ]
+
+        waiting = await asyncio.to_thread(_read, lifecycle, read)
         if _wants_json(request):
             keys = ("order_id", "method", "amount", "transaction_id", "customer_wrote", "submitted_at")
             return response.json(
@@ -188,11 +195,15 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     async def decide(request: Request, ref: str, verb: str):
         """The page's buttons, or an API call (session cookie + ``X-CSRF-Token``) answered in JSON."""
         decide_payment = payments.verify if verb == "verify" else payments.reject
-        try:
+
+        def decide_it() -> dict:
             with lifecycle.db.session.begin() as session:
                 order = orders.find(session, ref)
                 payment = decide_payment(session, order, request.ctx.user.name, lifecycle.now())
-                answer = {"order_id": order.ref, "order_status": order.status, "payment_status": payment.status}
+                return {"order_id": order.ref, "order_status": order.status, "payment_status": payment.status}
+
+        try:
+            answer = await asyncio.to_thread(decide_it)
         except (orders.OrderNotFound, orders.TransitionError) as exc:
             if not _wants_json(request):
                 return response.redirect(f"/console/payments?error={quote(str(exc))}", status=303)
@@ -208,14 +219,11 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
     async def dead_letters_page(request: Request):
         """Channel events that could not be applied, with their reasons; JSON for API clients."""
 
-        def read():
-            with lifecycle.db.session() as session:
-                rows = [
-                    (d.id, d.kind, d.data, d.reason, d.attempts, d.parked_at) for d in dead_letters.waiting(session)
-                ]
-                return rows, dead_letters.count_waiting(session)
+        def read(session) -> tuple[list[tuple], int]:
+            rows = [(d.id, d.kind, d.data, d.reason, d.attempts, d.parked_at) for d in dead_letters.waiting(session)]
+            return rows, dead_letters.count_waiting(session)
 
-        rows, waiting = await asyncio.to_thread(read)
+        rows, waiting = await asyncio.to_thread(_read, lifecycle, read)
         alert = waiting >= lifecycle.settings.dead_letter_alert
         if _wants_json(request):
             keys = ("id", "kind", "data", "reason", "attempts", "parked_at")
@@ -255,22 +263,21 @@ def console_blueprint(lifecycle: Lifecycle, auth: Auth) -> Blueprint:
         return response.redirect("/console/dead-letters", status=303)
 
     @bp.listener("after_server_stop")
-    async def close_graph(_app, _loop=None) -> None:
+    async def close_clients(_app, _loop=None) -> None:
         await graph.close()
+        await rasa.close()
 
     return bp
 
 
-def _escalation(session, escalation_id: int) -> Escalation:
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise escalations.EscalationError(f"no escalation {escalation_id}")
-    return escalation
+def _read(lifecycle: Lifecycle, query: Callable[[Session], T]) -> T:
+    """``query`` in a read-only session (call it in a worker thread)."""
+    with lifecycle.db.session() as session:
+        return query(session)
 
 
 def mount_engagement(app, lifecycle: Lifecycle, auth: Auth) -> None:
     """The console and the discount-code API (the engagement loop runs with the background work)."""
-    engagement_settings.use(engagement_settings.EngagementSettings.from_env())
     app.blueprint(console_blueprint(lifecycle, auth))
     app.blueprint(codes_blueprint(lifecycle))
 

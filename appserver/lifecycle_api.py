@@ -3,6 +3,7 @@ clock. People verify payments in the console (appserver/console.py), behind the 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -30,11 +31,13 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
             return response.json({"error": problem}, status=401)
         return None
 
-    def apply(raw) -> response.HTTPResponse:
+    def apply_event(event) -> dict:
+        with lifecycle.db.session.begin() as session:
+            return events.apply(session, event, lifecycle.now(), lifecycle.settings)  # current timings
+
+    async def apply(raw) -> response.HTTPResponse:
         try:
-            event = events.parse(raw)
-            with lifecycle.db.session.begin() as session:
-                answer = events.apply(session, event, lifecycle.now(), lifecycle.settings)  # current timings
+            answer = await asyncio.to_thread(apply_event, events.parse(raw))  # the database off the event loop
         except events.EventError as exc:
             return response.json(exc.body, status=exc.status)
         return response.json(answer)
@@ -48,7 +51,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
             raw = parse_json(request.body)
         except ValueError as exc:
             return response.json({"error": f"body is not JSON: {exc}"}, status=400)
-        return apply(raw)
+        return await apply(raw)
 
     @bp.post("/shopify/orders")
     async def shopify_order(request: Request):
@@ -69,7 +72,7 @@ def lifecycle_blueprint(lifecycle: Lifecycle) -> Blueprint:
             event = events.shopify_order(body, webhook_id)
         except events.EventError as exc:
             return response.json(exc.body, status=exc.status)
-        return apply(event)
+        return await apply(event)
 
     @bp.post("/dev/clock")
     async def move_clock(request: Request):

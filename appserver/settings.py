@@ -1,17 +1,21 @@
-"""App server settings, read once from the environment (see .env.example)."""
+"""App server settings, read once from the environment (see .env.example); an invalid value stops
+the start with the variable's name (lifecycle/config/environment.py)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Optional
+
+from lifecycle.config.environment import DEFAULT_DATA_DIR, Environment
+from lifecycle.config.settings import DEFAULT_APP_PORT
 
 
 @dataclass(frozen=True)
 class AppSettings:
-    host: str
-    port: int
-    data_dir: Path
-    internal_secret: str
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_APP_PORT
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    internal_secret: str = ""
     merchant_token: str = ""  # bearer token of the merchant API (catalog upload)
     action_secret: str = ""  # Rasa's bearer token on the private action listener
     actions_host: str = "127.0.0.1"  # loopback or a private interface: never the public one
@@ -20,16 +24,17 @@ class AppSettings:
     max_action_body: int = 8 * 1024 * 1024  # Rasa posts the whole tracker with each action call
 
     @classmethod
-    def from_env(cls) -> "AppSettings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "AppSettings":
+        read, d = Environment(env), cls()
         return cls(
-            host=os.environ.get("SAUDA_APP_HOST", "127.0.0.1"),
-            port=int(os.environ.get("SAUDA_APP_PORT", "5055")),
-            data_dir=Path(os.environ.get("SAUDA_DATA_DIR", ".sauda")),
-            internal_secret=os.environ.get("SAUDA_INTERNAL_SECRET", ""),
-            merchant_token=os.environ.get("SAUDA_MERCHANT_TOKEN", ""),
-            action_secret=os.environ.get("SAUDA_ACTION_SECRET", ""),
-            actions_host=os.environ.get("SAUDA_ACTIONS_HOST", "127.0.0.1"),
-            actions_port=int(os.environ.get("SAUDA_ACTIONS_PORT", "5056")),
-            max_body=int(os.environ.get("SAUDA_MAX_BODY", str(cls.max_body))),
-            max_action_body=int(os.environ.get("SAUDA_MAX_ACTION_BODY", str(cls.max_action_body))),
+            host=read.text("SAUDA_APP_HOST", d.host),
+            port=read.integer("SAUDA_APP_PORT", d.port, 1, 65535),
+            data_dir=read.data_dir(),
+            internal_secret=read.text("SAUDA_INTERNAL_SECRET"),
+            merchant_token=read.text("SAUDA_MERCHANT_TOKEN"),
+            action_secret=read.text("SAUDA_ACTION_SECRET"),
+            actions_host=read.text("SAUDA_ACTIONS_HOST", d.actions_host),
+            actions_port=read.integer("SAUDA_ACTIONS_PORT", d.actions_port, 1, 65535),
+            max_body=read.integer("SAUDA_MAX_BODY", d.max_body, low=1024),
+            max_action_body=read.integer("SAUDA_MAX_ACTION_BODY", d.max_action_body, low=1024),
         )

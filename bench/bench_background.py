@@ -5,7 +5,9 @@ the same work inside the app server (``SAUDA_WORKER=inprocess``).
 
 Real processes on PostgreSQL (``SAUDA_TEST_PG_URL``, a scratch schema per run): the app server,
 the WhatsApp simulator as the Graph API and, where it runs, the worker. ``SAUDA_BENCH_CALLS``
-sets the calls per customer (default 40).
+sets the calls per customer (default 40). The machine is shared, so idle and busy alternate
+``SAUDA_BENCH_ROUNDS`` times (default 3) in one run and each side's samples are pooled; the
+table gives the load average and the CPU seconds each process used while the calls ran.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import secrets
 import subprocess
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +37,7 @@ from tests.stack import APP_PYTHON, ROOT, free_port, private_actions
 
 CUSTOMERS = 16
 CALLS = int(os.environ.get("SAUDA_BENCH_CALLS", 40))
+ROUNDS = int(os.environ.get("SAUDA_BENCH_ROUNDS", 3))
 TOUCHPOINTS = 2000
 WINBACK_CUSTOMERS = 20_000
 
@@ -124,6 +128,35 @@ async def _customers_ask(actions_url: str, secret: str, phones: list[str]) -> li
     return samples
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu() -> float:
+    """CPU of every PostgreSQL process on the machine (the backends serve both sides)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if stat.read_text().strip() == "postgres":
+                total += _cpu_seconds(int(stat.parent.name))
+        except OSError:
+            pass
+    return total
+
+
+def _cpu(running: dict[str, subprocess.Popen]) -> dict[str, float]:
+    return {**{name: _cpu_seconds(proc.pid) for name, proc in running.items()}, "postgres": _postgres_cpu()}
+
+
+def _load() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -138,9 +171,26 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"{url} did not answer:\n{log.read_text()[-2000:]}")
 
 
-def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]:
-    """mode: "idle" (no background work), "worker" (python -m lifecycle worker) or "inprocess".
-    Returns the samples and the progress of the background work at the start and the end."""
+@dataclass
+class Measured:
+    samples: list[float] = field(default_factory=list)
+    sent: int = 0
+    swept: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # seconds each process used during the calls
+    loads: list[float] = field(default_factory=list)  # the machine's 1-minute load average at the end
+
+    def add(self, samples: list[float], before: tuple[int, int], after: tuple[int, int], cpu: dict[str, float],
+            load: float) -> None:
+        self.samples += samples
+        self.sent += after[0] - before[0]
+        self.swept += after[1] - before[1]
+        for name, seconds in cpu.items():
+            self.cpu[name] = self.cpu.get(name, 0.0) + seconds
+        self.loads.append(load)
+
+
+def _scenario(mode: str, measured: Measured) -> None:
+    """mode: "idle" (no background work), "worker" (python -m lifecycle worker) or "inprocess"."""
     now = datetime.now(timezone.utc)
     with database("postgresql") as db, TemporaryDirectory() as tmp:
         if db is None:
@@ -186,52 +236,62 @@ def _scenario(mode: str) -> tuple[list[float], tuple[int, int], tuple[int, int]]
             _wait_healthy(f"http://127.0.0.1:{sim_port}/health", running["simulator"], logs / "simulator.log")
             _wait_healthy(f"http://127.0.0.1:{app_port}/health", running["app"], logs / "app.log")
             actions_url = f"http://127.0.0.1:{env['SAUDA_ACTIONS_PORT']}"
+            _wait_healthy(f"{actions_url}/health", running["app"], logs / "app.log")
             asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones[:2]))  # warm it up
             if mode != "idle":
                 _fall_due(db)
                 deadline = time.monotonic() + 120
                 while _progress(db) == (0, 0) and time.monotonic() < deadline:  # until the work has begun
                     time.sleep(0.1)
-            before = _progress(db)
+            before, cpu_before = _progress(db), _cpu(running)
             samples = asyncio.run(_customers_ask(actions_url, env["SAUDA_ACTION_SECRET"], phones))
-            after = _progress(db)
+            after, cpu_after = _progress(db), _cpu(running)
+            measured.add(samples, before, after, {k: cpu_after[k] - cpu_before[k] for k in cpu_before},
+                         _load())
         finally:
             for proc in running.values():
                 proc.terminate()
             for proc in running.values():
                 proc.wait(timeout=30)
-    return samples, before, after
 
 
 def run() -> list[Table]:
     table = Table(
-        f"Action call latency at {CUSTOMERS} concurrent customers, {CALLS} calls each, PostgreSQL (ms)",
+        f"Action call latency at {CUSTOMERS} concurrent customers, {CALLS} calls each, PostgreSQL (ms); "
+        f"idle and busy alternated {ROUNDS} times in one run, samples pooled",
         [
             "background work",
             "p50",
             "p95",
             "p95 vs idle",
-            "sent during the calls (of 2,000)",
+            f"sent during the calls (of {ROUNDS} x 2,000)",
             "win-back swept during the calls",
-            "calls took (s)",
+            "CPU s during the calls: app / worker / PostgreSQL",
+            "load average",
         ],
     )
-    idle = None
-    for mode, label in (
-        ("idle", "none (worker idle)"),
-        ("worker", f"python -m lifecycle worker: {TOUCHPOINTS:,} due + sweep of {WINBACK_CUSTOMERS:,}"),
-        ("inprocess", "the same inside the app server (SAUDA_WORKER=inprocess)"),
-    ):
-        samples, before, after = _scenario(mode)
-        p50, p95 = percentiles(samples)
-        idle = idle or p95
+    labels = {
+        "idle": "none (worker idle)",
+        "worker": f"python -m lifecycle worker: {TOUCHPOINTS:,} due + sweep of {WINBACK_CUSTOMERS:,}",
+        "inprocess": "the same inside the app server (SAUDA_WORKER=inprocess)",
+    }
+    measured = {mode: Measured() for mode in labels}
+    for _ in range(ROUNDS):
+        for mode in ("idle", "worker"):
+            _scenario(mode, measured[mode])
+    _scenario("inprocess", measured["inprocess"])
+    idle = percentiles(measured["idle"].samples)[1]
+    for mode, label in labels.items():
+        m = measured[mode]
+        p50, p95 = percentiles(m.samples)
         table.add(
             label,
             p50,
             p95,
             f"{(p95 / idle - 1) * 100:+.0f} %",
-            after[0] - before[0],
-            after[1] - before[1],
-            round(sum(samples) / 1000 / CUSTOMERS, 1),
+            m.sent,
+            m.swept,
+            " / ".join(f"{m.cpu.get(name, 0.0):.1f}" for name in ("app", "worker", "postgres")),
+            " ".join(f"{load:.1f}" for load in m.loads),
         )
     return [table]

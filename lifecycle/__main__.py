@@ -18,10 +18,9 @@ import logging
 import os
 import signal
 import sys
-from pathlib import Path
 
 from lifecycle.analytics import refresh
-from lifecycle.config import engagement_settings, touchpoint_settings
+from lifecycle.config.environment import SettingsError
 from lifecycle.domain.phones import InvalidPhone
 from lifecycle.engine import templates
 from lifecycle.engine.registry import MissingHandlers
@@ -32,7 +31,6 @@ from whatsapp import redact
 async def _work(lifecycle: Lifecycle) -> None:
     # Everything the app server runs in process with SAUDA_WORKER=inprocess: the scheduler, the
     # engagement loop, the courier poller, the summary refresh and the settings watch.
-    engagement_settings.use(engagement_settings.EngagementSettings.from_env())
     try:
         supervisor = lifecycle.start_background()
     except MissingHandlers as exc:
@@ -42,10 +40,6 @@ async def _work(lifecycle: Lifecycle) -> None:
         loop.add_signal_handler(sig, supervisor.stop_event.set)
     await supervisor.wait()
     await lifecycle.stop_background()
-
-
-def _data_dir() -> Path:
-    return Path(os.environ.get("SAUDA_DATA_DIR", ".sauda"))
 
 
 def main(argv: list[str]) -> int:
@@ -62,9 +56,12 @@ def main(argv: list[str]) -> int:
         loaded = templates.load()
         print(f"{templates.TEMPLATES_FILE}: {len(loaded.messages)} messages, all consistent")
         return 0
-    touchpoint_settings.export_saved(_data_dir(), os.environ)  # the settings page's, over the defaults
-    lifecycle = Lifecycle.from_env()  # migrates
+    try:
+        lifecycle = Lifecycle.from_env()  # reads every setting once, migrates, lays the saved settings over
+    except SettingsError as exc:
+        raise SystemExit(f"not started: {exc}") from None
     if args.command == "worker":
+        os.nice(lifecycle.settings.worker_nice)  # customers' turns in the app server come first
         asyncio.run(_work(lifecycle))
     elif args.command == "customer":
         try:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -20,10 +21,9 @@ from sqlalchemy.orm import Session
 
 from knowledge.profile import ProfileInvalid, load_profile, profile_path
 from lifecycle.analytics.refresh import keep_fresh
-from lifecycle.config import engagement_settings, touchpoint_settings, watch
+from lifecycle.config import touchpoint_settings, watch
 from lifecycle.config.privacy_settings import PrivacySettings
 from lifecycle.config.settings import LifecycleSettings
-from lifecycle.config.touchpoint_settings import TouchpointSettings
 from lifecycle.db.engine import Database, database_url
 from lifecycle.db.models import ChannelDeadLetter, Customer, ReceivedMedia
 from lifecycle.domain import customers, dead_letters, erasure, payments
@@ -38,6 +38,7 @@ from lifecycle.flows import cart_recovery, csat, winback
 from lifecycle.flows.engagement import EngagementLoop
 from lifecycle.integrations.couriers.background import poll_couriers
 from lifecycle.integrations.couriers.settings import CourierSettings
+from lifecycle.integrations.rasa import RasaClient
 from lifecycle.integrations.stores import Stores
 from whatsapp.graph_client import GraphClient
 
@@ -50,50 +51,59 @@ def handler_registry() -> HandlerRegistry:
 
 
 class Lifecycle:
+    """``settings`` are those read from the environment; ``self.settings`` is what runs: them with
+    the merchant's saved store profile and touchpoint settings laid over (``use_saved``)."""
+
     def __init__(self, db: Database, settings: LifecycleSettings, clock: Optional[Clock] = None,
                  templates: Optional[Templates] = None, handlers: Optional[HandlerRegistry] = None,
-                 privacy: Optional[PrivacySettings] = None) -> None:
+                 couriers: Optional[CourierSettings] = None) -> None:
         self.db = db
+        self.environment = settings  # what the merchant's saved settings are laid over
         self.settings = settings
-        self.privacy = privacy or PrivacySettings()
+        self.couriers = couriers
         self.handlers = handlers if handlers is not None else handler_registry()
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
+        self.rasa = RasaClient(settings.rasa_url, settings.rasa_token)  # one pooled client for the process
         self.supervisor: Optional[Supervisor] = None
         self.worker: Optional[Worker] = None
 
     @classmethod
-    def from_env(cls) -> "Lifecycle":
-        return cls(Database(database_url()).migrate(), LifecycleSettings.from_env(),
-                   privacy=PrivacySettings.from_env())
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Lifecycle":
+        """Everything read from the environment once, here (SettingsError names a bad variable), the
+        database migrated, and the merchant's saved settings laid over."""
+        settings = LifecycleSettings.from_env(env)
+        lifecycle = cls(Database(database_url(env)).migrate(), settings, couriers=CourierSettings.from_env(env))
+        lifecycle.use_saved()
+        return lifecycle
+
+    @property
+    def privacy(self) -> PrivacySettings:
+        return self.settings.privacy
 
     def now(self) -> datetime:
         return self.clock.now()
 
     def use_saved(self) -> None:
-        """Put what the merchant saved on the settings page to work in this process: the store profile
-        (store name, wallet accounts for the next payment instructions) and the touchpoint settings."""
+        """Put what the merchant saved on the settings page to work in this process, at once: the store
+        profile (store name, wallet accounts for the next payment instructions) and the touchpoint
+        timings and offers (for orders placed and touchpoints run from now on; touchpoints already
+        scheduled keep their times). A file that cannot be read leaves that part as it was (logged)."""
+        settings = self.settings
         try:
-            self.settings = self.settings.with_profile(load_profile(profile_path(self.settings.data_dir)))
+            settings = self.environment.with_profile(load_profile(profile_path(self.environment.data_dir)))
         except ProfileInvalid:
             logger.exception("store profile unreadable: the store name and wallets stay as they were")
-        chosen = touchpoint_settings.saved(self.settings.data_dir)
-        if chosen is not None:
-            self.use_touchpoints(chosen)
-        elif self.worker is not None:
+            settings = replace(self.environment, store_name=settings.store_name, accounts=settings.accounts)
+        chosen = touchpoint_settings.saved(self.environment.data_dir)
+        self.settings = chosen.applied(settings) if chosen is not None else settings
+        if self.worker is not None:
             self.worker.settings = self.settings
 
     def saved_files(self) -> list[Path]:
         """The files ``use_saved`` reads, for a process that follows them."""
-        return [self.settings.data_dir / "profile.yml", self.settings.data_dir / touchpoint_settings.FILE_NAME]
-
-    def use_touchpoints(self, saved: TouchpointSettings) -> None:
-        """The merchant's saved timings and offers from now on, in this process: for orders placed and
-        touchpoints run from here on (touchpoints already scheduled keep their times)."""
-        self.settings, engagement = saved.applied(self.settings, engagement_settings.current())
-        engagement_settings.use(engagement)
-        if self.worker is not None:
-            self.worker.settings = self.settings
+        data_dir = self.environment.data_dir
+        return [data_dir / "profile.yml", data_dir / touchpoint_settings.FILE_NAME]
 
     def graph_client(self) -> GraphClient:
         s = self.settings
@@ -108,12 +118,12 @@ class Lifecycle:
         anything starts) if a touchpoint kind has no handler here."""
         with self.db.session() as session:
             self.handlers.check(session)
-        couriers = couriers or CourierSettings.from_env()
+        couriers = couriers or self.couriers or CourierSettings.from_env()
         self.worker = Worker(self.db, self.settings, self.graph_client(), self.handlers, clock=self.clock,
-                             templates=self.templates)
+                             templates=self.templates, tracker=self.rasa)
         jobs: dict[str, Job] = {
             "scheduler": self.worker.run,
-            "engagement": EngagementLoop(self.db, self.clock).run,
+            "engagement": EngagementLoop(self.db, self.clock, lambda: self.settings.engagement).run,
             "couriers": functools.partial(poll_couriers, self.db, self.settings, self.clock, couriers),
             "settings": functools.partial(watch.follow, self.saved_files(), self.use_saved),
             "retention": self._expire_periodically,

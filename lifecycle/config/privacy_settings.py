@@ -2,9 +2,10 @@
 lifecycle database are, and how long message bodies are kept."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Optional
+
+from lifecycle.config.environment import Environment
 
 
 @dataclass(frozen=True)
@@ -23,14 +24,13 @@ class PrivacySettings:
             raise ValueError("SAUDA_RETENTION_*_DAYS must be at least 1")
 
     @classmethod
-    def from_env(cls, env: Optional[dict[str, str]] = None) -> "PrivacySettings":
-        env = os.environ if env is None else env
-        data_dir = env.get("SAUDA_DATA_DIR", ".sauda")
-        tracker = env.get("SAUDA_TRACKER_URL") or (
-            f"sqlite:///{env['SAUDA_TRACKER_DB']}" if env.get("SAUDA_TRACKER_DB") else "")
-        return cls(conversation_days=int(env.get("SAUDA_RETENTION_CONVERSATION_DAYS", 180)),
-                   outbox_days=int(env.get("SAUDA_RETENTION_OUTBOX_DAYS", 90)),
-                   seen_wamid_days=int(env.get("SAUDA_RETENTION_SEEN_WAMID_DAYS", 8)),
-                   sweep_hours=float(env.get("SAUDA_RETENTION_SWEEP_HOURS", 24)),
+    def from_env(cls, env: Optional[Environment] = None) -> "PrivacySettings":
+        read, d = env or Environment(), cls()
+        tracker = read.text("SAUDA_TRACKER_URL") or (
+            f"sqlite:///{read.raw('SAUDA_TRACKER_DB')}" if read.raw("SAUDA_TRACKER_DB") else "")
+        return cls(conversation_days=read.integer("SAUDA_RETENTION_CONVERSATION_DAYS", d.conversation_days, low=1),
+                   outbox_days=read.integer("SAUDA_RETENTION_OUTBOX_DAYS", d.outbox_days, low=1),
+                   seen_wamid_days=read.integer("SAUDA_RETENTION_SEEN_WAMID_DAYS", d.seen_wamid_days, low=8),
+                   sweep_hours=read.number("SAUDA_RETENTION_SWEEP_HOURS", d.sweep_hours, low=0.01),
                    tracker_url=tracker,
-                   channel_state_url=env.get("WHATSAPP_STATE_URL", f"sqlite:///{data_dir}/channel.db"))
+                   channel_state_url=read.text("WHATSAPP_STATE_URL", f"sqlite:///{read.data_dir()}/channel.db"))

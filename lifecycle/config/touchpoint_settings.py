@@ -1,11 +1,11 @@
 """Touchpoint timings and offers the merchant sets on the settings page, kept in
 ``<data dir>/touchpoints.json``, validated, and explained as the effect they have.
 
-Saved settings win over the environment. ``environment()`` gives them under the variable
-names the lifecycle and engagement settings read at start-up (SAUDA_COD_REMINDER_AFTER_H,
-SAUDA_CART_STAGES_MIN …): ``export_saved`` puts them there before the app server or a
-worker reads its settings. While running, ``applied`` swaps them into settings already
-built (``Lifecycle.use_saved`` does so on save, and in workers when the file changes).
+They are a typed overlay on the settings read from the environment: ``applied`` lays them over
+a ``LifecycleSettings`` (the saved values win), at start-up and on every save
+(``Lifecycle.use_saved``; a worker follows the file). Their defaults are the environment
+settings' defaults, so each default is written once, in ``LifecycleSettings`` /
+``EngagementSettings``.
 """
 
 from __future__ import annotations
@@ -16,37 +16,16 @@ import os
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
-from typing import Literal, MutableMapping, Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.config.settings import LifecycleSettings
 
 logger = logging.getLogger(__name__)
 FILE_NAME = "touchpoints.json"
-# What environment() sets, as fields of the settings the engine runs with.
-LIFECYCLE_FIELDS = (
-    "cod_reminder_after",
-    "cod_no_answer_after",
-    "cod_no_answer_action",
-    "payment_reminder_after",
-    "csat_after",
-    "quiet_start",
-    "quiet_end",
-    "risk_advance_after_returns",
-    "risk_advance_percent",
-    "risk_advance_amount",
-    "risk_new_customer_cod_limit",
-    "risk_duplicate_hours",
-)
-ENGAGEMENT_FIELDS = (
-    "cart_stage_delays",
-    "cart_code_percent",
-    "sla_minutes",
-    "winback_60_percent",
-    "winback_90_percent",
-)
+_D = LifecycleSettings()  # the defaults, as the environment settings declare them
+_HOUR, _MINUTE = 3600.0, 60.0
 
 
 def _duration(hours: float) -> str:
@@ -56,23 +35,27 @@ def _duration(hours: float) -> str:
 class TouchpointSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    cart_stage_minutes: tuple[int, int, int] = (30, 1440, 4320)
-    cart_code_percent: int = Field(10, ge=5, le=10)
-    cod_reminder_after_hours: float = Field(2, gt=0, le=72)
-    cod_no_answer_after_hours: float = Field(6, gt=0, le=72)
-    cod_no_answer_action: Literal["cancel", "call"] = "cancel"
-    payment_reminder_after_hours: float = Field(6, gt=0, le=72)
-    csat_after_hours: float = Field(24, ge=1, le=168)
-    quiet_start: time = time(22, 0)
-    quiet_end: time = time(9, 0)
-    winback_60_percent: int = Field(10, ge=5, le=30)
-    winback_90_percent: int = Field(15, ge=15, le=20)
-    escalation_sla_minutes: int = Field(15, ge=1, le=240)
-    risk_advance_after_returns: int = Field(3, ge=0, le=20)  # 0: no advance for returns
-    risk_advance_percent: int = Field(50, ge=1, le=99)
-    risk_advance_amount: int = Field(0, ge=0, le=100_000)  # rupees; 0: the percentage
-    risk_new_customer_cod_limit: int = Field(0, ge=0, le=1_000_000)  # rupees; 0: off
-    risk_duplicate_hours: float = Field(0, ge=0, le=72)  # 0: off
+    cart_stage_minutes: tuple[int, int, int] = (
+        int(_D.engagement.cart_stage_delays[0] // _MINUTE),
+        int(_D.engagement.cart_stage_delays[1] // _MINUTE),
+        int(_D.engagement.cart_stage_delays[2] // _MINUTE),
+    )
+    cart_code_percent: int = Field(_D.engagement.cart_code_percent, ge=5, le=10)
+    cod_reminder_after_hours: float = Field(_D.cod_reminder_after / _HOUR, gt=0, le=72)
+    cod_no_answer_after_hours: float = Field(_D.cod_no_answer_after / _HOUR, gt=0, le=72)
+    cod_no_answer_action: Literal["cancel", "call"] = _D.cod_no_answer_action
+    payment_reminder_after_hours: float = Field(_D.payment_reminder_after / _HOUR, gt=0, le=72)
+    csat_after_hours: float = Field(_D.csat_after / _HOUR, ge=1, le=168)
+    quiet_start: time = _D.quiet_start
+    quiet_end: time = _D.quiet_end
+    winback_60_percent: int = Field(_D.engagement.winback_60_percent, ge=5, le=30)
+    winback_90_percent: int = Field(_D.engagement.winback_90_percent, ge=15, le=20)
+    escalation_sla_minutes: int = Field(int(_D.engagement.sla_minutes), ge=1, le=240)
+    risk_advance_after_returns: int = Field(_D.risk_advance_after_returns, ge=0, le=20)  # 0: no advance for returns
+    risk_advance_percent: int = Field(_D.risk_advance_percent, ge=1, le=99)
+    risk_advance_amount: int = Field(_D.risk_advance_amount, ge=0, le=100_000)  # rupees; 0: the percentage
+    risk_new_customer_cod_limit: int = Field(_D.risk_new_customer_cod_limit, ge=0, le=1_000_000)  # rupees; 0: off
+    risk_duplicate_hours: float = Field(_D.risk_duplicate_hours, ge=0, le=72)  # 0: off
 
     @model_validator(mode="after")
     def _stages_in_order(self) -> "TouchpointSettings":
@@ -120,36 +103,35 @@ class TouchpointSettings(BaseModel):
                      "for a call.")
         return said
 
-    def environment(self) -> dict[str, str]:
-        return {
-            "SAUDA_CART_STAGES_MIN": ",".join(str(m) for m in self.cart_stage_minutes),
-            "SAUDA_CART_CODE_PERCENT": str(self.cart_code_percent),
-            "SAUDA_COD_REMINDER_AFTER_H": f"{self.cod_reminder_after_hours:g}",
-            "SAUDA_COD_NO_ANSWER_AFTER_H": f"{self.cod_no_answer_after_hours:g}",
-            "SAUDA_COD_NO_ANSWER_ACTION": self.cod_no_answer_action,
-            "SAUDA_PAYMENT_REMINDER_AFTER_H": f"{self.payment_reminder_after_hours:g}",
-            "SAUDA_CSAT_AFTER_H": f"{self.csat_after_hours:g}",
-            "SAUDA_QUIET_START": f"{self.quiet_start:%H:%M}",
-            "SAUDA_QUIET_END": f"{self.quiet_end:%H:%M}",
-            "SAUDA_WINBACK_60_PERCENT": str(self.winback_60_percent),
-            "SAUDA_WINBACK_90_PERCENT": str(self.winback_90_percent),
-            "SAUDA_ESCALATION_SLA_MIN": str(self.escalation_sla_minutes),
-            "SAUDA_RISK_ADVANCE_AFTER_RETURNS": str(self.risk_advance_after_returns),
-            "SAUDA_RISK_ADVANCE_PERCENT": str(self.risk_advance_percent),
-            "SAUDA_RISK_ADVANCE_AMOUNT": str(self.risk_advance_amount),
-            "SAUDA_RISK_NEW_CUSTOMER_COD_LIMIT": str(self.risk_new_customer_cod_limit),
-            "SAUDA_RISK_DUPLICATE_HOURS": f"{self.risk_duplicate_hours:g}",
-        }
-
-    def applied(
-        self, lifecycle: LifecycleSettings, engagement: EngagementSettings
-    ) -> tuple[LifecycleSettings, EngagementSettings]:
-        """Both settings with these timings and offers in place of theirs, parsed as at start-up."""
-        env = self.environment()
-        ours = LifecycleSettings.from_env(env), EngagementSettings.from_env(env)
-        return (
-            replace(lifecycle, **{name: getattr(ours[0], name) for name in LIFECYCLE_FIELDS}),
-            replace(engagement, **{name: getattr(ours[1], name) for name in ENGAGEMENT_FIELDS}),
+    def applied(self, settings: LifecycleSettings) -> LifecycleSettings:
+        """``settings`` with these timings and offers in place of theirs (everything else kept)."""
+        engagement = replace(
+            settings.engagement,
+            cart_stage_delays=(
+                self.cart_stage_minutes[0] * _MINUTE,
+                self.cart_stage_minutes[1] * _MINUTE,
+                self.cart_stage_minutes[2] * _MINUTE,
+            ),
+            cart_code_percent=self.cart_code_percent,
+            sla_minutes=float(self.escalation_sla_minutes),
+            winback_60_percent=self.winback_60_percent,
+            winback_90_percent=self.winback_90_percent,
+        )
+        return replace(
+            settings,
+            cod_reminder_after=self.cod_reminder_after_hours * _HOUR,
+            cod_no_answer_after=self.cod_no_answer_after_hours * _HOUR,
+            cod_no_answer_action=self.cod_no_answer_action,
+            payment_reminder_after=self.payment_reminder_after_hours * _HOUR,
+            csat_after=self.csat_after_hours * _HOUR,
+            quiet_start=self.quiet_start,
+            quiet_end=self.quiet_end,
+            risk_advance_after_returns=self.risk_advance_after_returns,
+            risk_advance_percent=self.risk_advance_percent,
+            risk_advance_amount=self.risk_advance_amount,
+            risk_new_customer_cod_limit=self.risk_new_customer_cod_limit,
+            risk_duplicate_hours=self.risk_duplicate_hours,
+            engagement=engagement,
         )
 
 
@@ -177,12 +159,3 @@ def saved(data_dir: Path) -> Optional[TouchpointSettings]:
     except (ValidationError, ValueError, OSError):
         logger.exception("%s unreadable: touchpoints keep their current settings", path)
         return None
-
-
-def export_saved(data_dir: Path, environ: MutableMapping[str, str]) -> Optional[TouchpointSettings]:
-    """Put the saved settings into ``environ`` (before settings are read from it at start-up)."""
-    chosen = saved(data_dir)
-    if chosen is not None:
-        environ.update(chosen.environment())
-        logger.info("touchpoint settings from %s", Path(data_dir) / FILE_NAME)
-    return chosen

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lifecycle.config import engagement_settings
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.domain import escalations, orders
 
@@ -22,7 +21,7 @@ def handoff(turn: Turn, intent: str, conversation: list[dict[str, Any]]) -> Repl
         customer,
         reason,
         turn.now,
-        engagement_settings.current(),
+        turn.settings.engagement,
         order=order,
         note=note,
         conversation=conversation,

@@ -358,7 +358,7 @@ def catalog_order(turn: Turn, order: Optional[dict], wamid: str) -> Reply:
     if items:
         total = sum(Decimal(i["price"]) * i["quantity"] for i in items)
         cart = carts.upsert(turn.session, f"whatsapp-{wamid}", items, total, turn.now, phone=turn.phone)
-        engagement.cart_changed(turn.session, cart, turn.now)
+        engagement.cart_changed(turn.session, cart, turn.now, turn.settings.engagement)
     return Reply().add("utter_order_received")
 
 

@@ -1,7 +1,6 @@
 """Database engine and sessions: SQLite under SAUDA_DATA_DIR by default, PostgreSQL by DATABASE_URL."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -10,15 +9,17 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from lifecycle.config.environment import Environment
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def database_url(env: Optional[Mapping[str, str]] = None) -> str:
     """DATABASE_URL if set (``postgresql+psycopg://…``), else ``$SAUDA_DATA_DIR/lifecycle.db``."""
-    env = os.environ if env is None else env
-    if env.get("DATABASE_URL"):
-        return env["DATABASE_URL"]
-    data_dir = Path(env.get("SAUDA_DATA_DIR", ".sauda"))
+    read = Environment(env)
+    if read.raw("DATABASE_URL"):
+        return read.text("DATABASE_URL")
+    data_dir = read.data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir.resolve() / 'lifecycle.db'}"
 

@@ -333,7 +333,7 @@ def record_scan(
     _follow_shipment(session, shipment.order, shipment, state, at, now, settings)
     if state == ShipmentState.ATTEMPTED and previous != ShipmentState.ATTEMPTED and (
             shipment.order.status not in FINISHED):  # one attempt however many scans describe it
-        recovery.record_attempt(session, shipment.order, shipment, raw_status, at, now)
+        recovery.record_attempt(session, shipment.order, shipment, raw_status, at, now, settings.engagement.sla_minutes)
     return scan
 
 

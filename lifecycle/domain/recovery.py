@@ -14,7 +14,6 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lifecycle.config import engagement_settings
 from lifecycle.db.delivery_models import DeliveryRecovery
 from lifecycle.db.models import Order, Shipment
 from lifecycle.domain import customers, escalations, touchpoints
@@ -24,7 +23,7 @@ FAILED_EVENT, CHOICE_EVENT = "delivery.failed", "delivery.choice"
 
 
 def record_attempt(session: Session, order: Order, shipment: Shipment, raw_status: str, at: datetime,
-                   now: datetime) -> DeliveryRecovery:
+                   now: datetime, sla_minutes: float) -> DeliveryRecovery:
     """A failed attempt: kept, the customer asked at once, the merchant told; a second one escalated."""
     attempt = 1 + (session.scalar(select(func.count()).select_from(DeliveryRecovery)
                                   .where(DeliveryRecovery.shipment_id == shipment.id)) or 0)
@@ -40,7 +39,7 @@ def record_attempt(session: Session, order: Order, shipment: Shipment, raw_statu
         escalations.flag(session, order.customer, "delivery_failed_again",
                          f"order {order.ref}: {shipment.courier} {shipment.cn} not delivered {attempt} times "
                          f"(latest: {raw_status}); please call the customer", now, order,
-                         sla_minutes=engagement_settings.current().sla_minutes)
+                         sla_minutes=sla_minutes)
     return recovery
 
 

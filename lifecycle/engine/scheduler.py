@@ -35,7 +35,7 @@ from lifecycle.engine.handlers import Context, Handler, Plan
 from lifecycle.engine.templates import Templates
 from lifecycle.engine.templates import default as default_templates
 from lifecycle.integrations import signing
-from lifecycle.integrations.rasa_tracker import RasaTracker
+from lifecycle.integrations.rasa import RasaClient
 from whatsapp.errors import MetaError, is_transient
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class Worker:
         handlers: Mapping[str, Handler],
         clock: Optional[Clock] = None,
         templates: Optional[Templates] = None,
-        tracker: Optional[RasaTracker] = None,
+        tracker: Optional[RasaClient] = None,
         name: Optional[str] = None,
     ) -> None:
         self.db = db
@@ -105,7 +105,7 @@ class Worker:
         self.handlers = handlers
         self.clock = clock or Clock()
         self.templates = templates or default_templates()
-        self.tracker = tracker or RasaTracker(settings.rasa_url, settings.rasa_token)
+        self.tracker = tracker or RasaClient(settings.rasa_url, settings.rasa_token)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._http: Optional[httpx.AsyncClient] = None
 

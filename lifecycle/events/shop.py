@@ -197,7 +197,7 @@ def _cart_upsert(session: Session, data: CartData, now: datetime, settings: Life
         checkout_url=data.checkout_url,
     )
     if cart.status != status_before:
-        engagement.cart_changed(session, cart, now)
+        engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -211,7 +211,7 @@ def _cart(session: Session, ref: str) -> Cart:
 def _cart_abandoned(session: Session, data: CartRef, now: datetime, settings: LifecycleSettings) -> dict[str, Any]:
     cart = _cart(session, data.cart_id)
     if carts.abandon(session, cart, now):
-        engagement.cart_changed(session, cart, now)
+        engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -220,7 +220,7 @@ def _cart_converted(session: Session, data: CartRef, now: datetime, settings: Li
     if cart.status != "converted":
         cart.status, cart.updated_at = "converted", now
         touchpoints.cancel(session, now, "cart converted", cart_id=cart.id)
-        engagement.cart_changed(session, cart, now)
+        engagement.cart_changed(session, cart, now, settings.engagement)
     return {"cart_id": cart.ref, "cart_status": cart.status}
 
 
@@ -237,7 +237,7 @@ def _order_placed(
         **data.model_dump(exclude={"order_id", "items", "cart_id"}),  # the other fields have the same names
     )
     order = orders.place(session, new, now, settings)
-    engagement.order_placed(session, order, now)
+    engagement.order_placed(session, order, now, settings.engagement)
     return {**_order_answer(order), **_risk_answer(session, order)}
 
 

@@ -21,7 +21,6 @@ from typing import Any, Optional
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.config import engagement_settings
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import CartRecovery
 from lifecycle.db.models import Cart, Order, Touchpoint
@@ -222,7 +221,7 @@ def stage_message(ctx: Context) -> Plan:
     checkout_url = _checkout_url(cart, picks)
     if checkout_url is None:
         return Plan("skip", reason=f"cart {cart.ref} has no checkout link and no catalog link")
-    settings = engagement_settings.current()
+    settings = ctx.settings.engagement
     base = {
         "name": customer_name(ctx),
         "items": orders.format_items(cart.items),

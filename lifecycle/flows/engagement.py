@@ -12,12 +12,12 @@ import asyncio
 import logging
 import time
 from datetime import datetime
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar, Union
 
 import httpx
 from sqlalchemy.orm import Session
 
-from lifecycle.config.engagement_settings import EngagementSettings, current
+from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engine import Database
 from lifecycle.db.models import Cart, Order
 from lifecycle.domain import escalations
@@ -29,34 +29,40 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def cart_changed(session: Session, cart: Cart, now: datetime) -> None:
+def cart_changed(session: Session, cart: Cart, now: datetime, settings: EngagementSettings) -> None:
     """Trigger: a cart became abandoned (recovery starts), converted (credited), or was created or
     reopened (it supersedes the customer's older carts)."""
     session.flush()
     if cart.status == "abandoned":
-        cart_recovery.start(session, cart, now, current())
+        cart_recovery.start(session, cart, now, settings)
     elif cart.status == "converted":
         cart_recovery.record_conversion(session, cart, now)
     elif cart.customer_id is not None:
         cart_recovery.supersede(session, cart, now)
 
 
-def order_placed(session: Session, order: Order, now: datetime) -> None:
+def order_placed(session: Session, order: Order, now: datetime, settings: EngagementSettings) -> None:
     """Trigger: a new order restarts the customer's win-back and credits the cart it converted."""
     session.flush()
-    winback.on_order(session, order, now, current())
+    winback.on_order(session, order, now, settings)
     cart = session.get(Cart, order.cart_id) if order.cart_id is not None else None
     if cart is not None and cart.status == "converted":
         cart_recovery.record_conversion(session, cart, now)
 
 
 class EngagementLoop:
-    """Marks SLA breaches, posts agent alerts and runs the win-back sweep, every ``loop_interval``."""
+    """Marks SLA breaches, posts agent alerts and runs the win-back sweep, every ``loop_interval``.
+    ``settings`` may be a function giving the current ones (the merchant's saved SLA and offers)."""
 
-    def __init__(self, db: Database, clock: Clock, settings: Optional[EngagementSettings] = None) -> None:
+    def __init__(self, db: Database, clock: Clock,
+                 settings: Union[EngagementSettings, Callable[[], EngagementSettings]]) -> None:
         self.db = db
         self.clock = clock
-        self.settings = settings or current()
+        self._settings = settings
+
+    @property
+    def settings(self) -> EngagementSettings:
+        return self._settings() if callable(self._settings) else self._settings
 
     async def run_once(self, http: Optional[httpx.AsyncClient] = None) -> dict[str, int]:
         """One round; its database phases run in a worker thread (the sweep is thousands of rows)."""

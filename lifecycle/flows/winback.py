@@ -19,7 +19,6 @@ from typing import Optional
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lifecycle.config import engagement_settings
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Order, Touchpoint
@@ -139,7 +138,7 @@ def message(ctx: Context) -> Plan:
     last_order = ctx.session.get(Order, last_order_id)
     if last_order.status != OrderStatus.DELIVERED:
         return Plan("skip", reason=f"the last order is {last_order.status}, not a purchase to win back from")
-    settings = engagement_settings.current()
+    settings = ctx.settings.engagement
     unhappy = escalations.why_no_marketing(ctx.session, ctx.customer.id, ctx.now, settings.winback_complaint_quiet_days)
     if unhappy is not None:
         return Plan("skip", reason=unhappy)

@@ -133,3 +133,16 @@ def test_unknown_product_utters_the_domain_response_with_a_handoff_button(demo_d
 
 def test_store_name_comes_from_the_profile(demo_data_dir):
     assert store_name() == "Sauda Demo Store"
+
+
+@pytest.mark.parametrize("action_name, intent", [("ActionModifyOrder", "modify_order"),
+                                                 ("ActionRecordCancelReason", "cancel_reason")])
+def test_an_order_intent_from_a_customer_without_orders_about_a_product_is_answered_as_one(
+        demo_data_dir, action_name, intent):
+    import actions.cancellation
+
+    dispatcher = CollectingDispatcher()
+    action = getattr(actions.cancellation, action_name)()
+    asyncio.run(action.run(dispatcher, tracker("peshawari chappal 9 number brown hai?", intent),
+                           {"responses": {}, "slots": {}}))
+    assert dispatcher.messages[0]["text"].startswith("Ji haan, Peshawari Chappal (9 Brown) available hai.")

@@ -17,7 +17,7 @@ LIFECYCLE_LAYERS = {
     "integrations": {"domain", "db", "config"},
     "analytics": {"domain", "db", "config"},
     "engine": {"integrations", "domain", "db", "config"},
-    "flows": {"engine", "integrations", "domain", "db", "config", "conversation"},
+    "flows": {"engine", "integrations", "domain", "db", "config"},
     "conversation": {"flows", "engine", "integrations", "domain", "db", "config"},  # catalog carts start flows
     "events": {"flows", "engine", "integrations", "domain", "db", "config"},
 }

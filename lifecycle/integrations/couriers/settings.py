@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -12,6 +11,7 @@ from typing import Mapping, Optional
 
 import httpx
 
+from lifecycle.config.environment import Environment
 from lifecycle.integrations.couriers.base import CourierClient
 from lifecycle.integrations.couriers.generic import GenericClient, GenericConfig
 from lifecycle.integrations.couriers.leopards import LeopardsClient
@@ -35,17 +35,17 @@ class CourierSettings:
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "CourierSettings":
-        env = os.environ if env is None else env
+        read = Environment(env)
         return cls(
-            poll_seconds=float(env.get("SAUDA_COURIER_POLL_SECONDS", "900")),
-            leopards_url=env.get("LEOPARDS_BASE_URL", "https://merchantapi.leopardscourier.com/api"),
-            leopards_api_key=env.get("LEOPARDS_API_KEY", ""),
-            leopards_api_password=env.get("LEOPARDS_API_PASSWORD", ""),
-            postex_url=env.get("POSTEX_BASE_URL", "https://api.postex.pk/services/integration/api"),
-            postex_token=env.get("POSTEX_API_TOKEN", ""),
-            tcs_url=env.get("TCS_BASE_URL", "https://ociconnect.tcscourier.com"),
-            tcs_token=env.get("TCS_API_TOKEN", ""),
-            generic=load_generic(env.get("SAUDA_GENERIC_COURIERS", ""), env),
+            poll_seconds=read.number("SAUDA_COURIER_POLL_SECONDS", 900, low=0.01),
+            leopards_url=read.text("LEOPARDS_BASE_URL", "https://merchantapi.leopardscourier.com/api"),
+            leopards_api_key=read.text("LEOPARDS_API_KEY"),
+            leopards_api_password=read.text("LEOPARDS_API_PASSWORD"),
+            postex_url=read.text("POSTEX_BASE_URL", "https://api.postex.pk/services/integration/api"),
+            postex_token=read.text("POSTEX_API_TOKEN"),
+            tcs_url=read.text("TCS_BASE_URL", "https://ociconnect.tcscourier.com"),
+            tcs_token=read.text("TCS_API_TOKEN"),
+            generic=load_generic(read.text("SAUDA_GENERIC_COURIERS"), read.env),
         )
 
 

@@ -10,12 +10,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from lifecycle.conversation.reading import read
 from lifecycle.conversation.replies import Turn, update_address
 from lifecycle.db.models import Touchpoint
 from lifecycle.domain import addresses, customers, orders
 from lifecycle.engine.handlers import Context, merchant_webhook
 from lifecycle.engine.templates import default as templates
-from lifecycle.flows.reading import read
 from tests.unit.lifecycle.conftest import cod_order
 
 PHONE = "+923001234567"

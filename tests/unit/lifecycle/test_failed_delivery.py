@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from lifecycle.conversation.reading import read
 from lifecycle.conversation.replies import Turn, cancel_order
 from lifecycle.db.delivery_models import DeliveryRecovery
 from lifecycle.db.engagement_models import AgentAlert
 from lifecycle.db.models import Escalation, Touchpoint
 from lifecycle.domain import customers, orders
 from lifecycle.engine.templates import default as templates
-from lifecycle.flows.reading import read
 from tests.unit.lifecycle.conftest import cod_order
 
 PHONE = "+923001234567"

@@ -7,8 +7,6 @@ import pytest
 
 from knowledge.catalog import Catalog, Product, Variant
 from knowledge.profile import DEMO_PROFILE, load_profile
-from lifecycle.config import engagement_settings
-from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.conversation.replies import Turn
 from lifecycle.engine.templates import default as templates
 from lifecycle.flows import catalog_picks
@@ -54,13 +52,11 @@ CATALOG = Catalog(
 
 
 @pytest.fixture(autouse=True)
-def engagement(request):
-    """Engagement settings and the test catalog for one test, removed after it."""
-    chosen = EngagementSettings(agent_webhook_url="", cart_code_percent=10)
-    engagement_settings.use(chosen)
+def engagement(settings):
+    """The engagement settings the tests' lifecycle settings carry, and the test catalog for one
+    test, removed after it."""
     catalog_picks.use(catalog_picks.Picks(CATALOG, load_profile(DEMO_PROFILE)))
-    yield chosen
-    engagement_settings.use(None)
+    yield settings.engagement
     catalog_picks.use(None)
 
 

@@ -12,12 +12,12 @@ from sanic import response as sanic_response
 from sqlalchemy import select
 
 from lifecycle.config.engagement_settings import EngagementSettings
+from lifecycle.conversation.csat import reply as csat_reply
 from lifecycle.conversation.handoff import handoff
 from lifecycle.conversation.replies import resolve_pending
 from lifecycle.db.engagement_models import AgentAlert, CsatResponse, EscalationActivity
 from lifecycle.db.models import Escalation, PendingQuestion
 from lifecycle.domain import customers, escalations, orders
-from lifecycle.flows.csat import reply as csat_reply
 from lifecycle.flows.engagement import EngagementLoop
 from lifecycle.flows.sentiment import classify
 from tests.fakes.serving import new_app, serve

@@ -1,15 +1,15 @@
 """A reply is read against the question Sauda asked first, and only then by its intent
-(lifecycle/flows/reading.py), on SQLite and PostgreSQL. The intents here are the ones the NLU
+(lifecycle/conversation/reading.py), on SQLite and PostgreSQL. The intents here are the ones the NLU
 really gives such messages when it has no context: a reason that looks like a complaint, a
 review that looks like an opt-in, a bare number it cannot place."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from lifecycle.conversation.reading import read
 from lifecycle.db.engagement_models import CsatResponse
 from lifecycle.db.models import Cancellation, Escalation, Payment
 from lifecycle.domain import customers, orders
-from lifecycle.flows.reading import read
 from tests.unit.lifecycle.conftest import cod_order
 from tests.unit.lifecycle.flows.conftest import PHONE, said
 from tests.unit.lifecycle.flows.test_csat_escalations import deliver

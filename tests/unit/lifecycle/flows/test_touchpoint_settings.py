@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lifecycle.config import engagement_settings, touchpoint_settings, watch
+from lifecycle.config import touchpoint_settings, watch
 from lifecycle.config.engagement_settings import EngagementSettings
 from lifecycle.config.settings import LifecycleSettings
 from lifecycle.config.touchpoint_settings import TouchpointSettings
@@ -69,18 +69,15 @@ def test_refused(change):
         TouchpointSettings(**change)
 
 
-def test_saved_and_loaded_with_engine_variable_names(tmp_path):
+def test_saved_and_loaded(tmp_path):
     assert touchpoint_settings.load(tmp_path) == TouchpointSettings()  # defaults until saved
     chosen = TouchpointSettings(cart_code_percent=7, quiet_start=time(23, 30), cod_no_answer_action="call")
     touchpoint_settings.save(tmp_path, chosen)
     assert touchpoint_settings.load(tmp_path) == chosen
-    env = chosen.environment()
-    assert (
-        env["SAUDA_CART_CODE_PERCENT"],
-        env["SAUDA_QUIET_START"],
-        env["SAUDA_COD_NO_ANSWER_ACTION"],
-        env["SAUDA_CART_STAGES_MIN"],
-    ) == ("7", "23:30", "call", "30,1440,4320")
+
+
+def test_the_pages_defaults_are_the_environment_settings_defaults():
+    assert TouchpointSettings().applied(LifecycleSettings()) == LifecycleSettings()
 
 
 # every setting away from its default
@@ -105,16 +102,9 @@ CHOSEN = TouchpointSettings(
 )
 
 
-@pytest.fixture
-def engagement():
-    """The process-wide engagement settings, back to the environment's after the test."""
-    engagement_settings.use(EngagementSettings())
-    yield
-    engagement_settings.use(None)
-
-
 def test_saved_settings_become_the_engines_settings():
-    engine, engagement = CHOSEN.applied(LifecycleSettings(events_secret="kept"), EngagementSettings())
+    engine = CHOSEN.applied(LifecycleSettings(events_secret="kept", engagement=EngagementSettings(winback_batch=7)))
+    engagement = engine.engagement
     assert (
         engine.cod_reminder_after,
         engine.cod_no_answer_after,
@@ -133,30 +123,43 @@ def test_saved_settings_become_the_engines_settings():
     ) == ((600, 36000, 72000), 7, 30, 20, 18)
     assert (engine.risk_advance_after_returns, engine.risk_advance_percent, engine.risk_advance_amount,
             engine.risk_new_customer_cod_limit, engine.risk_duplicate_hours) == (2, 30, 500, 8000, 1.5)
-    assert engine.events_secret == "kept"  # only the page's settings change
+    assert (engine.events_secret, engagement.winback_batch) == ("kept", 7)  # only the page's settings change
 
 
 @pytest.mark.parametrize("field", list(TouchpointSettings.model_fields))
 def test_each_setting_on_the_page_reaches_the_engine(field):
-    defaults = TouchpointSettings().applied(LifecycleSettings(), EngagementSettings())
-    one = TouchpointSettings(**{field: getattr(CHOSEN, field)}).applied(LifecycleSettings(), EngagementSettings())
+    defaults = TouchpointSettings().applied(LifecycleSettings())
+    one = TouchpointSettings(**{field: getattr(CHOSEN, field)}).applied(LifecycleSettings())
     assert one != defaults
 
 
-def test_saved_settings_are_read_at_start_up(tmp_path):
-    env = {"SAUDA_COD_REMINDER_AFTER_H": "5"}
-    assert touchpoint_settings.export_saved(tmp_path, env) is None and env == {"SAUDA_COD_REMINDER_AFTER_H": "5"}
+def test_saved_settings_are_laid_over_the_environment_at_start_up(tmp_path):
+    env = {"SAUDA_DATA_DIR": str(tmp_path), "SAUDA_COD_REMINDER_AFTER_H": "5", "SAUDA_WORKER_BATCH": "7"}
+    assert Lifecycle.from_env(env).settings.cod_reminder_after == 5 * 3600  # nothing saved: the environment's
     touchpoint_settings.save(tmp_path, CHOSEN)
-    assert touchpoint_settings.export_saved(tmp_path, env) == CHOSEN
-    assert LifecycleSettings.from_env(env).cod_reminder_after == 3600  # the page wins over the environment
-    assert EngagementSettings.from_env(env).cart_stage_delays == (600, 36000, 72000)
+    lifecycle = Lifecycle.from_env(env)
+    assert lifecycle.settings.cod_reminder_after == 3600  # the page wins over the environment
+    assert lifecycle.settings.engagement.cart_stage_delays == (600, 36000, 72000)
+    assert lifecycle.settings.worker_batch == 7  # what the page does not set stays the environment's
+    assert lifecycle.environment.cod_reminder_after == 5 * 3600
 
 
-def test_a_saved_setting_changes_what_the_running_engine_does(sqlite_db, engagement):
+def test_without_the_saved_file_the_environments_settings_come_back(tmp_path, sqlite_db):
+    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(data_dir=tmp_path, cod_reminder_after=5 * 3600))
+    touchpoint_settings.save(tmp_path, CHOSEN)
+    lifecycle.use_saved()
+    assert lifecycle.settings.cod_reminder_after == 3600
+    (tmp_path / touchpoint_settings.FILE_NAME).unlink()
+    lifecycle.use_saved()
+    assert lifecycle.settings.cod_reminder_after == 5 * 3600
+
+
+def test_a_saved_setting_changes_what_the_running_engine_does(tmp_path, sqlite_db):
     clock, sender = Clock(NOON_PKT), RecordingSender()
-    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(), clock=clock)
+    lifecycle = Lifecycle(sqlite_db, LifecycleSettings(data_dir=tmp_path), clock=clock)
     lifecycle.worker = Worker(sqlite_db, lifecycle.settings, sender, handler_registry(), clock=clock, name="test")
-    lifecycle.use_touchpoints(CHOSEN)  # what the settings page does on save
+    touchpoint_settings.save(tmp_path, CHOSEN)  # what the settings page does on save
+    lifecycle.use_saved()
     with sqlite_db.session.begin() as session:
         order_id = orders.place(session, cod_order(), clock.now(), lifecycle.settings).id
         due = {t.kind: t.due_at for t in session.scalars(select(Touchpoint).where(Touchpoint.order_id == order_id))}
@@ -168,10 +171,10 @@ def test_a_saved_setting_changes_what_the_running_engine_does(sqlite_db, engagem
     with sqlite_db.session() as session:
         order = session.get(Order, order_id)
         assert (order.status, order.needs_call) == ("pending_confirmation", True)  # a call, not a cancellation
-    assert engagement_settings.current().cart_stage_delays == (600, 36000, 72000)
+    assert lifecycle.settings.engagement.cart_stage_delays == (600, 36000, 72000)
 
 
-def test_workers_follow_the_file(tmp_path, sqlite_db, engagement):
+def test_workers_follow_the_file(tmp_path, sqlite_db):
     lifecycle = Lifecycle(sqlite_db, LifecycleSettings(data_dir=tmp_path))
 
     async def save_and_wait() -> None:
@@ -188,4 +191,4 @@ def test_workers_follow_the_file(tmp_path, sqlite_db, engagement):
 
     asyncio.run(save_and_wait())
     assert lifecycle.settings.cod_no_answer_action == "call"
-    assert engagement_settings.current().winback_90_percent == 18
+    assert lifecycle.settings.engagement.winback_90_percent == 18

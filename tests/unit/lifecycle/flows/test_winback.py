@@ -30,7 +30,7 @@ def order(db, clock, settings, ref="SD-W1", phone=PHONE, delivered=True, **chang
     with db.session.begin() as session:
         placed = orders.place(session, cod_order(ref=ref, phone=phone, items=LAWN, **changes), clock.now(),
                               settings)
-        engagement_flows.order_placed(session, placed, clock.now())
+        engagement_flows.order_placed(session, placed, clock.now(), settings.engagement)
         if placed.status == "pending_confirmation":
             orders.confirm(session, placed, "customer", clock.now())
         if delivered:

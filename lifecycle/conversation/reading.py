@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from lifecycle.conversation import replies
+from lifecycle.conversation import csat, replies
 from lifecycle.conversation.handoff import handoff
 from lifecycle.conversation.replies import Reply, Turn
 from lifecycle.db.models import Customer, PendingQuestion
@@ -22,7 +22,6 @@ from lifecycle.domain import customers
 from lifecycle.domain.addresses import looks_like_address
 from lifecycle.domain.payments import extract_transaction_id
 from lifecycle.domain.statuses import DeliveryChoice
-from lifecycle.flows import csat
 from lifecycle.flows.sentiment import classify, is_complaint
 
 # The intents the dialogue sends here (data/stories): short answers and statements that can
