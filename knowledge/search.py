@@ -18,7 +18,7 @@ from knowledge.roman_urdu import canonical_tokens
 STOPWORDS = frozenset("""
 hai hain kya nahi chahiye kitne kitna kitni mein bahut acha theek shukriya aap kab kahan dein karo kar
 haan ka ki ke ko se mera meri mere tha thi yeh ye woh wo aur bhi abhi kal aaj hum mujhe kaise kyun kaun
-ji jee bhai behen kon kaun konsa konsi kaunsa kaunsi kon-se na yar yaar baji wala wali wale dena lena milega milegi milay mil sakta sakti sakte raha rahi rahe
+ji jee bhai behen kon kaun konsa konsi konse kaunsa kaunsi kaunse kon-se kin na yar yaar baji wala wali wale dena lena milega milegi milay mil sakta sakti sakte raha rahi rahe
 gaya gayi hoga hogi tak liye kuch sab koi iska iski iske uska uski uske is us in un jo par pe koi
 bata batao batayen batain dikhao dikha bhejo bhej sirf wala hay hy plz pls please sir madam maam
 price prices qeemat keemat kimat rate cost rs rupay rupees discount sale kam zyada
