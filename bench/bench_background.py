@@ -30,6 +30,7 @@ from bench.bench_engagement import _population
 from bench.bench_lifecycle import database
 from bench.table import Table, percentiles
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Touchpoint
 from lifecycle.domain import orders
 from lifecycle.domain.statuses import TouchpointKind, TouchpointState
@@ -79,14 +80,16 @@ def _fall_due(db) -> None:
 
 
 def _progress(db) -> tuple[int, int]:
-    """(confirmations sent, win-back touchpoints the sweep scheduled)."""
+    """(confirmations sent, customers the win-back sweep went over: their next look is in the future)."""
     with db.session() as session:
         sent = session.scalar(
             select(func.count(Touchpoint.id)).where(
                 Touchpoint.kind == TouchpointKind.COD_CONFIRMATION, Touchpoint.state == TouchpointState.DONE
             )
         )
-        swept = session.scalar(select(func.count(Touchpoint.id)).where(Touchpoint.kind == TouchpointKind.WINBACK))
+        swept = session.scalar(
+            select(func.count()).select_from(WinbackState).where(WinbackState.next_due_at > func.now())
+        )
     return sent or 0, swept or 0
 
 
