@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -23,6 +24,11 @@ DEMO_CATALOG = Path(__file__).resolve().parent.parent / "demo" / "catalog.csv"
 
 
 _SELL = frozenset("sell sells selling bechte bechtay rakhte rakhtay".split())
+# "iPhone 13 ka mobile cover hai?": a thing asked for by "is there", not "what is"
+# ("score kya hai?", "mausam kaisa hai?")
+_IS_THERE = re.compile(r"(?<!\bkya )(?<!\bkia )(?<!\bkaisa )(?<!\bkaisi )(?<!\bkaise )(?<!\bkahan )(?<!\bkab )"
+                       r"(?<!\bkitna )(?<!\bkitne )(?<!\bkitni )(?<!\bkaun )(?<!\bkon )"
+                       r"\b(?:hai|hain|he|hay)\s*\?+\s*$")
 
 
 def data_dir() -> Path:
@@ -82,7 +88,7 @@ class KnowledgeBase:
             return bool(parsed.mentions) or parsed.asks != AVAILABILITY
         # "Do you sell wrist watches?", "handbag milega?": asks for a product the catalog does not have
         return found.product is not None or bool(found.choices) or found.unknown and (
-            parsed.availability_words or bool(parsed.words & _SELL))
+            parsed.availability_words or bool(parsed.words & _SELL) or bool(_IS_THERE.search(question.text.lower())))
 
     def ensure_catalog(self) -> None:
         """Publish the demo catalog when no catalog has been imported yet, and load the index

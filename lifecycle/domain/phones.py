@@ -30,3 +30,9 @@ def to_e164(raw: str, region: str = "PK") -> str:
         if phonenumbers.is_valid_number(parsed):
             return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     raise InvalidPhone(f"{raw!r} is {problem}")
+
+
+def is_mobile(e164: str) -> bool:
+    """A number WhatsApp and a rider's call can reach: mobile (or a country's mixed ranges), not a landline."""
+    kind = phonenumbers.number_type(phonenumbers.parse(e164))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from lifecycle.config.settings import WALLETS, LifecycleSettings
 from lifecycle.db.delivery_models import RiskDecision
 from lifecycle.db.models import Cancellation, Customer, Order
-from lifecycle.domain import escalations
+from lifecycle.domain import escalations, phones
 from lifecycle.domain.statuses import FINISHED, OrderStatus, RiskBand
 
 NO_ANSWER = "no_answer"  # the cancellation source of an unanswered COD confirmation
@@ -86,11 +86,11 @@ def advance_amount(amount: Decimal, settings: LifecycleSettings) -> Decimal:
 
 
 def assess(past: DeliveryHistory, amount: Decimal, settings: LifecycleSettings,
-           duplicate_of: Optional[str] = None) -> Decision:
+           duplicate_of: Optional[str] = None, mobile: bool = True) -> Decision:
     """The band for a new COD order of ``amount`` from a customer with this history (and, when
     ``duplicate_of`` names one, another open order placed just before): an advance for returns or
-    a large first COD order, a hold for a call for a possible double order or when no wallet
-    can take the advance."""
+    a large first COD order, a hold for a call for a possible double order, a landline (no
+    WhatsApp confirmation reaches it) or when no wallet can take the advance."""
     calls_for_advance, calls_for_hold = [], []
     threshold = settings.risk_advance_after_returns
     if threshold and past.returned >= threshold:
@@ -99,6 +99,8 @@ def assess(past: DeliveryHistory, amount: Decimal, settings: LifecycleSettings,
     if limit and not past.delivered and amount > limit:
         calls_for_advance.append(
             f"Rs. {amount:,.0f} cash on delivery with no delivered order yet (limit Rs. {limit:,})")
+    if not mobile:
+        calls_for_hold.append("the phone is a landline: no WhatsApp confirmation reaches it")
     if duplicate_of is not None:
         calls_for_hold.append(f"order {duplicate_of} from this phone is still open, placed within "
                               f"{settings.risk_duplicate_hours:g} h: a double order?")
@@ -125,7 +127,8 @@ def _open_order_just_before(session: Session, order: Order, hours: float) -> Opt
 def check(session: Session, customer: Customer, order: Order, settings: LifecycleSettings, now: datetime) -> Decision:
     """Assess a new COD order and record the decision; a held order goes to a person to call."""
     decision = assess(history(session, customer.id, excluding_order_id=order.id), order.amount, settings,
-                      _open_order_just_before(session, order, settings.risk_duplicate_hours))
+                      _open_order_just_before(session, order, settings.risk_duplicate_hours),
+                      phones.is_mobile(customer.phone))
     session.add(RiskDecision(order_id=order.id, band=decision.band, reasons=list(decision.reasons),
                              advance=decision.advance, created_at=now))
     if decision.band == RiskBand.HOLD:

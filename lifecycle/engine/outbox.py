@@ -24,7 +24,7 @@ from whatsapp.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {  # OutboxStatus values; rows hold them as plain text
     OutboxStatus.QUEUED: 0,
     OutboxStatus.ACCEPTED: 1,
     OutboxStatus.SENT: 2,

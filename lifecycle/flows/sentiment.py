@@ -40,6 +40,10 @@ LABELS = ("positive", "negative", "mixed", "unclear")
 # and precision of praise above 95 % there
 COMPLAINT_AT = 0.3
 PRAISE_AT = 0.7
+# an answer the model finds more likely praise than not is no complaint even with some
+# complaint in it ("excellent service, delivered in two days"): it gets the follow-up question
+# (cross-validated: complaint recall 0.976 -> 0.966, praise precision unchanged at 0.963)
+PRAISE_MAJORITY = 0.5
 # outside the CSAT question a message is first of all not feedback: only a clear complaint counts
 CLEAR_COMPLAINT_AT = 0.6
 _DIMENSIONS = 1 << 18
@@ -142,7 +146,7 @@ def model() -> Model:
 
 
 def decide(p: dict[str, float]) -> Optional[str]:
-    if p["negative"] + p["mixed"] >= COMPLAINT_AT:
+    if p["negative"] + p["mixed"] >= COMPLAINT_AT and p["positive"] < PRAISE_MAJORITY:
         return "negative"
     if p["positive"] >= PRAISE_AT:
         return "positive"

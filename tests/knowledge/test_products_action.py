@@ -146,3 +146,16 @@ def test_an_order_intent_from_a_customer_without_orders_about_a_product_is_answe
     asyncio.run(action.run(dispatcher, tracker("peshawari chappal 9 number brown hai?", intent),
                            {"responses": {}, "slots": {}}))
     assert dispatcher.messages[0]["text"].startswith("Ji haan, Peshawari Chappal (9 Brown) available hai.")
+
+
+@pytest.mark.parametrize("text, answered", [("iPhone 13 ka mobile cover hai?", True),
+                                            ("cricket ka score kya hai?", False),
+                                            ("Lahore ka mausam kaisa hai?", False)])
+def test_is_there_x_of_a_product_the_store_does_not_sell_gets_the_not_in_catalog_answer(demo_data_dir, text, answered):
+    """Read as out_of_scope, "X hai?" asks for a product (the catalog says it has none);
+    "kya hai?" / "kaisa hai?" asks something else and keeps the out-of-scope answer."""
+    from actions.orders import ActionResolvePending
+
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionResolvePending().run(dispatcher, tracker(text, "out_of_scope"), {"responses": {}, "slots": {}}))
+    assert (dispatcher.messages[0].get("response") == "utter_product_not_found") is answered

@@ -54,9 +54,9 @@ def test_problem_thi_escalates_breaches_at_15_minutes_and_the_agent_resolves(sta
     advance(stack, 24 * 3600)
     question = wait_out(stack, phone, count + 1)[-1]
     assert question["type"] == "template" and question["message"]["name"] == "sauda_csat_question"
-    # the name is the customer's WhatsApp profile name ("Customer" in the simulator), which the channel keeps current
+    # the name typed at checkout: the WhatsApp profile name ("Customer" in the simulator) does not replace it
     assert seen(question) == (
-        "Customer, umeed hai aap ko order SD-CS01 mil gaya aur pasand aya. Aap ka tajurba kaisa raha?"
+        "Hina, umeed hai aap ko order SD-CS01 mil gaya aur pasand aya. Aap ka tajurba kaisa raha?"
     )
     assert buttons(question) == [
         ("Bahut Acha", '/csat_positive{"order_id":"SD-CS01"}'),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lifecycle.domain.phones import InvalidPhone, to_e164
+from lifecycle.domain.phones import InvalidPhone, is_mobile, to_e164
 
 
 @pytest.mark.parametrize("raw, e164", [
@@ -20,3 +20,9 @@ def test_customary_forms(raw, e164):
 def test_invalid_numbers_are_refused(raw):
     with pytest.raises(InvalidPhone):
         to_e164(raw)
+
+
+@pytest.mark.parametrize("number, mobile", [
+    ("+923001234567", True), ("+924235761234", False), ("+922134567890", False), ("+971501234567", True)])
+def test_mobile_or_landline(number, mobile):
+    assert is_mobile(number) is mobile

@@ -157,3 +157,11 @@ def test_every_reason_is_kept_when_several_apply(settings):
     assert decision.reasons == ("3 returned or refused orders on this phone (advance from 3)",
                                 "Rs. 6,000 cash on delivery with no delivered order yet (limit Rs. 5,000)",
                                 "order SD-9 from this phone is still open, placed within 2 h: a double order?")
+
+
+def test_a_landline_is_held_for_a_call(db, clock, settings):
+    with db.session.begin() as session:
+        order = orders.place(session, cod_order(ref="SD-L1", phone="042-35761234"), clock.now(), settings)
+        assert (order.status, order.needs_call) == ("pending_confirmation", True)
+        assert session.scalar(select(RiskDecision.reasons).where(RiskDecision.order_id == order.id)) == [
+            "the phone is a landline: no WhatsApp confirmation reaches it"]

@@ -54,3 +54,15 @@ def test_training_is_reproducible():
     examples = sentiment.load_examples()[:200]
     a, b = sentiment.train(examples), sentiment.train(examples)
     assert a.probabilities("kapra acha nahi tha") == b.probabilities("kapra acha nahi tha")
+
+
+@pytest.mark.parametrize("positive, negative, mixed, expected", [
+    (0.57, 0.32, 0.03, None),  # more likely praise than not, with some complaint: asked once more
+    (0.40, 0.32, 0.03, "negative"),  # some complaint and no praise majority: a person
+    (0.10, 0.10, 0.25, "negative"),  # mixed counts as a complaint
+    (0.80, 0.10, 0.05, "positive"),
+    (0.60, 0.10, 0.05, None),  # neither: the follow-up question
+])
+def test_the_decision_leans_to_a_person_unless_praise_is_the_majority(positive, negative, mixed, expected):
+    p = {"positive": positive, "negative": negative, "mixed": mixed, "unclear": 1 - positive - negative - mixed}
+    assert sentiment.decide(p) == expected
