@@ -70,6 +70,10 @@ class ActionResolvePending(EscalatingAction):
 # as csat_positive) and the words are no complaint.
 MISREAD_INTENTS = ("nlu_fallback", "out_of_scope", "give_transaction_id", "affirm", "deny", "thank", "goodbye",
                    "change_address", "opt_in", "csat_positive")
+# a few words the NLU only guesses are a complaint ("boys canvas sneaker": complain at 0.44) are a
+# product question when they name a product and the feedback classifier finds no complaint in them
+UNSURE_COMPLAINT = 0.5
+UNSURE_COMPLAINT_WORDS = 4
 # pending questions whose answer is any statement: their reading comes first
 STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
 
@@ -77,10 +81,15 @@ STATEMENT_ANSWERS = ("cancel_reason", "address", "csat")
 def _a_product_question(turn: Turn, tracker: Tracker) -> bool:
     """A product question the NLU misread, with no transaction ID in it and no question
     pending that any statement answers."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")  # nlu_fallback itself, not the runner-up
-    if intent not in MISREAD_INTENTS or extract_transaction_id(turn.text) or not about_a_product(tracker):
+    parsed = tracker.latest_message.get("intent") or {}
+    intent = parsed.get("name")  # nlu_fallback itself, not the runner-up
+    unsure_complaint = intent == "complain" and parsed.get("confidence", 1.0) < UNSURE_COMPLAINT \
+        and len(turn.text.split()) <= UNSURE_COMPLAINT_WORDS
+    if intent not in MISREAD_INTENTS and not unsure_complaint:
         return False
-    if intent == "csat_positive" and is_complaint(turn.text):
+    if extract_transaction_id(turn.text) or not about_a_product(tracker):
+        return False
+    if intent in ("csat_positive", "complain") and is_complaint(turn.text):
         return False
     pending = customers.pending(turn.session, turn.customer)
     return pending is None or pending.kind not in STATEMENT_ANSWERS

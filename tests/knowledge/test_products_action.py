@@ -12,11 +12,11 @@ from actions.products import ActionAnswerProduct
 from actions.store import store_name
 
 
-def tracker(text: str, intent: str, entities=(), **slots) -> Tracker:
+def tracker(text: str, intent: str, entities=(), confidence: float = 0.9, **slots) -> Tracker:
     return Tracker.from_dict({
         "sender_id": "+923001234567",
         "slots": {"language": "roman_urdu", "current_product": None, "current_options": None, **slots},
-        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9},
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": confidence},
                            "entities": [{"entity": e, "value": v} for e, v in entities]},
         "events": [], "paused": False, "followup_action": None, "active_loop": {},
         "latest_action_name": "action_listen",
@@ -159,3 +159,18 @@ def test_is_there_x_of_a_product_the_store_does_not_sell_gets_the_not_in_catalog
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionResolvePending().run(dispatcher, tracker(text, "out_of_scope"), {"responses": {}, "slots": {}}))
     assert (dispatcher.messages[0].get("response") == "utter_product_not_found") is answered
+
+
+@pytest.mark.parametrize("text, confidence, answered", [("peshawari chappal 9 number", 0.44, True),
+                                                        ("peshawari chappal 9 number", 0.9, False),
+                                                        ("peshawari chappal toota hua", 0.44, False)])
+def test_a_product_name_the_nlu_only_guesses_is_a_complaint_is_answered(demo_data_dir, text, confidence, answered):
+    """Sure complaints and complaints in words go to a person; a few words naming a product that
+    the NLU calls a complaint at low confidence are a product question."""
+    from actions.orders import ActionResolvePending
+
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionResolvePending().run(dispatcher, tracker(text, "complain", confidence=confidence),
+                                           {"responses": {}, "slots": {}}))
+    product_answer = "Peshawari Chappal" in (dispatcher.messages[0].get("text") or "")
+    assert product_answer is answered

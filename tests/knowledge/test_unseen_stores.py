@@ -91,9 +91,6 @@ def test_end_to_end_every_stated_fact_is_true(through_the_simulator):
     assert through_the_simulator.false == [] and through_the_simulator.false_yes == 0
 
 
-@pytest.mark.xfail(reason="not met end to end: 96.9 % measured on 2026-12-05 (in process 98.3 %); the misses are products "
-                          "the store does not sell that the NLU calls out_of_scope, Urdu-script names, a sizing question",
-                   strict=False)
 def test_end_to_end_right_product(through_the_simulator):
     score = through_the_simulator
     assert score.accuracy >= RIGHT_PRODUCT, f"right product {score.accuracy:.1%}; misses: {score.misses}"
