@@ -30,6 +30,7 @@ from bench.bench_engagement import _population
 from bench.bench_lifecycle import database
 from bench.table import Table, percentiles
 from lifecycle.config.settings import LifecycleSettings
+from lifecycle.db.engagement_models import WinbackState
 from lifecycle.db.models import Touchpoint
 from lifecycle.domain import orders
 from lifecycle.domain.statuses import TouchpointKind, TouchpointState
@@ -79,14 +80,16 @@ def _fall_due(db) -> None:
 
 
 def _progress(db) -> tuple[int, int]:
-    """(confirmations sent, win-back touchpoints the sweep scheduled)."""
+    """(confirmations sent, customers the win-back sweep went over: their next look is in the future)."""
     with db.session() as session:
         sent = session.scalar(
             select(func.count(Touchpoint.id)).where(
                 Touchpoint.kind == TouchpointKind.COD_CONFIRMATION, Touchpoint.state == TouchpointState.DONE
             )
         )
-        swept = session.scalar(select(func.count(Touchpoint.id)).where(Touchpoint.kind == TouchpointKind.WINBACK))
+        swept = session.scalar(
+            select(func.count()).select_from(WinbackState).where(WinbackState.next_due_at > func.now())
+        )
     return sent or 0, swept or 0
 
 
@@ -153,6 +156,16 @@ def _cpu(running: dict[str, subprocess.Popen]) -> dict[str, float]:
     return {**{name: _cpu_seconds(proc.pid) for name, proc in running.items()}, "postgres": _postgres_cpu()}
 
 
+def _finished(db) -> str:
+    """Seconds until every due touchpoint was sent and every customer swept (at most 180)."""
+    started = time.monotonic()
+    while _progress(db) != (TOUCHPOINTS, WINBACK_CUSTOMERS):
+        if time.monotonic() - started > 180:
+            return f"not in 180 s: {_progress(db)}"
+        time.sleep(0.5)
+    return f"{time.monotonic() - started:.0f} s"
+
+
 def _load() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
@@ -178,10 +191,13 @@ class Measured:
     swept: int = 0
     cpu: dict[str, float] = field(default_factory=dict)  # seconds each process used during the calls
     loads: list[float] = field(default_factory=list)  # the machine's 1-minute load average at the end
+    p95s: list[float] = field(default_factory=list)  # each round's own p95
+    finished: list[str] = field(default_factory=list)  # when all the background work was done, after the calls
 
     def add(self, samples: list[float], before: tuple[int, int], after: tuple[int, int], cpu: dict[str, float],
             load: float) -> None:
         self.samples += samples
+        self.p95s.append(percentiles(samples)[1])
         self.sent += after[0] - before[0]
         self.swept += after[1] - before[1]
         for name, seconds in cpu.items():
@@ -248,6 +264,8 @@ def _scenario(mode: str, measured: Measured) -> None:
             after, cpu_after = _progress(db), _cpu(running)
             measured.add(samples, before, after, {k: cpu_after[k] - cpu_before[k] for k in cpu_before},
                          _load())
+            if mode != "idle":
+                measured.finished.append(_finished(db))
         finally:
             for proc in running.values():
                 proc.terminate()
@@ -294,4 +312,19 @@ def run() -> list[Table]:
             " / ".join(f"{m.cpu.get(name, 0.0):.1f}" for name in ("app", "worker", "postgres")),
             " ".join(f"{load:.1f}" for load in m.loads),
         )
-    return [table]
+    rounds = Table(
+        "The same, round by round: idle then busy back to back, under the same outside load",
+        ["round", "idle p95", "worker p95", "worker vs idle", "load (idle / worker)",
+         "all 2,000 sent and 20,000 swept, after the calls"],
+    )
+    idle_rounds, worker_rounds = measured["idle"], measured["worker"]
+    for n in range(ROUNDS):
+        rounds.add(
+            n + 1,
+            idle_rounds.p95s[n],
+            worker_rounds.p95s[n],
+            f"{(worker_rounds.p95s[n] / idle_rounds.p95s[n] - 1) * 100:+.0f} %",
+            f"{idle_rounds.loads[n]:.1f} / {worker_rounds.loads[n]:.1f}",
+            worker_rounds.finished[n],
+        )
+    return [table, rounds]

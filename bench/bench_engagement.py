@@ -51,9 +51,10 @@ def _population(db: Database, count: int, now: datetime) -> None:
                 "INSERT INTO orders (id, ref, customer_id, items, amount, currency, payment_method, city, address, "
                 "status, needs_call, placed_at, updated_at) "
                 'SELECT n, \'B\' || n, n, \'[{"name": "Lawn", "quantity": 1}]\', '
-                "2500, 'PKR', 'cod', 'Lahore', 'x', 'delivered', false, "
-                ":now - make_interval(mins => ((n::bigint * 7919) % 525600)::int), :now "
-                "FROM generate_series(1, :count) n"
+                "2500, 'PKR', 'cod', 'Lahore', 'x', 'delivered', false, placed, "
+                "LEAST(:now, placed + interval '3 days') "  # delivered three days after it was placed
+                "FROM (SELECT n, :now - make_interval(mins => ((n::bigint * 7919) % 525600)::int) AS placed "
+                "FROM generate_series(1, :count) n) o"
             ),
             {"now": now, "count": count},
         )
