@@ -49,6 +49,8 @@ class Mention:
 
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z\u0621-\u065f\u0670-\u06d3]+|[-–/#%]")  # Urdu letters, not its ، or ؟
+_THOUSANDS = re.compile(r"\b(\d{1,3})\s*(?:hazar|hazaar|hazzar|hzr|thousand)\b")
+_AND_A_HALF = re.compile(r"\b(?:saarhe|saare|sarhe|sadhe|saadhe)\s+(\d{1,2})\b")
 _URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _MULTI_XL = re.compile(r"\b(?:([2-5])\s*x\s*l|(double|triple)\s*(?:x\s*l|extra\s+large))\b")
 _TIMES = {"2": 2, "double": 2, "3": 3, "triple": 3, "4": 4, "5": 5}
@@ -89,6 +91,8 @@ def _number(text: str) -> str:
 def tokens_of(text: str) -> list[str]:
     """The scanner's tokens: numbers (with decimals), words (Latin or Urdu script), and dashes."""
     text = re.sub(r"'s\b|'", "", fold(text).translate(_URDU_DIGITS))
+    text = _THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000), text)  # "20 hazar mAh" is 20000 mAh
+    text = _AND_A_HALF.sub(r"\1.5", text)  # "saarhe 4 meter" is 4.5 metres
     text = _MULTI_XL.sub(lambda m: " " + "x" * _TIMES[m.group(1) or m.group(2)] + "l ", text)
     text = re.sub(r"\bextra[\s-]+large\b", " xl ", text)
     text = re.sub(r"\bextra[\s-]+small\b", " xs ", text)

@@ -36,6 +36,8 @@ def keys(text: str, vocabulary: Vocabulary | None = None) -> list[set[str]]:
     ("cushion cover 18x18", [{"d:18x18"}]),
     ("frame 8 by 10", [{"d:8x10"}]),
     ("5 wala pack", [{"p:5"}]),
+    ("20 hazar mAh", [{"u:20000mah"}]),
+    ("saarhe 4 meter", [{"u:4.5m"}]),
     ("7 لیٹر والا ککر", [{"u:7l"}]),
     ("navy blue", [{"c:navy", "w:navy"}]),
     ("کالا جوتا 42 نمبر", [{"c:black", "w:black"}, {"n:42"}]),
