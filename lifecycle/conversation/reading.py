@@ -125,7 +125,10 @@ def _csat(asked: Asked) -> Optional[Reply]:
     classifier reads no opinion in is no answer when it is a question, an ID or an address."""
     if asked.intent in _SHORT_ANSWERS and _typed(asked.turn) and classify(asked.turn.text) is None:
         return asked.resolve(asked.intent == "affirm")
-    if (asked.intent not in ANSWER_INTENTS or asked.intent in ("give_transaction_id", "change_address")) and (
+    # an insult after "how was your order?" is feedback too: the classifier reads it ("dekhti hoon",
+    # which the NLU took for abuse, gets the follow-up; real abuse reads as a complaint)
+    answers = (*ANSWER_INTENTS, "abuse")
+    if (asked.intent not in answers or asked.intent in ("give_transaction_id", "change_address")) and (
             classify(asked.turn.text) is None):
         return None
     return csat.reply(asked.turn, asked.intent, asked.conversation)

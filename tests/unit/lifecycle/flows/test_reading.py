@@ -116,6 +116,16 @@ def test_an_unclear_answer_is_kept_and_asked_about_once(db, clock, settings, tur
     assert _escalations(db) == [("csat_unclear", "dekhte hain")]
 
 
+def test_an_answer_to_the_csat_question_the_nlu_took_for_abuse_is_read_as_feedback(db, clock, settings, turn):
+    ref = deliver(db, clock, settings)
+    _ask(db, clock, "csat", ref)
+    follow_up = _read(db, turn, "dekhti hoon", "abuse")  # no opinion in it: asked once more, no escalation
+    assert "samajh nahi paya" in follow_up[0] and _escalations(db) == []
+    insult = "bakwas service, tum log chor ho"
+    assert _read(db, turn, insult, "abuse") == [("utter_csat_sorry", {})]
+    assert _escalations(db) == [("csat_negative", insult)]
+
+
 def test_a_complaint_the_nlu_could_not_place_still_reaches_a_person(db, clock, settings, turn):
     _place(db, clock, settings)
     assert _read(db, turn, "ye kya bakwas bheja hai, kapra phata hua hai", "nlu_fallback") == [
