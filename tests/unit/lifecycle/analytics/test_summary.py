@@ -330,9 +330,8 @@ def test_the_worker_refreshes_the_summary_beside_it(sqlite_db):
 
     async def run_until_built() -> None:
         lifecycle.start_background()
-        for _ in range(200):
-            if coverage(sqlite_db).built_through is not None:
-                break
+        deadline = asyncio.get_running_loop().time() + 60  # generous: a loaded machine is slow, not wrong
+        while coverage(sqlite_db).built_through is None and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         await lifecycle.stop_background()
 
