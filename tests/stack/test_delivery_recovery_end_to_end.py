@@ -5,6 +5,7 @@ answer for the merchant, and a second failure goes to a person."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -63,6 +64,12 @@ def test_attempted_scan_buttons_reattempt_recorded_then_a_second_failure_escalat
     stack.say(phone, "AoA")
     place(stack, "SD-FD1", phone, method="jazzcash", paid=True)
     event(stack, "shipment.booked", order_id="SD-FD1", courier="tcs", cn="CN-SD-FD1")
+    # the dispatch message goes out through the outbox, after the event's answer: wait for it, so
+    # that the next message counted is the failed-delivery question
+    deadline = time.monotonic() + 15
+    while not any("CN-SD-FD1" in seen(m) for m in outbound(stack, phone)):
+        assert time.monotonic() < deadline, [seen(m) for m in outbound(stack, phone)]
+        time.sleep(0.2)
     before = len(outbound(stack, phone))
     _scan(stack, "SD-FD1", "Consignee Not Available", "attempted", 1)
     asked = wait_out(stack, phone, before + 1)[-1]
