@@ -14,7 +14,7 @@ help:
 	@echo "make run    - set up what is missing, then start Rasa, the app server and the WhatsApp simulator"
 	@echo "make serve  - production: Rasa (WhatsApp only), the app server and the worker; refuses development secrets"
 	@echo "make test   - set up what is missing, then run the whole suite (pytest, data validation, test stories)"
-	@echo "make test-fast - the unit tier only (no processes, no model training), under two minutes"
+	@echo "make test-fast - the unit tier only (no processes, no model training)"
 	@echo "make lint   - ruff (lint, import order) and mypy; make test runs it first"
 	@echo "make audit  - crafted requests at every endpoint of a fresh stack; prints what was wrongly accepted or failed"
 	@echo "make bench  - benchmarks; prints tables and writes bench/out/"
