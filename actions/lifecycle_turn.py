@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
@@ -68,8 +69,10 @@ async def run_followup(name: str, dispatcher: CollectingDispatcher, tracker: Tra
     return await action.run(dispatcher, tracker, domain)
 
 
+@lru_cache(maxsize=1)
 def _custom_actions() -> dict[str, Action]:
-    """Every concrete action of this package (actions/) loaded in this process, by name."""
+    """Every concrete action of this package (actions/), by name; built at the first follow-up,
+    when rasa-sdk has imported every action module."""
     found: dict[str, Action] = {}
     pending = list(Action.__subclasses__())
     while pending:

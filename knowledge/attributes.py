@@ -214,7 +214,7 @@ class _Scanner:
                 keys = value_keys(" ".join(words[i:i + n])).exact
                 self.add(i, i + n, _kind(keys, options), keys, options=options)
         # a model the catalog does not have, named like the ones it has: "Redmi Note 13" next to "Redmi Note 12"
-        for n in range(self.vocabulary.longest, 1, -1):
+        for n in range(self.vocabulary.longest if self.vocabulary.models else 0, 1, -1):
             for i in range(len(words) - n + 1):
                 options = self.vocabulary.models.get(model_pattern(words[i:i + n]))
                 if options is not None and self.free(i, i + n):

@@ -24,11 +24,15 @@ DEMO_CATALOG = Path(__file__).resolve().parent.parent / "demo" / "catalog.csv"
 
 
 _SELL = frozenset("sell sells selling bechte bechtay rakhte rakhtay".split())
-# "iPhone 13 ka mobile cover hai?": a thing asked for by "is there", not "what is"
-# ("score kya hai?", "mausam kaisa hai?")
-_IS_THERE = re.compile(r"(?<!\bkya )(?<!\bkia )(?<!\bkaisa )(?<!\bkaisi )(?<!\bkaise )(?<!\bkahan )(?<!\bkab )"
-                       r"(?<!\bkitna )(?<!\bkitne )(?<!\bkitni )(?<!\bkaun )(?<!\bkon )"
-                       r"\b(?:hai|hain|he|hay)\s*\?+\s*$")
+# "iPhone 13 ka mobile cover hai?": a thing asked for by "is there"; not "what is" ("score kya hai?",
+# "mausam kaisa hai?": a question word just before the "hai?")
+_ENDS_IN_HAI = re.compile(r"(\w+)\s+(?:hai|hain|he|hay)\s*\?+\s*$")
+_QUESTION_WORDS = frozenset("kya kia kaisa kaisi kaise kahan kab kitna kitne kitni kaun kon".split())
+
+
+def _asks_if_there_is(text: str) -> bool:
+    ending = _ENDS_IN_HAI.search(text.lower())
+    return ending is not None and ending.group(1) not in _QUESTION_WORDS
 
 
 def data_dir() -> Path:
@@ -88,7 +92,7 @@ class KnowledgeBase:
             return bool(parsed.mentions) or parsed.asks != AVAILABILITY
         # "Do you sell wrist watches?", "handbag milega?": asks for a product the catalog does not have
         return found.product is not None or bool(found.choices) or found.unknown and (
-            parsed.availability_words or bool(parsed.words & _SELL) or bool(_IS_THERE.search(question.text.lower())))
+            parsed.availability_words or bool(parsed.words & _SELL) or _asks_if_there_is(question.text))
 
     def ensure_catalog(self) -> None:
         """Publish the demo catalog when no catalog has been imported yet, and load the index
